@@ -1,0 +1,1 @@
+"""wijkteam-sim: agent-based simulation of Dutch social neighbourhood teams."""

@@ -1,0 +1,54 @@
+"""Specialist providers (tweede lijn) as Mesa agents: places, a waiting list, treatment.
+
+Referrals wait in order of arrival, urgent ones first. A referral whose problem has
+resolved while waiting leaves the list without taking a place.
+"""
+
+import mesa
+import numpy as np
+
+from sim.core import rules
+from sim.domains import P_SPECIALIST, P_WAIT_SPECIALIST
+
+
+class SpecialistProvider(mesa.Agent):
+    """One provider for one domain (youth care, GGZ, debt restructuring, reintegration)."""
+
+    def __init__(self, model: mesa.Model, index: int, name: str, places: int, mean_weeks: float):
+        """Register the provider with its number of places and mean treatment length."""
+        super().__init__(model)
+        self.index = index
+        self.name = name
+        self.places = places
+        self.rate = 1.0 / mean_weeks
+        self.in_treatment = 0
+        self.queue = np.zeros((0, 4), np.int64)  # rows: resident, domain, referral week, urgent
+
+    def refer(self, residents: np.ndarray, domains: np.ndarray, week: int, urgent: np.ndarray) -> None:
+        """Put referrals on the waiting list."""
+        rows = np.column_stack([residents, domains, np.full(residents.size, week), urgent]).astype(np.int64)
+        self.queue = np.concatenate([self.queue, rows])
+
+    def complete(self, n: int) -> None:
+        """Free the places of n finished treatments."""
+        self.in_treatment -= n
+
+    def admit(self, t: int, state, rng: np.random.Generator) -> np.ndarray:
+        """Admit from the waiting list into free places; returns the waits (weeks) of those admitted."""
+        q = self.queue
+        still = state.pstate[q[:, 0], q[:, 1]] == P_WAIT_SPECIALIST
+        q = q[still]
+        q = q[np.argsort(-q[:, 3], kind="stable")]
+        take = q[: max(0, self.places - self.in_treatment)]
+        self.queue = q[take.shape[0]:]
+        res, dom = take[:, 0], take[:, 1]
+        state.pstate[res, dom] = P_SPECIALIST
+        weeks = [rules.weeks_until_event(self.rate, e) for e in rng.exponential(size=take.shape[0])]
+        state.p_until[res, dom] = t + np.asarray(weeks, np.int64)
+        self.in_treatment += take.shape[0]
+        return t - take[:, 2]
+
+    @property
+    def waiting(self) -> int:
+        """Referrals on the waiting list (including ones resolved since, until next admission)."""
+        return int(self.queue.shape[0])

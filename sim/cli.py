@@ -1,0 +1,115 @@
+"""The `wijkteam` command: run, scenarios, provenance."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def _fail(lines: list[str]) -> int:
+    """Print problems to stderr, one per line; exit status 2 (bad input)."""
+    for line in lines:
+        print(line, file=sys.stderr)
+    return 2
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Simulate one municipality under one design and write its tables."""
+    from tqdm import tqdm
+
+    from sim.output import manifest, write_run
+    from sim.run import simulate
+    from sim.scenario import ScenarioError, load, with_overrides
+    from sim.tables import summary
+
+    try:
+        scenario = load(args.scenario)
+        if args.weeks is not None:
+            scenario = with_overrides(scenario, **{"meta.weeks": args.weeks})
+        design = args.design or scenario.meta.design
+        if design not in scenario.designs:
+            return _fail([f"{args.scenario}: --design {design!r}: not a design; allowed: "
+                          + ", ".join(sorted(scenario.designs))])
+    except ScenarioError as err:
+        return _fail(err.problems)
+    seed = scenario.meta.seed if args.seed is None else args.seed
+    total = scenario.meta.burn_in_weeks + scenario.meta.weeks
+    with tqdm(total=total, unit="week", desc=f"{scenario.meta.name} / {design}", disable=args.quiet) as bar:
+        result = simulate(scenario, design=design, seed=seed, progress=bar.update)
+    out = Path(args.out) if args.out else Path("results") / f"{Path(args.scenario).stem}-{design}-seed{seed}"
+    files = [p.name for p in (out / "neighbourhood_weekly.parquet", out / "weekly_totals.parquet",
+                              out / "cases.parquet")]
+    info = manifest(scenario, design, seed, files, {"weeks": scenario.meta.weeks,
+                                                    "burn_in_weeks": scenario.meta.burn_in_weeks})
+    write_run(out, result.by_neighbourhood, result.totals, result.cases, info)
+    print(f"\nResults written to {out}/")
+    for key, value in summary(result.totals).items():
+        print(f"  {key:<46} {value:>12,.2f}")
+    return 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    """List the shipped scenario files with their description."""
+    from sim.scenario import ScenarioError, load
+
+    for path in sorted(SCENARIO_DIR.glob("*.toml")):
+        if path.name.startswith("targets"):
+            continue
+        try:
+            sc = load(path)
+            print(f"{path.name:<24} {sc.population:>9,} residents  {sc.meta.description}")
+        except ScenarioError as err:
+            print(f"{path.name:<24} INVALID: {err.problems[0]}")
+    return 0
+
+
+def cmd_provenance(args: argparse.Namespace) -> int:
+    """List every parameter of a scenario with its source, or the word assumption."""
+    from sim.provenance import entries
+    from sim.scenario import ScenarioError, load
+
+    try:
+        load(args.scenario)
+    except ScenarioError as err:
+        return _fail(err.problems)
+    rows = entries(args.scenario)
+    for e in rows:
+        label = "source" if e.kind == "source" else ("assumption" if e.kind == "assumption" else "MISSING")
+        print(f"{e.path:<52} {label:<10} {e.text}")
+    counts = {k: sum(e.kind == k for e in rows) for k in ("source", "assumption", "missing")}
+    print(f"\n{len(rows)} parameters: {counts['source']} sourced, {counts['assumption']} assumptions, "
+          f"{counts['missing']} without provenance")
+    return 0 if counts["missing"] == 0 else 1
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the `wijkteam` command."""
+    p = argparse.ArgumentParser(prog="wijkteam", description="Simulate Dutch social neighbourhood teams.")
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="simulate one municipality under one team design")
+    run.add_argument("scenario", help="scenario TOML file")
+    run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    run.add_argument("--weeks", type=int, help="recorded weeks after burn-in (default: the scenario's)")
+    run.add_argument("--design", help="design name (default: the scenario's meta.design)")
+    run.add_argument("--out", help="output folder (default: results/<scenario>-<design>-seed<seed>)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=cmd_run)
+    sc = sub.add_parser("scenarios", help="list the shipped scenario files")
+    sc.set_defaults(func=cmd_scenarios)
+    pv = sub.add_parser("provenance", help="list every parameter with its source or 'assumption'")
+    pv.add_argument("scenario")
+    pv.set_defaults(func=cmd_provenance)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `wijkteam` and `python -m sim`."""
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Numba core: rules, stage kernels, state arrays, random streams."""

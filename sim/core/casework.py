@@ -1,0 +1,175 @@
+"""Kernels for the team's work.
+
+Planning hours, assigning queued cases, and casework decisions (referral, provisions, closure) for every open case.
+
+The Mesa team decides the order of the queue (triage) and owns the members; these
+kernels do the per-case arithmetic over arrays.
+"""
+
+from numba import njit
+
+from sim.core import rules
+from sim.core.problems import provision_kind
+from sim.domains import (
+    C_CASEWORK,
+    C_NONE,
+    CARE,
+    P_KNOWN,
+    P_LATENT,
+    P_NONE,
+    P_PROVISION,
+    P_WAIT_SPECIALIST,
+)
+
+SUPPORT_TEAM, SUPPORT_INFORMAL, SUPPORT_PROVISION, SUPPORT_SPECIALIST = 1, 2, 4, 8
+
+
+@njit(cache=True)
+def plan_hours(mem_hours, mem_outreach_share, mem_cap, mem_caseload, p, mem_casework, mem_coord, mem_outreach,
+               mem_case_hours, mem_free):
+    """Each member's hours this week, hours per case and free case slots."""
+    per_case = p.casework_per_case + p.coordination_per_case
+    for m in range(mem_hours.shape[0]):
+        cw, co, out = rules.hours_split(mem_hours[m], mem_caseload[m], p.casework_per_case,
+                                        p.coordination_per_case, mem_hours[m] * mem_outreach_share[m])
+        mem_casework[m] = cw
+        mem_coord[m] = co
+        mem_outreach[m] = out
+        mem_case_hours[m] = cw / mem_caseload[m] if mem_caseload[m] > 0 else 0.0
+        mem_free[m] = rules.caseload_capacity(mem_cap[m], mem_hours[m], per_case) - mem_caseload[m]
+
+
+@njit(cache=True)
+def assign_cases(t, order, nbh, hh, c_state, c_member, c_start, c_queue, c_support, c_domains, sev, pstate,
+                 hh_coord, hh_cases, nbh_team, team_first, mem_free, mem_caseload, mem_discipline, mem_team, p,
+                 intakes_out, wait_out):
+    """Give queued residents, in triage order, to a member with a free slot.
+
+    With one family, one plan, a household that already has a coordinator keeps them.
+    Otherwise the member whose discipline fits the worst problem is preferred.
+    """
+    for k in range(order.shape[0]):
+        i = order[k]
+        team = nbh_team[nbh[i]]
+        m = -1
+        coord = hh_coord[hh[i]]
+        if p.one_family_one_plan and coord >= 0 and mem_team[coord] == team:
+            m = coord
+        else:
+            m = _pick_member(i, sev, pstate, team_first[team], team_first[team + 1], mem_free, mem_discipline, p)
+        if m < 0:
+            continue
+        c_state[i] = C_CASEWORK
+        c_member[i] = m
+        c_start[i] = t
+        c_support[i] |= SUPPORT_TEAM
+        for d in range(sev.shape[1]):
+            if pstate[i, d] == P_LATENT:
+                pstate[i, d] = P_KNOWN
+                c_domains[i] |= 1 << d
+        mem_caseload[m] += 1
+        mem_free[m] -= 1
+        hh_cases[hh[i]] += 1
+        if hh_coord[hh[i]] < 0:
+            hh_coord[hh[i]] = m
+        intakes_out[nbh[i]] += 1
+        wait_out[nbh[i]] += t - c_queue[i]
+
+
+@njit(cache=True, inline="always")
+def _pick_member(i, sev, pstate, first, last, mem_free, mem_discipline, p):
+    """A member of the team with a free slot, preferring the fitting discipline."""
+    worst = -1
+    for d in range(sev.shape[1]):
+        if pstate[i, d] == P_LATENT and (worst < 0 or sev[i, d] > sev[i, worst]):
+            worst = d
+    want = p.domain_discipline[worst] if worst >= 0 else -1
+    best = -1
+    for m in range(first, last):
+        if mem_free[m] <= 0:
+            continue
+        if mem_discipline[m] == want:
+            return m
+        if best < 0 or mem_free[m] > mem_free[best]:
+            best = m
+    return best
+
+
+@njit(cache=True)
+def casework_stage(t, nbh, hh, age, c_state, c_member, c_start, c_priority, c_support, c_ref_week, c_ref_provider,
+                   crisis_domain, sev, pstate, p_start, p_until, hazard, hh_cases, hh_coord, mem_caseload, p,
+                   durations_rng, ref_res, ref_dom, ref_pri, closed, closed_outcome, referrals_out,
+                   provisions_out):
+    """Refer, grant provisions and close cases; returns (referrals made, cases closed)."""
+    n_ref = 0
+    n_closed = 0
+    for i in range(nbh.shape[0]):
+        if c_state[i] != C_CASEWORK:
+            continue
+        crisis = crisis_domain[i]
+        crisis_domain[i] = -1
+        still_open = False
+        for d in range(sev.shape[1]):
+            st = pstate[i, d]
+            if st == P_KNOWN:
+                prov = p.domain_provider[d]
+                if prov >= 0 and (sev[i, d] > p.referral_threshold or d == crisis):
+                    pstate[i, d] = P_WAIT_SPECIALIST
+                    p_start[i, d] = t
+                    ref_res[n_ref] = i
+                    ref_dom[n_ref] = d
+                    ref_pri[n_ref] = 1 if (d == crisis or c_priority[i] == 1) else 0
+                    n_ref += 1
+                    referrals_out[nbh[i], prov] += 1
+                    c_support[i] |= SUPPORT_SPECIALIST
+                    if c_ref_provider[i] < 0:
+                        c_ref_week[i] = t
+                        c_ref_provider[i] = prov
+                    still_open = True
+                elif d == CARE and (sev[i, d] > p.provision_threshold or d == crisis):
+                    kind = provision_kind(age[i])
+                    pstate[i, d] = P_PROVISION
+                    p_start[i, d] = t + p.mandate_delay
+                    weeks = rules.weeks_until_event(p.provision_rate[kind], durations_rng.exponential())
+                    p_until[i, d] = p_start[i, d] + weeks
+                    c_support[i] |= SUPPORT_PROVISION
+                    provisions_out[nbh[i], kind] += 1
+                    still_open = still_open or p.mandate_delay > 0
+                elif sev[i, d] >= p.close_below:
+                    still_open = True
+            elif st == P_WAIT_SPECIALIST or (st == P_PROVISION and t < p_start[i, d]):
+                still_open = True
+        if still_open or t - c_start[i] < p.min_case_weeks:
+            continue
+        closed[n_closed] = i
+        closed_outcome[n_closed] = _outcome(i, pstate)
+        _hand_back(i, pstate, hazard)
+        n_closed += 1
+        c_state[i] = C_NONE
+        mem_caseload[c_member[i]] -= 1
+        hh_cases[hh[i]] -= 1
+        if hh_cases[hh[i]] == 0:
+            hh_coord[hh[i]] = -1
+    return n_ref, n_closed
+
+
+@njit(cache=True, inline="always")
+def _hand_back(i, pstate, hazard):
+    """Problems the team leaves at a manageable level go back to the resident's own hands."""
+    for d in range(pstate.shape[1]):
+        if pstate[i, d] == P_KNOWN:
+            pstate[i, d] = P_LATENT
+            hazard[i, d] = 0.0
+
+
+@njit(cache=True, inline="always")
+def _outcome(i, pstate):
+    """0 = resolved (nothing left), 1 = handed over (specialist care, provision), 2 = left manageable."""
+    handed = False
+    manageable = False
+    for d in range(pstate.shape[1]):
+        if pstate[i, d] == P_KNOWN:
+            manageable = True
+        elif pstate[i, d] != P_NONE:
+            handed = True
+    return 1 if handed else (2 if manageable else 0)

@@ -1,0 +1,88 @@
+"""Kernel that counts the week's state per neighbourhood for the outcome tables."""
+
+from numba import njit
+
+from sim.core.problems import provision_kind
+from sim.domains import (
+    AGE_MINOR,
+    C_CASEWORK,
+    C_QUEUED,
+    P_LATENT,
+    P_NONE,
+    P_PROVISION,
+    P_SPECIALIST,
+    P_WAIT_SPECIALIST,
+)
+
+J_NONE, J_UNKNOWN, J_WAITING, J_CASE, J_SPECIALIST, J_PROVISION = range(6)
+
+
+@njit(cache=True)
+def journey(i, c_state, pstate):
+    """The one journey state of resident i (see sim.domains.JOURNEY)."""
+    if c_state[i] == C_QUEUED:
+        return J_WAITING
+    if c_state[i] == C_CASEWORK:
+        return J_CASE
+    has = 0
+    for d in range(pstate.shape[1]):
+        st = pstate[i, d]
+        if st == P_SPECIALIST or st == P_WAIT_SPECIALIST:
+            return J_SPECIALIST
+        if st == P_PROVISION:
+            has = max(has, 2)
+        elif st == P_LATENT:
+            has = max(has, 1)
+    if has == 2:
+        return J_PROVISION
+    return J_UNKNOWN if has == 1 else J_NONE
+
+
+@njit(cache=True)
+def record_stage(t, nbh, age, deficit, c_state, c_member, pstate, p_start, hh_start, hh_nbh, hh_cases, p,
+                 prevalence, journeys, self_reliant, provisions, in_treatment, waiting_specialist,
+                 client_households, professionals):
+    """Fill the per-neighbourhood count arrays (zeroed by the caller) for week t."""
+    for i in range(nbh.shape[0]):
+        k = nbh[i]
+        journeys[k, journey(i, c_state, pstate)] += 1
+        if deficit[i] <= 0.0:
+            self_reliant[k] += 1
+        for d in range(pstate.shape[1]):
+            st = pstate[i, d]
+            if st == P_NONE:
+                continue
+            prevalence[k, d] += 1
+            if st == P_PROVISION and t >= p_start[i, d]:
+                provisions[k, provision_kind(age[i])] += 1
+            elif st == P_SPECIALIST:
+                in_treatment[k, p.domain_provider[d], 1 if age[i] == AGE_MINOR else 0] += 1
+            elif st == P_WAIT_SPECIALIST:
+                waiting_specialist[k, p.domain_provider[d]] += 1
+    for h in range(hh_start.shape[0] - 1):
+        if hh_cases[h] > 0:
+            client_households[hh_nbh[h]] += 1
+            professionals[hh_nbh[h]] += _professionals(hh_start[h], hh_start[h + 1], c_state, c_member, pstate, p)
+
+
+@njit(cache=True)
+def _professionals(first, last, c_state, c_member, pstate, p):
+    """Distinct team members and specialist providers working with one household."""
+    members = 0
+    providers = 0
+    for i in range(first, last):
+        if c_state[i] == C_CASEWORK:
+            seen = False
+            for j in range(first, i):
+                if c_state[j] == C_CASEWORK and c_member[j] == c_member[i]:
+                    seen = True
+            if not seen:
+                members += 1
+        for d in range(pstate.shape[1]):
+            if pstate[i, d] == P_SPECIALIST:
+                providers |= 1 << p.domain_provider[d]
+    count = members
+    while providers:
+        count += providers & 1
+        providers >>= 1
+    return count

@@ -1,0 +1,109 @@
+"""Kernel for signalling: unknown problems reach the team through one of five routes.
+
+Each problem carries an Exp(1) threshold drawn at onset; every week it accumulates the
+hazards of all routes (self-report, informal network, partners, outreach, signalling
+network), and is signalled when the sum passes the threshold. That is exact for hazards
+that change week by week (outreach hours do) and costs one draw per problem.
+"""
+
+import numpy as np
+from numba import njit
+
+from sim.core import rules
+from sim.domains import AGE_MINOR, C_CASEWORK, C_QUEUED, N_ROUTES, P_KNOWN, P_LATENT, YOUTH
+
+PARTNER = 2  # index of the partner route in sim.domains.ROUTES
+
+
+@njit(cache=True, inline="always")
+def route_hazards(i, d, sev, help_seek, has_carers, outreach, p, out):
+    """Fill `out` with the weekly hazard of each route for problem (i, d); return the sum."""
+    s = sev[i, d]
+    out[0] = rules.signal_hazard(s, p.self_rate * help_seek[i])
+    out[1] = rules.signal_hazard(s, p.informal_rate) if has_carers else 0.0
+    out[2] = rules.signal_hazard(s, p.partner_rate[d])
+    out[3] = rules.signal_hazard(s, outreach)
+    out[4] = rules.signal_hazard(s, p.network_rate)
+    return out[0] + out[1] + out[2] + out[3] + out[4]
+
+
+@njit(cache=True)
+def signal_stage(t, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_route,
+                 c_priority, c_onset, c_queue, c_sev, c_domains, sev, pstate, p_onset, hazard, threshold,
+                 cg_carers, nbh_outreach_rate, next_case_id, p, route_rng, signals_out):
+    """Queue residents whose problems are signalled this week; cases in casework see new ones."""
+    comp = np.zeros(N_ROUTES)
+    for i in range(nbh.shape[0]):
+        if n_active[i] == 0:
+            continue
+        if c_state[i] == C_CASEWORK:
+            _reveal(i, sev, pstate, c_domains)
+            urgent[i] = 0
+            continue
+        if c_state[i] == C_QUEUED:
+            if urgent[i] == 1:
+                c_priority[i] = 1
+                urgent[i] = 0
+            continue
+        route = -1
+        for d in range(sev.shape[1]):
+            if pstate[i, d] != P_LATENT:
+                continue
+            total = route_hazards(i, d, sev, help_seek, cg_carers[hh[i]] > 0, nbh_outreach_rate[nbh[i]], p, comp)
+            hazard[i, d] += total
+            if route < 0 and hazard[i, d] >= threshold[i, d]:
+                route = _pick_route(comp, total, route_rng.random())
+        if urgent[i] == 1:
+            route = PARTNER
+        if route < 0:
+            continue
+        _open_case(i, t, route, age, urgent, c_state, c_id, c_route, c_priority, c_onset,
+                   c_queue, c_sev, c_domains, sev, pstate, p_onset, next_case_id, p)
+        signals_out[nbh[i], route] += 1
+
+
+@njit(cache=True, inline="always")
+def _pick_route(comp, total, u):
+    """The route of a signal, chosen in proportion to the routes' hazards."""
+    pick = u * total
+    acc = 0.0
+    for r in range(comp.shape[0]):
+        acc += comp[r]
+        if pick < acc:
+            return r
+    return comp.shape[0] - 1
+
+
+@njit(cache=True, inline="always")
+def _reveal(i, sev, pstate, c_domains):
+    """At the kitchen table the team sees every problem of a client, including new ones."""
+    for d in range(sev.shape[1]):
+        if pstate[i, d] == P_LATENT:
+            pstate[i, d] = P_KNOWN
+            c_domains[i] |= 1 << d
+
+
+@njit(cache=True, inline="always")
+def _open_case(i, t, route, age, urgent, c_state, c_id, c_route, c_priority, c_onset, c_queue,
+               c_sev, c_domains, sev, pstate, p_onset, next_case_id, p):
+    """Put resident i in the intake queue, noting route, priority, onset and severity."""
+    c_state[i] = C_QUEUED
+    c_id[i] = next_case_id[0]
+    next_case_id[0] += 1
+    c_route[i] = route
+    c_queue[i] = t
+    worst = 0.0
+    first = t
+    mask = 0
+    for d in range(sev.shape[1]):
+        if pstate[i, d] == P_LATENT:
+            worst = max(worst, sev[i, d])
+            first = min(first, p_onset[i, d])
+            mask |= 1 << d
+    c_onset[i] = first
+    c_sev[i] = worst
+    c_domains[i] = mask
+    safety = urgent[i] == 1 or (age[i] == AGE_MINOR and pstate[i, YOUTH] == P_LATENT
+                                and sev[i, YOUTH] >= p.safety_severity)
+    c_priority[i] = 1 if safety else 0
+    urgent[i] = 0

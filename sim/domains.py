@@ -1,0 +1,45 @@
+"""Fixed vocabularies of the model: life domains, age bands, signal routes, states, payers.
+
+Every array in the core is indexed by these constants; tables and reports use the names.
+"""
+
+DOMAINS = ("care", "youth", "debts", "work", "mental", "loneliness")
+CARE, YOUTH, DEBTS, WORK, MENTAL, LONELINESS = range(6)
+N_DOMAINS = len(DOMAINS)
+
+AGE_BANDS = ("0-17", "18-22", "23-64", "65-74", "75+")
+N_AGE_BANDS = len(AGE_BANDS)
+AGE_MINOR, AGE_YOUNG_ADULT, AGE_ADULT, AGE_YOUNG_OLD, AGE_OLD = range(5)
+
+ROUTES = ("self", "informal", "partner", "outreach", "network")
+N_ROUTES = len(ROUTES)
+
+# Problem states (per resident and domain).
+P_NONE, P_LATENT, P_KNOWN, P_WAIT_SPECIALIST, P_SPECIALIST, P_PROVISION = range(6)
+
+# Case states (per resident).
+C_NONE, C_QUEUED, C_CASEWORK = range(3)
+
+# Journey states, mutually exclusive per resident: the conservation check counts these.
+JOURNEY = (
+    "no_problem",
+    "unknown_problem",
+    "waiting_team",
+    "team_case",
+    "specialist",
+    "provision_only",
+)
+
+DISCIPLINES = ("social_work", "wmo", "mee", "welfare", "work_income", "debt", "youth")
+
+# Specialist providers, one per domain that has one; -1 means no specialist route.
+PROVIDERS = ("youth_care", "ggz", "debt_restructuring", "reintegration")
+DOMAIN_PROVIDER = (-1, 0, 2, 3, 1, -1)
+
+PROVISIONS = ("household_help", "support_at_home")
+
+PAYERS = ("wmo", "jeugdwet", "participatiewet", "zvw", "wlz")
+WMO, JEUGDWET, PARTICIPATIEWET, ZVW, WLZ = range(5)
+
+OUTCOMES = ("resolved", "handed_over", "manageable", "open_at_end")
+OUT_RESOLVED, OUT_HANDED_OVER, OUT_MANAGEABLE, OUT_OPEN = range(4)

@@ -1,0 +1,90 @@
+"""Writing a run's results: Parquet tables with schema version and units, and the manifest.
+
+Every file is written under a temporary name and renamed, so a reader never sees a
+partial file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess  # noqa: S404 - only to ask git for the project's revision
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.scenario import Scenario, scenario_hash
+from sim.tables import CASE_UNITS, SCHEMA_VERSION, unit_of
+
+PACKAGES = ("mesa", "numpy", "numba", "scipy", "pandas", "pyarrow", "pydantic", "networkx")
+
+
+def write_table(df: pd.DataFrame, path: Path, units: dict[str, str], table: str) -> None:
+    """Write df as Parquet with the schema version and each column's unit in the metadata."""
+    arrow = pa.Table.from_pandas(df, preserve_index=False)
+    fields = [f.with_metadata({"unit": units[f.name]}) for f in arrow.schema]
+    meta = dict(arrow.schema.metadata or {})
+    meta.update({b"wijkteam_schema_version": SCHEMA_VERSION.encode(), b"wijkteam_table": table.encode()})
+    arrow = arrow.cast(pa.schema(fields, metadata=meta))
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(arrow, tmp)
+    os.replace(tmp, path)
+
+
+def write_json(obj: dict, path: Path) -> None:
+    """Write JSON atomically."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def git_revision() -> str:
+    """The project's git revision, or 'unknown' outside a checkout."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10,  # noqa: S607
+                             cwd=Path(__file__).resolve().parent, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return out.stdout.strip() if out.returncode == 0 else "unknown"
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages that shape results."""
+    out = {"wijkteam-sim": metadata.version("wijkteam-sim")}
+    for name in PACKAGES:
+        out[name] = metadata.version(name)
+    return out
+
+
+def manifest(scenario: Scenario, design: str, seed: int, files: list[str], extra: dict) -> dict:
+    """The manifest of one run: resolved scenario, seed, versions, revision, hash."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "run",
+        "scenario": scenario.model_dump(mode="json"),
+        "scenario_sha256": scenario_hash(scenario),
+        "design": design,
+        "seed": seed,
+        "packages": package_versions(),
+        "git_revision": git_revision(),
+        "files": files,
+        **extra,
+    }
+
+
+def write_run(out: Path, by_nbh: pd.DataFrame, total: pd.DataFrame, cases: pd.DataFrame,
+              info: dict) -> list[Path]:
+    """Write the three tables and the manifest into `out`; returns the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "neighbourhood_weekly.parquet": (by_nbh, {c: unit_of(c) for c in by_nbh.columns}, "neighbourhood_weekly"),
+        "weekly_totals.parquet": (total, {c: unit_of(c) for c in total.columns}, "weekly_totals"),
+        "cases.parquet": (cases, CASE_UNITS, "cases"),
+    }
+    for name, (df, units, table) in paths.items():
+        write_table(df, out / name, units, table)
+    write_json(info, out / "manifest.json")
+    return [out / n for n in paths] + [out / "manifest.json"]

@@ -1,0 +1,79 @@
+"""Provenance of scenario parameters: the `# source:` or `# assumption:` beside each line.
+
+Read from the TOML text itself (comments are not part of the parsed data): every
+`key = value` line, and every item line of a multi-line array, gets its dotted path
+and the comment that follows it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-]+)\s*\]\]?\s*(#.*)?$")
+ASSIGN = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=\s*(.*)$")
+NAME = re.compile(r'name\s*=\s*"([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One parameter line: its dotted path, kind ('source', 'assumption' or 'missing'), text."""
+
+    path: str
+    kind: str
+    text: str
+
+
+def _comment(line: str) -> str:
+    """The comment of a TOML line, ignoring '#' inside double-quoted strings."""
+    in_str = False
+    for k, ch in enumerate(line):
+        if ch == '"' and (k == 0 or line[k - 1] != "\\"):
+            in_str = not in_str
+        elif ch == "#" and not in_str:
+            return line[k + 1:].strip()
+    return ""
+
+
+def _classify(path: str, comment: str) -> Entry:
+    """Turn a comment into a provenance entry."""
+    for kind in ("source", "assumption"):
+        low = comment.lower()
+        if low == kind or low.startswith(kind + ":"):
+            return Entry(path, kind, comment[len(kind) + 1:].strip())
+    return Entry(path, "missing", comment)
+
+
+def entries(path: str | Path) -> list[Entry]:
+    """Provenance of every parameter line in a scenario file, in file order."""
+    table = ""
+    out: list[Entry] = []
+    array_key = None
+    item = 0
+    for raw in Path(path).read_text(encoding="utf-8").splitlines():
+        code = raw.split("#", 1)[0].strip() if "#" in raw and '"' not in raw.split("#", 1)[0] else raw.strip()
+        if not raw.strip() or raw.strip().startswith("#"):
+            continue
+        if array_key is not None:
+            if code.startswith("]"):
+                array_key = None
+                continue
+            label = NAME.search(raw)
+            out.append(_classify(f"{array_key}[{label.group(1) if label else item}]", _comment(raw)))
+            item += 1
+            continue
+        header = HEADER.match(raw)
+        if header:
+            table = header.group(1)
+            continue
+        assign = ASSIGN.match(raw)
+        if not assign:
+            continue
+        key = f"{table}.{assign.group(1)}" if table else assign.group(1)
+        value = assign.group(2).split("#", 1)[0].strip() if '"' not in assign.group(2) else assign.group(2)
+        if value == "[":
+            array_key, item = key, 0
+            continue
+        out.append(_classify(key, _comment(raw)))
+    return out

@@ -1,0 +1,363 @@
+"""Scenario schema (pydantic v2) and loading from TOML.
+
+A scenario is one municipality (neighbourhoods, residents, problems, informal care,
+specialist care, costs) plus one or more named team designs. Every model forbids
+unknown keys and rejects NaN/inf; rates and shares are range-checked here at the edge
+so the core can trust its inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.domains import DOMAINS, N_AGE_BANDS, PROVIDERS
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Rate = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNeg = Annotated[float, Field(ge=0.0, le=1e9)]
+
+
+class Strict(BaseModel):
+    """Base for every scenario table: unknown keys and non-finite floats are errors."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class Meta(Strict):
+    """Name, description and run length of the scenario."""
+
+    name: str = Field(min_length=1, max_length=80)
+    description: str = Field(min_length=1, max_length=300)
+    seed: int = Field(ge=0, le=2**63 - 1)
+    weeks: int = Field(ge=1, le=5200)
+    burn_in_weeks: int = Field(ge=0, le=1040)
+    design: str = Field(min_length=1, max_length=60)
+
+
+class Neighbourhood(Strict):
+    """One neighbourhood: residents, age structure, household size, low incomes."""
+
+    name: str = Field(min_length=1, max_length=80)
+    residents: int = Field(ge=10, le=2_000_000)
+    age_shares: list[Share] = Field(min_length=N_AGE_BANDS, max_length=N_AGE_BANDS)
+    household_size: float = Field(ge=1.0, le=6.0)
+    low_income_share: Share
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> Neighbourhood:
+        total = sum(self.age_shares)
+        if abs(total - 1.0) > 1e-3:
+            raise ValueError(f"age_shares sum to {total:.4f}; allowed: 1 (within 0.001)")
+        return self
+
+
+class Residents(Strict):
+    """Own resilience and help-seeking propensity of residents."""
+
+    resilience_mean: float = Field(ge=0.0, le=5.0)
+    resilience_sd: float = Field(ge=0.0, le=5.0)
+    care_avoider_share: Share
+    care_avoider_help_seeking: Share
+    help_seeking_mean: float = Field(ge=0.0, le=5.0)
+
+
+class Domain(Strict):
+    """Onset, course and response to support of problems in one life domain."""
+
+    onset_per_1000_per_year: list[Annotated[float, Field(ge=0.0, le=1000.0)]] = Field(
+        min_length=N_AGE_BANDS, max_length=N_AGE_BANDS
+    )
+    low_income_onset_multiplier: float = Field(ge=0.0, le=10.0)
+    severity_at_onset: tuple[Share, Share]
+    growth_per_week: Rate
+    natural_resolution_per_year: float = Field(ge=0.0, le=52.0)
+    burden_weight: float = Field(ge=0.0, le=5.0)
+    team_effect_per_hour: Rate
+    informal_fit: Share
+    partner_signal_per_week: Rate
+
+    @model_validator(mode="after")
+    def _severity_ordered(self) -> Domain:
+        lo, hi = self.severity_at_onset
+        if lo > hi:
+            raise ValueError(f"severity_at_onset [{lo}, {hi}]: allowed: low <= high")
+        return self
+
+
+class Problems(Strict):
+    """The six life domains and the shared severity rules."""
+
+    care: Domain
+    youth: Domain
+    debts: Domain
+    work: Domain
+    mental: Domain
+    loneliness: Domain
+    resolved_below: Rate
+    aggravation: Share
+
+
+class Signals(Strict):
+    """Weekly signal hazards per unit severity, by route."""
+
+    self_report_per_week: Rate
+    informal_per_week: Rate
+    outreach_per_hour_per_1000: Rate
+    network_per_week: Rate
+
+
+class Escalation(Strict):
+    """Sustained deficit of capacity against burden builds strain; past a threshold, crisis."""
+
+    strain_memory: Share
+    crisis_threshold: float = Field(gt=0.0, le=100.0)
+    safety_severity: Share
+
+
+class Informal(Strict):
+    """Informal caregivers (nulde lijn): network size, hours, wear and drop-out; volunteers."""
+
+    carers_per_household: float = Field(ge=0.0, le=10.0)
+    hours_per_carer: float = Field(ge=0.0, le=60.0)
+    hours_per_severity: float = Field(ge=0.0, le=60.0)
+    capacity_per_hour: float = Field(ge=0.0, le=1.0)
+    effect_per_hour: Rate
+    wear_per_week: Rate
+    wear_onset_weeks: int = Field(ge=1, le=520)
+    recovery_per_week: Rate
+    backing_wear_reduction: Share
+    overburden_load: Share
+    dropout_willingness: Share
+    rejoin_per_year: float = Field(ge=0.0, le=52.0)
+    volunteer_hours_per_1000: float = Field(ge=0.0, le=1000.0)
+
+
+class Provider(Strict):
+    """A specialist provider (tweede lijn) for one domain."""
+
+    places_per_10k: float = Field(ge=0.0, le=1000.0)
+    mean_treatment_weeks: float = Field(ge=1.0, le=520.0)
+    effect: Share
+    cost_per_week: NonNeg
+
+
+class Specialists(Strict):
+    """The four specialist providers."""
+
+    youth_care: Provider
+    ggz: Provider
+    debt_restructuring: Provider
+    reintegration: Provider
+
+
+class Provision(Strict):
+    """A long-running Wmo provision (maatwerk)."""
+
+    mean_duration_weeks: float = Field(ge=1.0, le=1040.0)
+    burden_relief: Share
+    cost_per_week: NonNeg
+
+
+class Provisions(Strict):
+    """Wmo household help (mostly elderly) and support at home (begeleiding)."""
+
+    household_help: Provision
+    support_at_home: Provision
+    threshold: Share
+
+
+class Costs(Strict):
+    """Unit costs not tied to a provider or provision."""
+
+    team_cost_per_fte_year: NonNeg
+    crisis_cost: NonNeg
+
+
+class Design(Strict):
+    """A team design: organisation form plus modifiers (the broad integral team is built)."""
+
+    form: Literal["integral"]
+    description: str = Field(min_length=1, max_length=300)
+    teams: Literal["neighbourhood", "municipality"]
+    fte_per_10k: float = Field(gt=0.0, le=200.0)
+    hours_per_fte: float = Field(gt=0.0, le=40.0)
+    discipline_shares: list[Share] = Field(min_length=7, max_length=7)
+    discipline_match_effect: float = Field(ge=1.0, le=3.0)
+    caseload_cap: int = Field(ge=1, le=500)
+    casework_hours_per_case: float = Field(gt=0.0, le=40.0)
+    coordination_hours_per_case: float = Field(ge=0.0, le=10.0)
+    outreach_share: Share
+    priority_triage: bool
+    referral_threshold: Share
+    close_below: Share
+    min_case_weeks: int = Field(ge=0, le=260)
+    mandate_delay_weeks: int = Field(ge=0, le=52)
+    one_family_one_plan: bool
+    signalling_network: bool
+
+    @model_validator(mode="after")
+    def _some_discipline(self) -> Design:
+        if sum(self.discipline_shares) <= 0:
+            raise ValueError("discipline_shares are all 0; allowed: at least one > 0")
+        return self
+
+
+class Scenario(Strict):
+    """A whole scenario file."""
+
+    meta: Meta
+    neighbourhoods: list[Neighbourhood] = Field(min_length=1, max_length=1000)
+    residents: Residents
+    problems: Problems
+    signals: Signals
+    escalation: Escalation
+    informal: Informal
+    specialists: Specialists
+    provisions: Provisions
+    costs: Costs
+    designs: dict[str, Design] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _default_design_exists(self) -> Scenario:
+        if self.meta.design not in self.designs:
+            raise ValueError(
+                f"meta.design '{self.meta.design}' is not a design; allowed: "
+                + ", ".join(sorted(self.designs))
+            )
+        return self
+
+    @property
+    def population(self) -> int:
+        """Total residents over all neighbourhoods."""
+        return sum(n.residents for n in self.neighbourhoods)
+
+    def domain(self, index: int) -> Domain:
+        """The domain table for a domain index (see sim.domains.DOMAINS)."""
+        return getattr(self.problems, DOMAINS[index])
+
+    def provider(self, index: int) -> Provider:
+        """The provider table for a provider index (see sim.domains.PROVIDERS)."""
+        return getattr(self.specialists, PROVIDERS[index])
+
+
+class ScenarioError(Exception):
+    """A scenario file that cannot be used; `problems` holds one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        """Keep the problem lines; the message joins them."""
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _field_range(loc: tuple, model: type[BaseModel] = Scenario) -> str:
+    """Describe the allowed range of the field at `loc`, from its declared constraints."""
+    info = None
+    current: object = model
+    for part in loc:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        if part not in current.model_fields:  # a dict key such as a design's name
+            continue
+        info = current.model_fields[part]
+        current = _inner_model(info.annotation)
+    if info is None:
+        return ""
+    bounds = {}
+    for meta in list(info.metadata) + _item_metadata(info.annotation):
+        for key in ("ge", "gt", "le", "lt"):
+            if getattr(meta, key, None) is not None:
+                bounds[key] = getattr(meta, key)
+    if not bounds:
+        return ""
+    low = f"[{bounds['ge']}" if "ge" in bounds else (f"({bounds['gt']}" if "gt" in bounds else "(-inf")
+    high = f"{bounds['le']}]" if "le" in bounds else (f"{bounds['lt']})" if "lt" in bounds else "inf)")
+    return f"allowed range {low}, {high}"
+
+
+def _inner_model(annotation: object) -> object:
+    """The pydantic model inside an annotation such as `list[Model]` or `dict[str, Model]`."""
+    args = getattr(annotation, "__args__", ())
+    for arg in (annotation, *args):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return annotation
+
+
+def _item_metadata(annotation: object) -> list:
+    """Constraints declared on list/tuple items, e.g. `list[Annotated[float, Field(ge=0)]]`."""
+    found = []
+    for arg in getattr(annotation, "__args__", ()):
+        found.extend(getattr(arg, "__metadata__", ()))
+        for meta in getattr(arg, "__metadata__", ()):
+            found.extend(getattr(meta, "metadata", ()))
+    return found
+
+
+def format_errors(path: str, error: ValidationError) -> list[str]:
+    """One line per problem: file, dotted field path, bad value, message, allowed range."""
+    lines = []
+    for err in error.errors():
+        loc = tuple(err["loc"])
+        dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+        value = err.get("input")
+        shown = "missing" if err["type"] == "missing" else repr(value)
+        if isinstance(value, dict | list) and len(repr(value)) > 60:
+            shown = repr(value)[:57] + "..."
+        allowed = _field_range(loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        tail = f"; {allowed}" if allowed and allowed not in msg else ""
+        lines.append(f"{path}: {dotted or '(top)'}: {shown}: {msg}{tail}")
+    return lines
+
+
+def parse(data: dict, path: str = "<scenario>") -> Scenario:
+    """Validate a scenario mapping, raising ScenarioError with readable lines."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(format_errors(path, err)) from None
+
+
+def load(path: str | Path) -> Scenario:
+    """Read and validate a scenario TOML file."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError([f"{p}: file not found"]) from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError([f"{p}: not valid TOML: {err}"]) from None
+    except UnicodeDecodeError:
+        raise ScenarioError([f"{p}: not a UTF-8 text file"]) from None
+    return parse(data, str(p))
+
+
+def with_overrides(scenario: Scenario, **changes: object) -> Scenario:
+    """A copy of `scenario` with dotted-path values replaced, validated again."""
+    data = scenario.model_dump(mode="json")
+    for dotted, value in changes.items():
+        node = data
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        if isinstance(node, list):
+            node[int(leaf)] = value
+        else:
+            node[leaf] = value
+    return parse(data, "<overrides>")
+
+
+def canonical_json(scenario: Scenario) -> str:
+    """The resolved scenario as canonical JSON (sorted keys, no whitespace)."""
+    return json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the canonical JSON: comments and formatting of the file do not count."""
+    return hashlib.sha256(canonical_json(scenario).encode()).hexdigest()

@@ -1,0 +1,158 @@
+"""The output tables' contract: schema version, column units, derived columns, totals.
+
+docs/outputs.md describes the same columns; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.domains import JEUGDWET, PARTICIPATIEWET, PROVIDERS, ZVW
+
+SCHEMA_VERSION = "1.0"
+
+# Unit of every column, by exact name or by prefix (first match wins).
+UNITS = (
+    ("week", "week (0 = first week after burn-in)"),
+    ("neighbourhood_name", "name"),
+    ("neighbourhood", "index"),
+    ("residents", "persons"),
+    ("prevalence_", "share of residents"),
+    ("onsets_", "problems per week"),
+    ("self_reliant_share", "share of residents"),
+    ("signals_", "signals per week"),
+    ("queue_length", "residents waiting (end of week)"),
+    ("intakes", "cases per week"),
+    ("intake_wait_weeks", "weeks (sum over this week's intakes)"),
+    ("mean_wait_weeks", "weeks"),
+    ("open_cases", "cases (end of week)"),
+    ("staff_fte", "FTE"),
+    ("caseload_per_fte", "cases per FTE"),
+    ("hours_", "hours per week"),
+    ("informal_share", "share of support hours"),
+    ("informal_hours", "hours per week"),
+    ("volunteer_hours", "hours per week"),
+    ("carer_dropouts", "carers per week"),
+    ("carers_overburdened", "carers"),
+    ("carers", "carers"),
+    ("referrals_", "referrals per week"),
+    ("waiting_", "residents waiting (end of week)"),
+    ("in_treatment_", "residents (end of week)"),
+    ("admissions_", "admissions per week"),
+    ("mean_wait_", "weeks"),
+    ("granted_", "provisions per week"),
+    ("provisions_", "residents with the provision (end of week)"),
+    ("crises", "crises per week"),
+    ("child_protection_measures", "measures per week"),
+    ("client_households", "households (end of week)"),
+    ("professionals_per_client_household", "professionals per household"),
+    ("professionals", "professionals (sum over client households)"),
+    ("journey_", "residents (end of week)"),
+    ("cost_per_resident", "EUR per resident per week"),
+    ("cost_", "EUR per week"),
+)
+
+CASE_UNITS = {
+    "case_id": "id",
+    "resident": "index",
+    "household": "index",
+    "neighbourhood": "index",
+    "age_band": "category",
+    "route": "category",
+    "priority": "bool (safety case)",
+    "domains": "bitmask over domains (bit d = sim.domains.DOMAINS[d])",
+    "onset_week": "week",
+    "signal_week": "week",
+    "intake_week": "week (null: still queued)",
+    "closure_week": "week (null: open at end)",
+    "intake_severity": "severity 0-1",
+    "informal_hours": "hours",
+    "referral_week": "week (null: no referral)",
+    "referral_provider": "category (null: no referral)",
+    "outcome": "category",
+    "wait_weeks": "weeks",
+    "onset_to_signal_weeks": "weeks",
+    "support_team": "bool",
+    "support_informal": "bool",
+    "support_provision": "bool",
+    "support_specialist": "bool",
+    "n_domains": "count",
+}
+
+
+def unit_of(column: str) -> str:
+    """The unit of a weekly-table column; KeyError if the contract does not know it."""
+    for key, unit in UNITS:
+        if column == key or (key.endswith("_") and column.startswith(key)):
+            return unit
+    raise KeyError(f"no unit declared for column {column!r}")
+
+
+def payer_of_specialist(provider: int, minor: bool) -> int:
+    """Who pays a provider's treatment.
+
+    Youth care and youth GGZ: Jeugdwet, adult GGZ: Zvw,
+    debt restructuring and reintegration Participatiewet.
+    """
+    name = PROVIDERS[provider]
+    if name == "youth_care" or (name == "ggz" and minor):
+        return JEUGDWET
+    if name == "ggz":
+        return ZVW
+    return PARTICIPATIEWET
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    """Num / den with NaN where den is 0."""
+    den = den.astype(float)
+    return num / den.where(den > 0)
+
+
+def derive(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the ratio columns that are computed from summed columns."""
+    df["mean_wait_weeks"] = _ratio(df["intake_wait_weeks"], df["intakes"])
+    df["caseload_per_fte"] = _ratio(df["open_cases"], df["staff_fte"])
+    df["professionals_per_client_household"] = _ratio(df["professionals"], df["client_households"])
+    support = df["informal_hours"] + df["volunteer_hours"]
+    df["informal_share"] = _ratio(support, support + df["hours_casework"])
+    df["cost_per_resident"] = df["cost_total"] / df["residents"]
+    return df
+
+
+def totals(by_nbh: pd.DataFrame, provider_weeks: list[dict[str, float]]) -> pd.DataFrame:
+    """Weekly totals over neighbourhoods: sums of counts, shares weighted by residents."""
+    shares = [c for c in by_nbh.columns if c.startswith("prevalence_") or c == "self_reliant_share"]
+    counts = [c for c in by_nbh.columns if c not in shares and c not in ("week", "neighbourhood",
+                                                                         "neighbourhood_name")]
+    counts = [c for c in counts if c not in ("mean_wait_weeks", "caseload_per_fte", "informal_share",
+                                             "professionals_per_client_household", "cost_per_resident")]
+    weighted = by_nbh[shares].mul(by_nbh["residents"], axis=0)
+    out = pd.concat([by_nbh[["week"]], by_nbh[counts], weighted], axis=1).groupby("week", sort=True).sum()
+    out[shares] = out[shares].div(out["residents"], axis=0)
+    out = derive(out.reset_index())
+    extra = pd.DataFrame(provider_weeks)
+    return pd.concat([out, extra.set_axis(out.index)], axis=1)
+
+
+def summary(total: pd.DataFrame) -> dict[str, float]:
+    """A few headline figures over the recorded weeks, for the terminal."""
+    res = float(total["residents"].iloc[0])
+    weeks = len(total)
+    intakes = total["intakes"].sum()
+    return {
+        "residents": res,
+        "weeks": weeks,
+        "problem prevalence (any domain, mean share)": float(
+            total[[c for c in total.columns if c.startswith("journey_")]].drop(
+                columns="journey_no_problem").sum(axis=1).mean() / res),
+        "signals per 1,000 residents per year": float(
+            total[[c for c in total.columns if c.startswith("signals_")]].sum().sum() / res * 1000 * 52 / weeks),
+        "team waiting list (mean)": float(total["queue_length"].mean()),
+        "wait to intake (weeks, mean)": float(total["intake_wait_weeks"].sum() / intakes) if intakes else np.nan,
+        "caseload per FTE (mean)": float(total["caseload_per_fte"].mean()),
+        "outreach hours per week (mean)": float(total["hours_outreach"].mean()),
+        "informal share of support hours": float(total["informal_share"].mean()),
+        "crises per 1,000 residents per year": float(total["crises"].sum() / res * 1000 * 52 / weeks),
+        "cost per resident per year (EUR)": float(total["cost_total"].sum() / res * 52 / weeks),
+    }

@@ -1,0 +1,137 @@
+"""Whole-model behaviour: reproducibility, common random numbers, accounting identities."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.model import WijkteamModel
+from sim.recorder import WeekCounts
+from sim.run import simulate
+from sim.scenario import with_overrides
+from sim.tables import unit_of
+
+
+@pytest.fixture(scope="module")
+def run(small):
+    """One run of the small scenario, shared by the accounting tests."""
+    return simulate(small)
+
+
+def test_same_seed_gives_identical_tables(small, run):
+    again = simulate(small)
+    pd.testing.assert_frame_equal(run.by_neighbourhood, again.by_neighbourhood)
+    pd.testing.assert_frame_equal(run.totals, again.totals)
+    pd.testing.assert_frame_equal(run.cases, again.cases)
+
+
+def test_another_seed_gives_different_tables(small, run):
+    other = simulate(small, seed=small.meta.seed + 1)
+    assert not run.totals["onsets_care"].equals(other.totals["onsets_care"])
+    assert len(run.cases) != len(other.cases) or not run.cases["resident"].equals(other.cases["resident"])
+
+
+def test_onset_draws_are_identical_across_designs(small):
+    """Common random numbers: a design that leaves onset rates alone sees the same onsets."""
+    other = with_overrides(small, **{"designs.integraal.fte_per_10k": 3.0,
+                                     "designs.integraal.outreach_share": 0.5,
+                                     "designs.integraal.referral_threshold": 0.3})
+    a, b = WijkteamModel(small), WijkteamModel(other)
+    differs = False
+    for _ in range(small.meta.burn_in_weeks + small.meta.weeks):
+        due_a = np.flatnonzero(a.state.next_onset == a.week)
+        due_b = np.flatnonzero(b.state.next_onset == b.week)
+        ca, cb = WeekCounts(a), WeekCounts(b)
+        a.onsets(ca)
+        b.onsets(cb)
+        np.testing.assert_array_equal(due_a, due_b)
+        np.testing.assert_array_equal(ca.onsets, cb.onsets)
+        assert a.streams["onset"].bit_generator.state == b.streams["onset"].bit_generator.state
+        for stage in ("signals", "intake", "informal_care", "dynamics", "casework", "specialist_care", "record"):
+            getattr(a, stage)(ca)
+            getattr(b, stage)(cb)
+        a._plan_hours()
+        b._plan_hours()
+        differs = differs or not np.array_equal(a.state.c_state, b.state.c_state)
+        a.week += 1
+        b.week += 1
+    assert differs, "the designs should differ in what happens after onset"
+
+
+def test_littles_law_holds_exactly(run, small):
+    """Sum over weeks of the queue equals the total time cases spent queued in the window."""
+    weeks = small.meta.weeks
+    c = run.cases
+    start = c["signal_week"].clip(lower=0)
+    end = c["intake_week"].fillna(weeks).clip(upper=weeks)
+    in_window = (end - start).clip(lower=0)
+    assert run.totals["queue_length"].sum() == in_window.sum()
+    assert run.totals["queue_length"].sum() > 0
+
+
+def test_no_resident_lost_or_counted_twice(run):
+    df = run.by_neighbourhood
+    journeys = df[[c for c in df.columns if c.startswith("journey_")]].sum(axis=1)
+    assert (journeys == df["residents"]).all()
+
+
+def test_costs_equal_hours_and_counts_times_rates(run, small):
+    t = run.totals
+    design = small.designs[small.meta.design]
+    rate = small.costs.team_cost_per_fte_year / (52 * design.hours_per_fte)
+    np.testing.assert_allclose(t["cost_team"], t["hours_contracted"] * rate)
+    prov = small.provisions
+    np.testing.assert_allclose(t["cost_provisions"], t["provisions_household_help"] * prov.household_help.cost_per_week
+                               + t["provisions_support_at_home"] * prov.support_at_home.cost_per_week)
+    spec = sum(t[f"in_treatment_{n}"] * getattr(small.specialists, n).cost_per_week
+               for n in ("youth_care", "ggz", "debt_restructuring", "reintegration"))
+    np.testing.assert_allclose(t["cost_specialist"], spec)
+    np.testing.assert_allclose(t["cost_crisis"], t["crises"] * small.costs.crisis_cost)
+    by_payer = t[["cost_wmo", "cost_jeugdwet", "cost_participatiewet", "cost_zvw", "cost_wlz"]].sum(axis=1)
+    np.testing.assert_allclose(by_payer, t["cost_total"])
+
+
+def test_hours_split_adds_up_and_staff_match_design(run, small):
+    t = run.totals
+    assert (t["hours_casework"] + t["hours_coordination"] + t["hours_outreach"] <= t["hours_contracted"] + 1e-9).all()
+    design = small.designs[small.meta.design]
+    expected = design.fte_per_10k * small.population / 10_000
+    assert t["staff_fte"].iloc[0] == pytest.approx(expected, rel=0.01)
+
+
+def test_bounds_of_shares(run):
+    df = run.by_neighbourhood
+    shares = [c for c in df.columns if c.startswith("prevalence_")] + ["self_reliant_share"]
+    assert ((df[shares] >= 0) & (df[shares] <= 1)).all().all()
+
+
+def test_every_column_has_a_unit(run):
+    for col in list(run.by_neighbourhood.columns) + list(run.totals.columns):
+        assert unit_of(col)
+
+
+def test_one_family_one_plan_gives_each_household_one_coordinator(small):
+    """Checked at the end of every week: no household has two coordinating team members."""
+    model = WijkteamModel(small)
+    shared = 0
+    for _ in range(small.meta.burn_in_weeks + small.meta.weeks):
+        model.step()
+        s = model.state
+        in_case = s.c_state == 2
+        pairs = pd.DataFrame({"hh": s.hh[in_case], "member": s.c_member[in_case]})
+        per_hh = pairs.groupby("hh")["member"].nunique()
+        assert (per_hh <= 1).all()
+        shared += int((pairs.groupby("hh").size() > 1).sum())
+    assert shared > 0, "some households must have had two members in casework at once"
+
+
+def test_all_signal_routes_occur_in_the_default_city(run):
+    sig = run.totals[["signals_self", "signals_informal", "signals_partner", "signals_outreach"]].sum()
+    assert (sig > 0).all()
+
+
+def test_resident_view_reads_the_row(run):
+    model = run.model
+    row = int(np.flatnonzero(model.state.n_active > 0)[0])
+    view = model.resident(row)
+    assert view.problems and all(0 < v <= 1 for v in view.problems.values())
+    assert view.household == model.state.hh[row]

@@ -1,0 +1,39 @@
+"""Every parameter of every shipped scenario carries a source or the word assumption."""
+
+import pytest
+
+from sim.provenance import entries
+from sim.scenario import load
+
+from .conftest import SCENARIOS
+
+
+def _leaves(obj, prefix=""):
+    """Dotted paths of the scenario's leaf values (lists of numbers count as one leaf)."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _leaves(v, f"{prefix}.{k}" if prefix else k)
+    elif isinstance(obj, list) and obj and isinstance(obj[0], dict):
+        for item in obj:
+            yield f"{prefix}[{item['name']}]"
+    else:
+        yield prefix
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_every_parameter_line_has_provenance(path):
+    rows = entries(path)
+    missing = [e.path for e in rows if e.kind == "missing"]
+    assert missing == []
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_provenance_covers_every_resolved_parameter(path):
+    paths = {e.path for e in entries(path)}
+    leaves = set(_leaves(load(path).model_dump(mode="json")))
+    assert leaves - paths == set()
+
+
+def test_sourced_values_name_their_source():
+    rows = [e for p in SCENARIOS for e in entries(p) if e.kind == "source"]
+    assert rows and all(len(e.text) > 10 for e in rows)

@@ -1,0 +1,99 @@
+"""Scenario validation: shipped files load; bad files give one clear line per problem."""
+
+import math
+import tomllib
+
+import pytest
+
+from sim.cli import main
+from sim.scenario import ScenarioError, canonical_json, load, parse, scenario_hash
+
+from .conftest import ROOT, SCENARIOS
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_shipped_scenarios_validate(path):
+    sc = load(path)
+    assert sc.population > 0
+    assert sc.meta.design in sc.designs
+
+
+def test_three_profiles_have_the_promised_sizes():
+    sizes = {p.stem: (load(p).population, len(load(p).neighbourhoods)) for p in SCENARIOS}
+    assert 12_000 <= sizes["kleindorp"][0] <= 18_000
+    assert 90_000 <= sizes["middenstad"][0] <= 110_000 and sizes["middenstad"][1] >= 6
+    assert 550_000 <= sizes["grootstad"][0] <= 650_000 and sizes["grootstad"][1] == 40
+
+
+def _data():
+    return tomllib.loads((ROOT / "scenarios" / "kleindorp.toml").read_text())
+
+
+def _problems(data) -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        parse(data, "bad.toml")
+    return info.value.problems
+
+
+def test_out_of_range_share_names_file_field_value_and_range():
+    data = _data()
+    data["designs"]["integraal"]["outreach_share"] = 1.5
+    (line,) = _problems(data)
+    assert line.startswith("bad.toml: designs.integraal.outreach_share: 1.5:")
+    assert "[0.0, 1.0]" in line
+
+
+def test_nan_and_unknown_keys_and_missing_fields_are_each_reported():
+    data = _data()
+    data["signals"]["self_report_per_week"] = math.nan
+    data["informal"]["surprise"] = 1
+    del data["costs"]["crisis_cost"]
+    lines = _problems(data)
+    assert len(lines) == 3
+    assert any("signals.self_report_per_week" in ln and "finite" in ln for ln in lines)
+    assert any("informal.surprise" in ln and "Extra inputs" in ln for ln in lines)
+    assert any("costs.crisis_cost: missing" in ln for ln in lines)
+
+
+def test_item_ranges_inside_lists_are_checked():
+    data = _data()
+    data["problems"]["youth"]["onset_per_1000_per_year"][0] = -3.0
+    (line,) = _problems(data)
+    assert "problems.youth.onset_per_1000_per_year[0]" in line
+    assert "[0.0, 1000.0]" in line
+
+
+def test_age_shares_must_sum_to_one():
+    data = _data()
+    data["neighbourhoods"][0]["age_shares"] = [0.5, 0.5, 0.5, 0.0, 0.0]
+    (line,) = _problems(data)
+    assert "neighbourhoods[0]" in line and "sum to 1.5" in line
+
+
+def test_bad_file_exits_2_without_traceback_and_writes_nothing(tmp_path, capsys):
+    text = (ROOT / "scenarios" / "kleindorp.toml").read_text().replace(
+        "caseload_cap = 30", "caseload_cap = -4")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text)
+    out = tmp_path / "out"
+    assert main(["run", str(bad), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}: designs.integraal.caseload_cap: -4:" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_not_toml_is_a_clear_error(tmp_path):
+    bad = tmp_path / "x.toml"
+    bad.write_text("this is = = not toml")
+    with pytest.raises(ScenarioError, match="not valid TOML"):
+        load(bad)
+
+
+def test_hash_ignores_comments_and_layout(tmp_path, rural):
+    text = (ROOT / "scenarios" / "kleindorp.toml").read_text()
+    stripped = "\n".join(line for line in text.splitlines() if not line.strip().startswith("#"))
+    copy = tmp_path / "copy.toml"
+    copy.write_text(stripped.replace("weeks = 260  # assumption: five recorded years", "weeks = 260"))
+    assert scenario_hash(load(copy)) == scenario_hash(rural)
+    assert canonical_json(load(copy)) == canonical_json(rural)
