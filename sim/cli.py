@@ -40,8 +40,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with tqdm(total=total, unit="week", desc=f"{scenario.meta.name} / {design}", disable=args.quiet) as bar:
         result = simulate(scenario, design=design, seed=seed, progress=bar.update)
     out = Path(args.out) if args.out else Path("results") / f"{Path(args.scenario).stem}-{design}-seed{seed}"
-    files = [p.name for p in (out / "neighbourhood_weekly.parquet", out / "weekly_totals.parquet",
-                              out / "cases.parquet")]
+    files = ["neighbourhood_weekly.parquet", "weekly_totals.parquet", "cases.parquet", "summary.parquet"]
     info = manifest(scenario, design, seed, files, {"weeks": scenario.meta.weeks,
                                                     "burn_in_weeks": scenario.meta.burn_in_weeks})
     write_run(out, result.by_neighbourhood, result.totals, result.cases, info)

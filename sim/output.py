@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.scenario import Scenario, scenario_hash
-from sim.tables import CASE_UNITS, SCHEMA_VERSION, unit_of
+from sim.tables import CASE_UNITS, SCHEMA_VERSION, SUMMARY_UNITS, run_summary, unit_of
 
 PACKAGES = ("mesa", "numpy", "numba", "scipy", "pandas", "pyarrow", "pydantic", "networkx")
 
@@ -83,6 +83,7 @@ def write_run(out: Path, by_nbh: pd.DataFrame, total: pd.DataFrame, cases: pd.Da
         "neighbourhood_weekly.parquet": (by_nbh, {c: unit_of(c) for c in by_nbh.columns}, "neighbourhood_weekly"),
         "weekly_totals.parquet": (total, {c: unit_of(c) for c in total.columns}, "weekly_totals"),
         "cases.parquet": (cases, CASE_UNITS, "cases"),
+        "summary.parquet": (run_summary(total), SUMMARY_UNITS, "summary"),
     }
     for name, (df, units, table) in paths.items():
         write_table(df, out / name, units, table)

@@ -58,10 +58,11 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> State:
     n, n_hh = age.size, offset
     hh_start = np.searchsorted(hh, np.arange(n_hh + 1)).astype(np.int64)
 
-    resilience = np.clip(rng.normal(res.resilience_mean, res.resilience_sd, n), 0.05, None)
+    resilience = np.clip(rng.normal(res.resilience_mean, res.resilience_sd, n), 0.05, None).astype(np.float32)
     avoider = rng.random(n) < res.care_avoider_share
     help_seek = res.help_seeking_mean * rng.gamma(4.0, 0.25, n)
     help_seek[avoider] *= res.care_avoider_help_seeking
+    help_seek = help_seek.astype(np.float32)
     carers = rng.poisson(scenario.informal.carers_per_household, n_hh).astype(np.int32)
 
     return State(

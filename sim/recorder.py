@@ -62,7 +62,7 @@ class WeekCounts:
     def state_counts(self, model) -> None:
         """Count the stocks at the end of the week with the record kernel."""
         s = model.state
-        record.record_stage(model.week, s.nbh, s.age, s.deficit, s.c_state, s.c_member, s.pstate, s.p_start,
+        record.record_stage(model.week, s.nbh, s.age, s.n_active, s.deficit, s.c_state, s.c_member, s.pstate, s.p_start,
                             s.hh_start, s.hh_nbh, s.hh_cases, model.params, self.prevalence, self.journeys,
                             self.self_reliant, self.provisions, self.in_treatment, self.waiting_specialist,
                             self.client_households, self.professionals)

@@ -135,6 +135,39 @@ def totals(by_nbh: pd.DataFrame, provider_weeks: list[dict[str, float]]) -> pd.D
     return pd.concat([out, extra.set_axis(out.index)], axis=1)
 
 
+SUMMARY_UNITS = {
+    "outcome": "column of weekly_totals",
+    "kind": "flow (per week), stock (end of week) or ratio",
+    "unit": "unit of the weekly column",
+    "mean_per_week": "mean over recorded weeks, in the weekly unit",
+    "total": "sum over recorded weeks (flows only)",
+    "per_1000_residents_per_year": "flows: total per 1,000 residents per year; stocks: mean per 1,000 residents",
+}
+
+
+def run_summary(total: pd.DataFrame) -> pd.DataFrame:
+    """One row per outcome over the recorded weeks: totals, and the same per resident."""
+    res = float(total["residents"].iloc[0])
+    years = len(total) / 52.0
+    rows = []
+    for col in total.columns:
+        if col in ("week", "residents"):
+            continue
+        unit = unit_of(col)
+        series = total[col].astype(float)
+        if "per week" in unit and "per resident" not in unit:
+            kind, tot = "flow", float(series.sum())
+            per_1000 = tot / res * 1000 / years
+        elif "share" in unit or " per " in unit or unit.startswith("weeks"):
+            kind, tot, per_1000 = "ratio", np.nan, np.nan
+        else:
+            kind, tot = "stock", np.nan
+            per_1000 = float(series.mean()) / res * 1000
+        rows.append({"outcome": col, "kind": kind, "unit": unit, "mean_per_week": float(series.mean()),
+                     "total": tot, "per_1000_residents_per_year": per_1000})
+    return pd.DataFrame(rows)
+
+
 def summary(total: pd.DataFrame) -> dict[str, float]:
     """A few headline figures over the recorded weeks, for the terminal."""
     res = float(total["residents"].iloc[0])

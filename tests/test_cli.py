@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pyarrow.parquet as pq
+import pytest
 
 from sim.cli import main
 from sim.scenario import load, scenario_hash
@@ -28,13 +29,18 @@ def test_run_writes_tables_with_units_and_a_manifest(tmp_path, small, capsys):
     assert main(["run", str(scen), "--out", str(out), "--quiet", "--weeks", "20", "--seed", "5"]) == 0
     printed = capsys.readouterr().out
     assert f"Results written to {out}" in printed and "wait to intake" in printed
-    for name in ("neighbourhood_weekly", "weekly_totals", "cases"):
+    for name in ("neighbourhood_weekly", "weekly_totals", "cases", "summary"):
         table = pq.read_table(out / f"{name}.parquet")
         meta = table.schema.metadata
         assert meta[b"wijkteam_schema_version"].decode() == SCHEMA_VERSION
         assert all(f.metadata and f.metadata[b"unit"] for f in table.schema)
     totals = pq.read_table(out / "weekly_totals.parquet").to_pandas()
     assert len(totals) == 20
+    summ = pq.read_table(out / "summary.parquet").to_pandas().set_index("outcome")
+    crises = totals["crises"].sum()
+    assert summ.loc["crises", "total"] == crises
+    res = totals["residents"].iloc[0]
+    assert summ.loc["crises", "per_1000_residents_per_year"] == pytest.approx(crises / res * 1000 * 52 / 20)
     man = json.loads((out / "manifest.json").read_text())
     assert man["seed"] == 5
     assert man["scenario_sha256"] == scenario_hash(load(scen).model_copy(

@@ -36,4 +36,5 @@ class ResidentView(mesa.Agent):
     @property
     def self_reliant(self) -> bool:
         """Capacity covers burden this week."""
-        return bool(self.model.state.deficit[self.row] <= 0.0)
+        s = self.model.state
+        return bool(s.n_active[self.row] == 0 or s.deficit[self.row] <= 0.0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
+from mesa.agent import AgentSet
 
 from sim.domains import C_QUEUED, DISCIPLINES
 
@@ -73,7 +74,7 @@ class Team(mesa.Agent):
         self.index = index
         self.neighbourhoods = neighbourhoods
         self.priority_triage = priority_triage
-        self.members: list[TeamMember] = []
+        self.members = AgentSet([], random=model.random)
 
     @property
     def fte(self) -> float:

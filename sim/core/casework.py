@@ -109,9 +109,11 @@ def casework_stage(t, nbh, hh, age, c_state, c_member, c_start, c_priority, c_su
         crisis = crisis_domain[i]
         crisis_domain[i] = -1
         still_open = False
+        known = False
         for d in range(sev.shape[1]):
             st = pstate[i, d]
             if st == P_KNOWN:
+                known = True
                 prov = p.domain_provider[d]
                 if prov >= 0 and (sev[i, d] > p.referral_threshold or d == crisis):
                     pstate[i, d] = P_WAIT_SPECIALIST
@@ -139,8 +141,8 @@ def casework_stage(t, nbh, hh, age, c_state, c_member, c_start, c_priority, c_su
                     still_open = True
             elif st == P_WAIT_SPECIALIST or (st == P_PROVISION and t < p_start[i, d]):
                 still_open = True
-        if still_open or t - c_start[i] < p.min_case_weeks:
-            continue
+        if still_open or (known and t - c_start[i] < p.min_case_weeks):
+            continue  # a case with nothing left to work on closes at once
         closed[n_closed] = i
         closed_outcome[n_closed] = _outcome(i, pstate)
         _hand_back(i, pstate, hazard)

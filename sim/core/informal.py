@@ -14,18 +14,8 @@ from sim.core.state import NO_WEEK
 from sim.domains import C_CASEWORK, P_NONE
 
 
-@njit(cache=True, inline="always")
-def resident_demand(i, sev, pstate, fit, hours_per_severity):
-    """Weekly informal hours resident i's problems ask for."""
-    total = 0.0
-    for d in range(sev.shape[1]):
-        if pstate[i, d] != P_NONE:
-            total += rules.informal_demand(sev[i, d], fit[d], hours_per_severity)
-    return total
-
-
 @njit(cache=True)
-def informal_stage(t, hh_start, hh_nbh, c_state, c_inf_hours, c_support, sev, pstate, inf_hours, cg_carers,
+def informal_stage(t, hh_start, hh_nbh, n_active, c_state, c_inf_hours, c_support, sev, pstate, inf_hours, cg_carers,
                    cg_init, cg_will, cg_sustained, cg_rejoin, volunteer_left, p, informal_rng, informal_out,
                    volunteer_out, overburdened_out, dropout_out, carers_out):
     """One week of informal help for every household."""
@@ -34,13 +24,16 @@ def informal_stage(t, hh_start, hh_nbh, c_state, c_inf_hours, c_support, sev, ps
         k = hh_nbh[h]
         if cg_rejoin[h] == t:  # test here: passing the generator on every call is costly
             _rejoin(h, t, cg_carers, cg_init, cg_rejoin, p, informal_rng)
+        carers_out[k] += cg_carers[h]
         demand = 0.0
         backed = False
         for i in range(hh_start[h], hh_start[h + 1]):
-            inf_hours[i] = 0.0
-            demand += resident_demand(i, sev, pstate, fit, p.hours_per_severity)
+            if n_active[i] > 0:  # inf_hours of residents without problems is never read
+                inf_hours[i] = 0.0
+                for d in range(sev.shape[1]):
+                    if pstate[i, d] != P_NONE:
+                        demand += rules.informal_demand(sev[i, d], fit[d], p.hours_per_severity)
             backed = backed or c_state[i] == C_CASEWORK
-        carers_out[k] += cg_carers[h]
         if demand <= 0.0:
             cg_will[h] = rules.caregiver_wear(cg_will[h], 0.0, 0, p.wear, p.wear_onset, p.recovery, 0.0)
             cg_sustained[h] = 0
@@ -63,20 +56,17 @@ def informal_stage(t, hh_start, hh_nbh, c_state, c_inf_hours, c_support, sev, ps
             dropout_out[k] += 1
         informal_out[k] += given
         volunteer_out[k] += volunteer
-        _share_out(hh_start[h], hh_start[h + 1], given + volunteer, demand, sev, pstate, c_state, inf_hours,
-                   c_inf_hours, c_support, fit, p.hours_per_severity)
-
-
-@njit(cache=True, inline="always")
-def _share_out(first, last, hours, demand, sev, pstate, c_state, inf_hours, c_inf_hours, c_support, fit,
-               hours_per_severity):
-    """Split the household's informal hours over its members by what each asks for."""
-    for i in range(first, last):
-        got = hours * resident_demand(i, sev, pstate, fit, hours_per_severity) / demand
-        inf_hours[i] = got
-        if c_state[i] == C_CASEWORK and got > 0.0:
-            c_inf_hours[i] += got
-            c_support[i] |= SUPPORT_INFORMAL
+        for i in range(hh_start[h], hh_start[h + 1]):  # members share by what each asks for
+            if n_active[i] == 0:
+                continue
+            asked = 0.0
+            for d in range(sev.shape[1]):
+                if pstate[i, d] != P_NONE:
+                    asked += rules.informal_demand(sev[i, d], fit[d], p.hours_per_severity)
+            inf_hours[i] = (given + volunteer) * asked / demand
+            if c_state[i] == C_CASEWORK and inf_hours[i] > 0.0:
+                c_inf_hours[i] += inf_hours[i]
+                c_support[i] |= SUPPORT_INFORMAL
 
 
 @njit(cache=True, inline="always")

@@ -7,7 +7,6 @@ something happening; the draws come from their own streams and are made whatever
 resident's state, which keeps onsets identical across designs (common random numbers).
 """
 
-import numpy as np
 from numba import njit
 
 from sim.core import rules
@@ -88,30 +87,54 @@ def dynamics_stage(t, nbh, age, n_active, resilience, strain, deficit, inf_hours
                    c_state, c_member, sev, pstate, p_resolve, p_start, p_until, hazard,
                    mem_case_hours, mem_discipline, p, completions, crises_out, child_protection_out,
                    crisis_payer_out):
-    """One week of every problem's course, then burden against capacity and escalation."""
+    """One week of every problem's course, then burden against capacity and escalation.
+
+    Helpers in this loop take scalars only: passing arrays or the parameter tuple to a
+    function per problem costs reference counting that dominated the week.
+    """
     n_dom = sev.shape[1]
-    hours = np.zeros(n_dom)
+    fit, weight, provider, discipline = p.informal_fit, p.burden_weight, p.domain_provider, p.domain_discipline
+    growth, effect, treated, relief_of = p.growth, p.team_effect, p.treatment_effect, p.provision_relief
     for i in range(nbh.shape[0]):
-        if n_active[i] == 0:
-            if strain[i] > 0.0:  # residents without problems and strain have nothing to update
+        if n_active[i] == 0:  # no burden: only remembered strain fades; deficit is not read
+            if strain[i] > 0.0:
                 strain[i] = rules.strain_update(strain[i], 0.0, resilience[i], p.strain_memory)
-            deficit[i] = -resilience[i]
             continue
         in_case = c_state[i] == C_CASEWORK
-        _team_hours(i, in_case, c_member, mem_case_hours, mem_discipline, pstate, p, hours)
+        known = 0
         demand = 0.0
         for d in range(n_dom):
             if pstate[i, d] != P_NONE:
-                demand += rules.informal_demand(sev[i, d], p.informal_fit[d], 1.0)
+                demand += rules.informal_demand(sev[i, d], fit[d], 1.0)
+                known += pstate[i, d] == P_KNOWN
+        case_hours = mem_case_hours[c_member[i]] / known if in_case and known > 0 else 0.0
         burden = 0.0
         worst = -1
         for d in range(n_dom):
-            if pstate[i, d] == P_NONE:
+            st = pstate[i, d]
+            if st == P_NONE:
                 continue
-            share = rules.informal_demand(sev[i, d], p.informal_fit[d], 1.0) / demand if demand > 0 else 0.0
-            burden += _problem_week(i, d, t, age[i], hours[d], inf_hours[i] * share, in_case, sev, pstate,
-                                    p_resolve, p_start, p_until, hazard, n_active, p, completions)
-            if pstate[i, d] != P_NONE and (worst < 0 or sev[i, d] > sev[i, worst]):
+            hours = 0.0
+            if st == P_KNOWN:
+                hours = case_hours * (p.discipline_match if mem_discipline[c_member[i]] == discipline[d] else 1.0)
+            share = rules.informal_demand(sev[i, d], fit[d], 1.0) / demand if demand > 0 else 0.0
+            te = treated[provider[d]] if provider[d] >= 0 else 0.0
+            new_st, s, done = course(st, sev[i, d], t, p_resolve[i, d], p_start[i, d], p_until[i, d], in_case,
+                                     hours, inf_hours[i] * share, growth[d], effect[d], p.informal_effect,
+                                     p.resolved_below, te)
+            if done:
+                completions[provider[d]] += 1
+            if new_st == P_NONE:
+                n_active[i] -= 1
+            elif new_st != st:
+                hazard[i, d] = 0.0  # back from treatment: signalling starts afresh
+            pstate[i, d] = new_st
+            sev[i, d] = s
+            if new_st == P_NONE:
+                continue
+            relief = relief_of[provision_kind(age[i])] if new_st == P_PROVISION and t >= p_start[i, d] else 0.0
+            burden += rules.problem_burden(s, weight[d], relief)
+            if worst < 0 or s > sev[i, worst]:
                 worst = d
         cap = rules.capacity(resilience[i], inf_hours[i], p.capacity_per_hour)
         deficit[i] = burden - cap
@@ -127,64 +150,31 @@ def dynamics_stage(t, nbh, age, n_active, resilience, strain, deficit, inf_hours
 
 
 @njit(cache=True)
-def _team_hours(i, in_case, c_member, mem_case_hours, mem_discipline, pstate, p, hours):
-    """Casework hours this week per domain of resident i, more where the discipline fits."""
-    hours[:] = 0.0
-    if not in_case:
-        return
-    m = c_member[i]
-    known = 0
-    for d in range(pstate.shape[1]):
-        if pstate[i, d] == P_KNOWN:
-            known += 1
-    if known == 0:
-        return
-    for d in range(pstate.shape[1]):
-        if pstate[i, d] == P_KNOWN:
-            match = p.discipline_match if mem_discipline[m] == p.domain_discipline[d] else 1.0
-            hours[d] = mem_case_hours[m] / known * match
+def course(st, s, t, resolve_week, start_week, until_week, in_case, team_hours, informal_hours, growth,
+           team_effect, informal_effect, resolved_below, treatment_effect):
+    """One week of one problem's course; returns (state, severity, treatment completed).
 
-
-@njit(cache=True)
-def _resolve(i, d, sev, pstate, n_active):
-    """Remove a problem: it no longer exists."""
-    sev[i, d] = 0.0
-    pstate[i, d] = P_NONE
-    n_active[i] -= 1
-
-
-@njit(cache=True)
-def _problem_week(i, d, t, age_band, team_hours, informal_hours, in_case, sev, pstate, p_resolve, p_start,
-                  p_until, hazard, n_active, r, completions):
-    """One week of one problem's course; returns the burden it leaves (0 when it ends)."""
-    st = pstate[i, d]
-    s = sev[i, d]
-    relief = 0.0
+    In treatment nothing changes until the treatment ends; a running provision holds the
+    problem until the provision ends; any other problem grows, responds to team and
+    informal support, and ends at its natural resolution week or when it falls below
+    the resolved level.
+    """
     if st == P_SPECIALIST:
-        if t < p_until[i, d]:
-            return rules.problem_burden(s, r.burden_weight[d], 0.0)
-        prov = r.domain_provider[d]
-        completions[prov] += 1
-        s = rules.treatment_outcome(s, r.treatment_effect[prov])
-        if s < r.resolved_below:
-            _resolve(i, d, sev, pstate, n_active)
-            return 0.0
-        pstate[i, d] = P_KNOWN if in_case else P_LATENT
-        hazard[i, d] = 0.0
-    elif st == P_PROVISION and t >= p_start[i, d]:
-        if t >= p_until[i, d]:
-            _resolve(i, d, sev, pstate, n_active)
-            return 0.0
-        relief = r.provision_relief[provision_kind(age_band)]
-    else:
-        if t >= p_resolve[i, d]:
-            _resolve(i, d, sev, pstate, n_active)
-            return 0.0
-        s = rules.untreated_growth(s, r.growth[d])
-        s = rules.support_effect(s, team_hours, r.team_effect[d])
-        s = rules.support_effect(s, informal_hours, r.informal_effect)
-        if s < r.resolved_below:
-            _resolve(i, d, sev, pstate, n_active)
-            return 0.0
-    sev[i, d] = s
-    return rules.problem_burden(s, r.burden_weight[d], relief)
+        if t < until_week:
+            return st, s, False
+        s = rules.treatment_outcome(s, treatment_effect)
+        if s < resolved_below:
+            return P_NONE, 0.0, True
+        return (P_KNOWN if in_case else P_LATENT), s, True
+    if st == P_PROVISION and t >= start_week:
+        if t >= until_week:
+            return P_NONE, 0.0, False
+        return st, s, False
+    if t >= resolve_week:
+        return P_NONE, 0.0, False
+    s = rules.untreated_growth(s, growth)
+    s = rules.support_effect(s, team_hours, team_effect)
+    s = rules.support_effect(s, informal_hours, informal_effect)
+    if s < resolved_below:
+        return P_NONE, 0.0, False
+    return st, s, False

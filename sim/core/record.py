@@ -6,6 +6,7 @@ from sim.core.problems import provision_kind
 from sim.domains import (
     AGE_MINOR,
     C_CASEWORK,
+    C_NONE,
     C_QUEUED,
     P_LATENT,
     P_NONE,
@@ -39,14 +40,18 @@ def journey(i, c_state, pstate):
 
 
 @njit(cache=True)
-def record_stage(t, nbh, age, deficit, c_state, c_member, pstate, p_start, hh_start, hh_nbh, hh_cases, p,
+def record_stage(t, nbh, age, n_active, deficit, c_state, c_member, pstate, p_start, hh_start, hh_nbh, hh_cases, p,
                  prevalence, journeys, self_reliant, provisions, in_treatment, waiting_specialist,
                  client_households, professionals):
     """Fill the per-neighbourhood count arrays (zeroed by the caller) for week t."""
     for i in range(nbh.shape[0]):
         k = nbh[i]
+        if n_active[i] == 0 and c_state[i] == C_NONE:  # most residents: no problem, self-reliant
+            journeys[k, J_NONE] += 1
+            self_reliant[k] += 1
+            continue
         journeys[k, journey(i, c_state, pstate)] += 1
-        if deficit[i] <= 0.0:
+        if n_active[i] == 0 or deficit[i] <= 0.0:
             self_reliant[k] += 1
         for d in range(pstate.shape[1]):
             st = pstate[i, d]

@@ -6,7 +6,6 @@ network), and is signalled when the sum passes the threshold. That is exact for 
 that change week by week (outreach hours do) and costs one draw per problem.
 """
 
-import numpy as np
 from numba import njit
 
 from sim.core import rules
@@ -15,16 +14,12 @@ from sim.domains import AGE_MINOR, C_CASEWORK, C_QUEUED, N_ROUTES, P_KNOWN, P_LA
 PARTNER = 2  # index of the partner route in sim.domains.ROUTES
 
 
-@njit(cache=True, inline="always")
-def route_hazards(i, d, sev, help_seek, has_carers, outreach, p, out):
-    """Fill `out` with the weekly hazard of each route for problem (i, d); return the sum."""
-    s = sev[i, d]
-    out[0] = rules.signal_hazard(s, p.self_rate * help_seek[i])
-    out[1] = rules.signal_hazard(s, p.informal_rate) if has_carers else 0.0
-    out[2] = rules.signal_hazard(s, p.partner_rate[d])
-    out[3] = rules.signal_hazard(s, outreach)
-    out[4] = rules.signal_hazard(s, p.network_rate)
-    return out[0] + out[1] + out[2] + out[3] + out[4]
+@njit(cache=True)
+def route_hazards(s, self_rate, informal_rate, partner_rate, outreach_rate, network_rate):
+    """Weekly hazard of each route (self, informal, partner, outreach, network) for a problem of severity s."""
+    return (rules.signal_hazard(s, self_rate), rules.signal_hazard(s, informal_rate),
+            rules.signal_hazard(s, partner_rate), rules.signal_hazard(s, outreach_rate),
+            rules.signal_hazard(s, network_rate))
 
 
 @njit(cache=True)
@@ -32,7 +27,7 @@ def signal_stage(t, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_
                  c_priority, c_onset, c_queue, c_sev, c_domains, sev, pstate, p_onset, hazard, threshold,
                  cg_carers, nbh_outreach_rate, next_case_id, p, route_rng, signals_out):
     """Queue residents whose problems are signalled this week; cases in casework see new ones."""
-    comp = np.zeros(N_ROUTES)
+    partner_rate = p.partner_rate
     for i in range(nbh.shape[0]):
         if n_active[i] == 0:
             continue
@@ -46,13 +41,17 @@ def signal_stage(t, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_
                 urgent[i] = 0
             continue
         route = -1
+        self_rate = p.self_rate * help_seek[i]
+        informal_rate = p.informal_rate if cg_carers[hh[i]] > 0 else 0.0
+        outreach = nbh_outreach_rate[nbh[i]]
         for d in range(sev.shape[1]):
             if pstate[i, d] != P_LATENT:
                 continue
-            total = route_hazards(i, d, sev, help_seek, cg_carers[hh[i]] > 0, nbh_outreach_rate[nbh[i]], p, comp)
+            h = route_hazards(sev[i, d], self_rate, informal_rate, partner_rate[d], outreach, p.network_rate)
+            total = h[0] + h[1] + h[2] + h[3] + h[4]
             hazard[i, d] += total
             if route < 0 and hazard[i, d] >= threshold[i, d]:
-                route = _pick_route(comp, total, route_rng.random())
+                route = _pick_route(h, total, route_rng.random())
         if urgent[i] == 1:
             route = PARTNER
         if route < 0:
@@ -63,15 +62,15 @@ def signal_stage(t, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_
 
 
 @njit(cache=True, inline="always")
-def _pick_route(comp, total, u):
-    """The route of a signal, chosen in proportion to the routes' hazards."""
+def _pick_route(h, total, u):
+    """The route of a signal, chosen in proportion to the routes' hazards `h`."""
     pick = u * total
     acc = 0.0
-    for r in range(comp.shape[0]):
-        acc += comp[r]
+    for r in range(N_ROUTES):
+        acc += h[r]
         if pick < acc:
             return r
-    return comp.shape[0] - 1
+    return N_ROUTES - 1
 
 
 @njit(cache=True, inline="always")

@@ -23,13 +23,13 @@ class State:
     hh: np.ndarray  # int32 household index
     age: np.ndarray  # int8 age band
     group: np.ndarray  # int32 neighbourhood * 5 + age band (onset-rate row)
-    resilience: np.ndarray  # float64 own capacity
-    help_seek: np.ndarray  # float64 help-seeking propensity (care avoiders low)
+    resilience: np.ndarray  # float32 own capacity
+    help_seek: np.ndarray  # float32 help-seeking propensity (care avoiders low)
     next_onset: np.ndarray  # int32 week of the next onset
     n_active: np.ndarray  # int8 problems not in P_NONE
-    strain: np.ndarray  # float64 remembered deficit
-    deficit: np.ndarray  # float64 burden minus capacity this week
-    inf_hours: np.ndarray  # float64 informal hours received this week
+    strain: np.ndarray  # float32 remembered deficit
+    deficit: np.ndarray  # float32 burden minus capacity (residents with problems)
+    inf_hours: np.ndarray  # float32 informal hours received this week (residents with problems)
     urgent: np.ndarray  # int8 crisis this week: signal at once, safety priority
     crisis_domain: np.ndarray  # int8 domain that escalated, -1 none
     # case per resident
@@ -82,9 +82,9 @@ def empty_problems(n: int) -> dict[str, np.ndarray]:
     shape = (n, N_DOMAINS)
     return {
         "n_active": np.zeros(n, np.int8),
-        "strain": np.zeros(n),
-        "deficit": np.zeros(n),
-        "inf_hours": np.zeros(n),
+        "strain": np.zeros(n, np.float32),
+        "deficit": np.zeros(n, np.float32),
+        "inf_hours": np.zeros(n, np.float32),
         "urgent": np.zeros(n, np.int8),
         "crisis_domain": np.full(n, -1, np.int8),
         "c_state": np.zeros(n, np.int8),

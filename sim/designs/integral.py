@@ -45,7 +45,7 @@ def build(model) -> None:
             share = min(1.0, fte - j) if j == n_members - 1 else 1.0
             member = TeamMember(model, team, row, int(disciplines[j]), design.hours_per_fte * share,
                                 design.caseload_cap, design.outreach_share)
-            team.members.append(member)
+            team.members.add(member)
             row += 1
         first.append(row)
     model.team_first = np.asarray(first, np.int64)

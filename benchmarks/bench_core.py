@@ -1,0 +1,101 @@
+"""Speed and memory of the Numba core, printed as `key: value` lines.
+
+- compile_seconds: compiling every kernel from a cold cache (in a fresh subprocess).
+- city_1m_520w_seconds: a 1,000,000-resident city (Grootstad scaled up), 520 simulated
+  weeks (104 burn-in + 416 recorded), the full weekly model with recording.
+- numba_resident_weeks_per_s: residents x weeks / that time.
+- peak_rss_mb_1m: peak resident memory of the process that ran the city.
+
+Run on one core: NUMBA_NUM_THREADS=1 is set before Numba loads.
+Usage: python benchmarks/bench_core.py [--residents N] [--weeks N]
+"""
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+COMPILE_PROBE = """
+import time
+t0 = time.perf_counter()
+from sim.run import simulate
+from sim.scenario import load, with_overrides
+sc = load("scenarios/kleindorp.toml")
+data = sc.model_dump(mode="json")
+for n in data["neighbourhoods"]:
+    n["residents"] = 200
+data["meta"].update(weeks=3, burn_in_weeks=1)
+sc = with_overrides(sc.model_validate(data))
+t1 = time.perf_counter()
+simulate(sc)
+t2 = time.perf_counter()
+simulate(sc)
+t3 = time.perf_counter()
+print((t2 - t1) - (t3 - t2))
+"""
+
+
+def compile_seconds() -> float:
+    """Seconds to compile all kernels from an empty cache, measured in a fresh process."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache, NUMBA_NUM_THREADS="1")
+        out = subprocess.run([sys.executable, "-c", COMPILE_PROBE], cwd=ROOT, env=env, capture_output=True,  # noqa: S603
+                             text=True, check=True, timeout=900)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def city(residents: int, weeks: int, burn_in: int):
+    """Grootstad with every neighbourhood scaled so the city has `residents` residents."""
+    from sim.scenario import Scenario, load, with_overrides
+
+    sc = load(ROOT / "scenarios" / "grootstad.toml")
+    data = sc.model_dump(mode="json")
+    scale = residents / sc.population
+    for n in data["neighbourhoods"]:
+        n["residents"] = int(round(n["residents"] * scale))
+    data["meta"].update(weeks=weeks - burn_in, burn_in_weeks=burn_in)
+    return with_overrides(Scenario.model_validate(data))
+
+
+def main() -> None:
+    """Measure and print the figures."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--residents", type=int, default=1_000_000)
+    ap.add_argument("--weeks", type=int, default=520)
+    ap.add_argument("--burn-in", type=int, default=104)
+    args = ap.parse_args()
+
+    print(f"compile_seconds: {compile_seconds():.1f}")
+    from sim.model import WijkteamModel
+    from sim.run import simulate
+
+    simulate(city(20_000, 4, 1))  # load compiled kernels from the cache before timing
+    sc = city(args.residents, args.weeks, args.burn_in)
+    t0 = time.perf_counter()
+    model = WijkteamModel(sc)
+    t1 = time.perf_counter()
+    model.run()
+    t2 = time.perf_counter()
+    n = model.state.n
+    run_s = t2 - t1
+    print(f"residents: {n}")
+    print(f"weeks: {args.weeks}")
+    print(f"build_seconds: {t1 - t0:.2f}")
+    print(f"city_1m_520w_seconds: {run_s:.2f}")
+    print(f"numba_resident_weeks_per_s: {n * args.weeks / run_s:.3e}")
+    print(f"peak_rss_mb_1m: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+    print(f"state_mb: {model.state.nbytes() / 1e6:.0f}")
+    print(f"mean_problem_prevalence: {(model.state.n_active > 0).mean():.3f}")
+
+
+if __name__ == "__main__":
+    main()
