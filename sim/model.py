@@ -137,8 +137,8 @@ class WijkteamModel(mesa.Model):
         s = self.state
         volunteer_left = np.array([v.hours for v in self.volunteers])
         informal.informal_stage(self.week, s.hh_start, s.hh_nbh, s.n_active, s.c_state, s.c_inf_hours,
-                                s.c_support, s.sev, s.pstate, s.inf_hours, s.cg_carers, s.cg_init, s.cg_will, s.cg_sustained,
-                                s.cg_rejoin, volunteer_left, self.params, self.streams["informal"],
+                                s.c_support, s.sev, s.pstate, s.inf_hours, s.cg_carers, s.cg_init, s.cg_will,
+                                s.cg_sustained, s.cg_rejoin, volunteer_left, self.params, self.streams["informal"],
                                 counts.informal_hours, counts.volunteer_hours, counts.overburdened,
                                 counts.dropouts, counts.carers)
 
