@@ -84,6 +84,49 @@ def cmd_provenance(args: argparse.Namespace) -> int:
     return 0 if counts["missing"] == 0 else 1
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run an experiment's runs on the run engine into a job folder."""
+    from sim.scenario import ScenarioError
+    from sim.sweep.engine import run_job
+    from sim.sweep.experiment import ExperimentError, base_scenario, check_parameters, identity, load_experiment, plan
+    from sim.sweep.store import JobChanged, JobStore
+
+    try:
+        exp, path = load_experiment(args.experiment)
+        base = base_scenario(exp, path)
+    except (ExperimentError, ScenarioError) as err:
+        return _fail(err.problems)
+    problems = check_parameters(exp, base, path)
+    if problems:
+        return _fail(problems)
+    specs = plan(exp, base)
+    out = Path(args.out) if args.out else Path("results") / f"sweep-{exp.name}"
+    base_data = base.model_dump(mode="json") if base is not None else {}
+    job = {"experiment_file": str(path), "experiment": exp.model_dump(mode="json"), "base_scenario": base_data}
+    try:
+        report = run_job(JobStore(out), identity(exp, base), job, specs, base_data, exp.outcomes,
+                         workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
+    except JobChanged as err:
+        return _fail([f"{out}: holds a different job; refused. What changed:", str(err),
+                      "Use another --out folder, or change only samples or replications."])
+    print(f"\n{report.total} runs in {out}/: {report.skipped} finished before, {report.executed} run now "
+          f"({report.failed} failed) in {report.seconds:.1f} s")
+    print(f"  runs:   {out / 'runs.parquet'}\n  weekly: {out / 'weekly.parquet'}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Say how many runs of a job are done, failed and left."""
+    from sim.sweep.store import JobStore
+
+    try:
+        st = JobStore(args.folder).status()
+    except FileNotFoundError as err:
+        return _fail([str(err)])
+    print(f"{args.folder}: {st['total']} runs: {st['done']} done, {st['failed']} failed, {st['left']} left")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the `wijkteam` command."""
     p = argparse.ArgumentParser(prog="wijkteam", description="Simulate Dutch social neighbourhood teams.")
@@ -101,6 +144,16 @@ def parser() -> argparse.ArgumentParser:
     pv = sub.add_parser("provenance", help="list every parameter with its source or 'assumption'")
     pv.add_argument("scenario")
     pv.set_defaults(func=cmd_provenance)
+    sw = sub.add_parser("sweep", help="run an experiment (many runs) on the run engine")
+    sw.add_argument("experiment", help="experiment TOML file")
+    sw.add_argument("--workers", type=int, help="worker processes (default: one per core; 0 = in-process)")
+    sw.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://host:8786")
+    sw.add_argument("--out", help="job folder (default: results/sweep-<name>)")
+    sw.add_argument("--quiet", action="store_true", help="no progress bar")
+    sw.set_defaults(func=cmd_sweep)
+    st = sub.add_parser("status", help="runs done, failed and left in a job folder")
+    st.add_argument("folder")
+    st.set_defaults(func=cmd_status)
     return p
 
 

@@ -1,0 +1,146 @@
+"""The one run engine: a list of run specs into a job folder, on Dask or in-process.
+
+Deterministic: a run's result depends on its spec only (the seed is in the spec), never on
+the number of workers or the order of completion. Resumable: the driver writes each run's
+part as it finishes, and a new invocation skips every run whose part exists. A run that
+raises is recorded as failed and the job goes on; a run whose worker dies is retried by
+Dask on another worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import socket
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sim.sweep.models import MODELS
+from sim.sweep.spec import RunSpec, canonical
+from sim.sweep.store import JobStore
+
+
+@dataclass
+class JobReport:
+    """What one invocation did."""
+
+    total: int
+    skipped: int
+    executed: int
+    failed: int
+    seconds: float
+
+
+def execute(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict, object]:
+    """Run one spec; returns (row for the runs dataset, weekly frame or None). Never raises."""
+    start = time.perf_counter()
+    try:
+        summary, weekly = MODELS[spec["model"]](base, spec, outcomes)
+        status, error = "ok", ""
+    except Exception as err:  # noqa: BLE001 - a failing run is recorded and the job goes on
+        summary, weekly = {}, None
+        status, error = "failed", f"{type(err).__name__}: {err}"
+    row = {"run_id": RunSpec(**spec).run_id, "point": spec["point"], "replication": spec["replication"],
+           "design": spec["design"], "seed": spec["seed"]}
+    row.update(spec["overrides"])
+    row.update({name: float(summary.get(name, math.nan)) for name in outcomes})
+    row.update({"status": status, "error": error, "seconds": time.perf_counter() - start,
+                "worker": f"{socket.gethostname()}:{os.getpid()}"})
+    return row, weekly
+
+
+def identity_hash(identity: dict) -> str:
+    """SHA-256 of the job identity as canonical JSON."""
+    return hashlib.sha256(canonical(identity).encode()).hexdigest()
+
+
+@contextmanager
+def dask_client(workers: int | None, scheduler: str | None):
+    """A Dask client: to an existing scheduler, or to a new local cluster of processes."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    os.environ["NUMBA_NUM_THREADS"] = "1"  # worker processes inherit it: one thread each
+    n = workers or os.cpu_count() or 1
+    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client
+
+
+def run_job(store: JobStore, identity: dict, job: dict, specs: list[RunSpec], base: dict, outcomes: list[str],
+            workers: int | None = None, scheduler: str | None = None, progress: bool = True) -> JobReport:
+    """Run every spec not yet finished in `store`; write parts as runs finish; consolidate."""
+    from tqdm import tqdm
+
+    start = time.perf_counter()
+    ids = [s.run_id for s in specs]
+    if len(set(ids)) != len(ids):
+        raise ValueError("two runs of the job have the same parameters, design and replication")
+    store.open(identity, identity_hash(identity), ids, job)
+    done = store.finished()
+    todo = [s for s in specs if s.run_id not in done]
+    failed = 0
+    with tqdm(total=len(specs), initial=len(specs) - len(todo), unit="run", disable=not progress,
+              desc="runs") as bar:
+        def keep(row: dict, weekly) -> None:
+            nonlocal failed
+            store.write_run(row["run_id"], row, weekly)
+            failed += row["status"] == "failed"
+            bar.set_postfix(failed=failed)
+            bar.update(1)
+
+        if workers == 0 and not scheduler:
+            for spec in todo:
+                keep(*execute(base, spec.to_dict(), outcomes))
+        elif todo:
+            _on_dask(todo, base, outcomes, workers, scheduler, keep)
+    store.consolidate()
+    return JobReport(len(specs), len(specs) - len(todo), len(todo), failed, time.perf_counter() - start)
+
+
+def _on_dask(todo: list[RunSpec], base: dict, outcomes: list[str], workers: int | None, scheduler: str | None,
+             keep) -> None:
+    """Submit the runs to Dask and keep each result as it completes."""
+    from distributed import as_completed
+    from distributed.scheduler import KilledWorker
+
+    with dask_client(workers, scheduler) as client:
+        if any(s.model == "wijkteam" for s in todo):
+            client.run(warm_up, base)  # kernel loading counts as start-up, not as a run
+        # The base scenario goes with every task (a few kB), not scattered: scattered data
+        # dies with its workers, and a run must survive the death of any worker.
+        futures = {client.submit(execute, base, s.to_dict(), outcomes, key=f"run-{s.run_id}", pure=False): s
+                   for s in todo}
+        for future in as_completed(futures):
+            spec = futures[future]
+            try:
+                row, weekly = future.result()
+            except KilledWorker as err:
+                row, weekly = _failed_row(spec, outcomes, f"worker died repeatedly: {err}"), None
+            keep(row, weekly)
+            future.release()
+
+
+def warm_up(base: dict) -> None:
+    """Load the compiled kernels in this process (from Numba's cache) with a tiny run of `base`."""
+    from sim.run import simulate
+    from sim.scenario import Scenario
+
+    data = {**base, "meta": {**base["meta"], "weeks": 1, "burn_in_weeks": 0},
+            "neighbourhoods": [{**n, "residents": 10} for n in base["neighbourhoods"][:1]]}
+    simulate(Scenario.model_validate(data))
+
+
+def _failed_row(spec: RunSpec, outcomes: list[str], error: str) -> dict:
+    """The runs-dataset row of a run that could not be computed."""
+    row = {"run_id": spec.run_id, "point": spec.point, "replication": spec.replication, "design": spec.design,
+           "seed": spec.seed, **spec.overrides}
+    row.update({name: math.nan for name in outcomes})
+    row.update({"status": "failed", "error": error, "seconds": math.nan, "worker": ""})
+    return row

@@ -1,0 +1,207 @@
+"""Experiment files: which parameters to vary, how to sample them, how many replications.
+
+An experiment (TOML, validated like scenarios) names a base scenario, parameters by dotted
+path with a range or a list of values, a sampling design (grid, lhs, sobol, morris via
+SALib), replications, the outcomes to keep and a job seed. `plan` turns it into run specs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.scenario import Scenario, ScenarioError, format_errors, load, parse, scenario_hash, with_overrides
+from sim.sweep.spec import RunSpec, run_seed
+from sim.tables import unit_of
+
+DEFAULT_OUTCOMES = ["queue_length", "mean_wait_weeks", "open_cases", "hours_outreach", "informal_share",
+                    "crises", "cost_per_resident"]
+
+
+class Parameter(BaseModel):
+    """One varied parameter: a dotted path and a range (low, high) or a list of values."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+    path: str = Field(min_length=1)
+    low: float | None = None
+    high: float | None = None
+    values: list[float] | None = Field(default=None, min_length=1)
+    levels: int | None = Field(default=None, ge=2, le=1000)
+
+    @model_validator(mode="after")
+    def _range_or_values(self) -> Parameter:
+        if self.values is None and (self.low is None or self.high is None):
+            raise ValueError("give either low and high, or values")
+        if self.values is not None and (self.low is not None or self.high is not None):
+            raise ValueError("give either low and high, or values, not both")
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+
+class Experiment(BaseModel):
+    """A sweep over parameters of a base scenario."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+    name: str = Field(min_length=1, max_length=80)
+    description: str = Field(min_length=1, max_length=300)
+    model: Literal["wijkteam", "ishigami", "raises_above", "dies_once"] = "wijkteam"
+    scenario: str | None = None
+    residents_scale: float = Field(default=1.0, gt=0.0, le=10.0)
+    scenario_overrides: dict[str, float | int | bool | str] = Field(default_factory=dict)
+    designs: list[str] | None = Field(default=None, min_length=1)
+    sampler: Literal["grid", "lhs", "sobol", "morris"]
+    samples: int | None = Field(default=None, ge=1, le=1_000_000)
+    samples_are: Literal["points", "base_n", "unused"]
+    replications: int = Field(ge=1, le=10_000)
+    seed: int = Field(ge=0, le=2**63 - 1)
+    outcomes: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES), min_length=1)
+    parameters: list[Parameter] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Experiment:
+        need = {"grid": "unused", "lhs": "points", "sobol": "base_n", "morris": "base_n"}[self.sampler]
+        if self.samples_are != need:
+            raise ValueError(f"samples_are must be '{need}' for sampler '{self.sampler}'")
+        if self.sampler != "grid" and self.samples is None:
+            raise ValueError(f"sampler '{self.sampler}' needs samples")
+        if self.sampler != "grid" and any(p.values is not None for p in self.parameters):
+            raise ValueError(f"sampler '{self.sampler}' needs low and high for every parameter")
+        if self.sampler == "grid" and any(p.values is None and p.levels is None for p in self.parameters):
+            raise ValueError("sampler 'grid' needs values, or low, high and levels, for every parameter")
+        if self.model == "wijkteam" and self.scenario is None:
+            raise ValueError("model 'wijkteam' needs a scenario")
+        return self
+
+
+class ExperimentError(Exception):
+    """An experiment file that cannot be used; `problems` holds one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        """Keep the problem lines."""
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load_experiment(path: str | Path) -> tuple[Experiment, Path]:
+    """Read and validate an experiment file; returns it with its folder (for relative paths)."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        return Experiment.model_validate(data.get("experiment", {}) | {"parameters": data.get("parameters", [])}), p
+    except FileNotFoundError:
+        raise ExperimentError([f"{p}: file not found"]) from None
+    except tomllib.TOMLDecodeError as err:
+        raise ExperimentError([f"{p}: not valid TOML: {err}"]) from None
+    except ValidationError as err:
+        raise ExperimentError(format_errors(str(p), err)) from None
+
+
+def base_scenario(exp: Experiment, path: Path) -> Scenario | None:
+    """The base scenario: the file, residents scaled, fixed overrides applied."""
+    if exp.scenario is None:
+        return None
+    sc = load((path.parent / exp.scenario).resolve())
+    data = sc.model_dump(mode="json")
+    for nbh in data["neighbourhoods"]:
+        nbh["residents"] = max(10, int(round(nbh["residents"] * exp.residents_scale)))
+    return with_overrides(parse(data, str(path)), **exp.scenario_overrides)
+
+
+def check_parameters(exp: Experiment, base: Scenario | None, path: Path) -> list[str]:
+    """Problems with the varied parameters: unknown paths, non-numbers, ends out of range."""
+    problems = []
+    if base is not None:
+        designs = exp.designs or [base.meta.design]
+        problems += [f"{path}: designs: {d!r} is not a design of the scenario" for d in designs
+                     if d not in base.designs]
+    for k, name in enumerate(exp.outcomes):
+        try:
+            if exp.model == "wijkteam":
+                unit_of(name)
+        except KeyError:
+            problems.append(f"{path}: outcomes[{k}]: {name!r} is not an outcome (see docs/outputs.md)")
+    if base is None:
+        return problems
+    for k, par in enumerate(exp.parameters):
+        ends = par.values if par.values is not None else [par.low, par.high]
+        try:
+            current = _lookup(base.model_dump(mode="json"), par.path)
+        except (KeyError, IndexError, ValueError):
+            problems.append(f"{path}: parameters[{k}].path: {par.path!r} is not a parameter of the scenario")
+            continue
+        if isinstance(current, bool) or not isinstance(current, int | float):
+            problems.append(f"{path}: parameters[{k}].path: {par.path!r} is not a number")
+            continue
+        for value in ends:
+            try:
+                with_overrides(base, **{par.path: _typed(current, value)})
+            except ScenarioError as err:
+                problems += [f"{path}: parameters[{k}]: {line.split(': ', 1)[1]}" for line in err.problems]
+    return problems
+
+
+def _lookup(data: dict, dotted: str):
+    """The value at a dotted path of nested dicts and lists."""
+    node = data
+    for part in dotted.split("."):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+def _typed(current: object, value: float) -> float | int:
+    """Integer parameters take rounded values."""
+    return int(round(value)) if isinstance(current, int) else float(value)
+
+
+def sample_points(exp: Experiment) -> np.ndarray:
+    """The parameter points, one row per point, one column per parameter."""
+    pars = exp.parameters
+    if exp.sampler == "grid":
+        axes = [p.values if p.values is not None else np.linspace(p.low, p.high, p.levels).tolist() for p in pars]
+        return np.array(list(itertools.product(*axes)), dtype=float)
+    problem = {"num_vars": len(pars), "names": [p.path for p in pars], "bounds": [[p.low, p.high] for p in pars]}
+    if exp.sampler == "lhs":
+        from SALib.sample import latin
+
+        return latin.sample(problem, exp.samples, seed=exp.seed % 2**32)
+    if exp.sampler == "sobol":
+        from SALib.sample import sobol
+
+        return sobol.sample(problem, exp.samples, calc_second_order=False, seed=exp.seed % 2**32)
+    from SALib.sample import morris
+
+    return morris.sample(problem, exp.samples, num_levels=4, seed=exp.seed % 2**32)
+
+
+def plan(exp: Experiment, base: Scenario | None) -> list[RunSpec]:
+    """Every run of the experiment: points × designs × replications, with their seeds."""
+    data = base.model_dump(mode="json") if base is not None else {}
+    designs = exp.designs or ([base.meta.design] if base is not None else ["toy"])
+    specs = []
+    for k, row in enumerate(sample_points(exp)):
+        overrides = {}
+        for par, value in zip(exp.parameters, row, strict=True):
+            current = _lookup(data, par.path) if base is not None else 0.0
+            overrides[par.path] = _typed(current, float(value))
+        for rep in range(exp.replications):
+            seed = run_seed(exp.seed, overrides, rep)
+            specs.extend(RunSpec(k, rep, d, overrides, seed, exp.model) for d in designs)
+    return specs
+
+
+def identity(exp: Experiment, base: Scenario | None) -> dict:
+    """What defines the job; samples and replications may grow without changing it.
+
+    The base scenario counts by content (its hash), not by the path it was read from.
+    """
+    fields = exp.model_dump(mode="json", exclude={"samples", "replications", "name", "description", "scenario"})
+    fields["base_scenario_sha256"] = scenario_hash(base) if base is not None else None
+    return fields

@@ -1,0 +1,59 @@
+"""What one run computes, by model name: the wijkteam model, and test responses.
+
+Every model takes (base scenario data, run spec as dict, outcomes to keep) and returns
+(summary outcomes, weekly series). The test responses (`ishigami`, `raises_above`) let
+the engine be checked against functions with known answers; `dies_once` kills its
+worker, to check that Dask retries the run elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+
+
+def wijkteam(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict[str, float], pd.DataFrame]:
+    """Simulate the scenario with the run's overrides; summary = mean weekly value per outcome."""
+    from sim.run import simulate
+    from sim.scenario import parse, with_overrides
+
+    scenario = with_overrides(parse(base, "<job base scenario>"), **spec["overrides"])
+    result = simulate(scenario, design=spec["design"], seed=spec["seed"])
+    totals = result.totals
+    summary = {name: float(totals[name].mean()) for name in outcomes}
+    weekly = totals[["week", *outcomes]].copy()
+    return summary, weekly
+
+
+def ishigami(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict[str, float], pd.DataFrame]:
+    """The Ishigami function of x1, x2, x3 (a = 7, b = 0.1): known Sobol indices."""
+    x = spec["overrides"]
+    y = math.sin(x["x1"]) + 7.0 * math.sin(x["x2"]) ** 2 + 0.1 * x["x3"] ** 4 * math.sin(x["x1"])
+    return {"y": y}, pd.DataFrame({"week": [0], "y": [y]})
+
+
+def raises_above(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict[str, float], pd.DataFrame]:
+    """Return x, but raise for x above 0.5 (checks that failures are recorded)."""
+    x = spec["overrides"]["x"]
+    if x > 0.5:
+        raise ValueError(f"x = {x} is above 0.5")
+    return {"y": x}, pd.DataFrame({"week": [0], "y": [x]})
+
+
+def dies_once(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict[str, float], pd.DataFrame]:
+    """Kill the worker process the first time each run is tried (checks retries after worker death).
+
+    The marker folder comes from WIJKTEAM_TEST_MARKERS, set by the test before the cluster starts.
+    """
+    marker = Path(os.environ["WIJKTEAM_TEST_MARKERS"]) / f"{spec['point']}-{spec['replication']}"
+    if not marker.exists():
+        marker.touch()
+        os._exit(1)
+    x = spec["overrides"]["x"]
+    return {"y": x}, pd.DataFrame({"week": [0], "y": [x]})
+
+
+MODELS = {"wijkteam": wijkteam, "ishigami": ishigami, "raises_above": raises_above, "dies_once": dies_once}

@@ -1,0 +1,131 @@
+"""A job folder: the job manifest, one Parquet part per finished run, and the datasets.
+
+Layout:
+    job.json             the resolved job, its identity hash, the run ids, run counts
+    runs/<run_id>.parquet     one row: parameters, design, replication, seed, outcomes, status
+    weekly/<run_id>.parquet   the run's weekly series of the kept outcomes
+    runs.parquet, weekly.parquet   all current runs, sorted by run id (written at the end)
+Every file is written under a temporary name and renamed: a reader never sees a partial
+file, and a run whose part exists is finished.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.tables import SCHEMA_VERSION
+
+TIMING_COLUMNS = ("seconds", "worker")
+
+
+class JobChanged(Exception):
+    """The job in the folder differs from the one asked for in more than samples or replications."""
+
+
+def atomic_parquet(df: pd.DataFrame, path: Path, table: str) -> None:
+    """Write df to path through a temporary file and a rename."""
+    arrow = pa.Table.from_pandas(df, preserve_index=False)
+    meta = dict(arrow.schema.metadata or {})
+    meta.update({b"wijkteam_schema_version": SCHEMA_VERSION.encode(), b"wijkteam_table": table.encode()})
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(arrow.replace_schema_metadata(meta), tmp)
+    os.replace(tmp, path)
+
+
+def atomic_json(obj: dict, path: Path) -> None:
+    """Write JSON through a temporary file and a rename."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class JobStore:
+    """Reads and writes one job folder."""
+
+    def __init__(self, folder: str | Path):
+        """Use `folder` (created on first write)."""
+        self.folder = Path(folder)
+
+    @property
+    def manifest_path(self) -> Path:
+        """Where the job manifest lives."""
+        return self.folder / "job.json"
+
+    def manifest(self) -> dict | None:
+        """The stored job manifest, or None for a new folder."""
+        if not self.manifest_path.exists():
+            return None
+        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+
+    def open(self, identity: dict, identity_hash: str, run_ids: list[str], job: dict) -> None:
+        """Start or resume the job; refuse if the folder holds a different job."""
+        old = self.manifest()
+        if old is not None and old["identity_sha256"] != identity_hash:
+            raise JobChanged(describe_change(old["identity"], identity))
+        (self.folder / "runs").mkdir(parents=True, exist_ok=True)
+        (self.folder / "weekly").mkdir(parents=True, exist_ok=True)
+        atomic_json({"schema_version": SCHEMA_VERSION, "identity": identity, "identity_sha256": identity_hash,
+                     "job": job, "run_ids": run_ids}, self.manifest_path)
+
+    def finished(self) -> set[str]:
+        """Run ids whose part has been written."""
+        return {p.stem for p in (self.folder / "runs").glob("*.parquet")}
+
+    def write_run(self, run_id: str, row: dict, weekly: pd.DataFrame | None) -> None:
+        """Keep one finished run: weekly series first, then the row that marks it finished."""
+        if weekly is not None:
+            atomic_parquet(weekly.assign(run_id=run_id), self.folder / "weekly" / f"{run_id}.parquet", "weekly")
+        atomic_parquet(pd.DataFrame([row]), self.folder / "runs" / f"{run_id}.parquet", "runs")
+
+    def runs(self) -> pd.DataFrame:
+        """One row per current run of the job, sorted by run id."""
+        ids = self.manifest()["run_ids"]
+        done = self.finished()
+        parts = [pd.read_parquet(self.folder / "runs" / f"{r}.parquet") for r in sorted(ids) if r in done]
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+    def weekly(self) -> pd.DataFrame:
+        """The weekly series of the current runs, sorted by run id and week."""
+        ids = sorted(self.manifest()["run_ids"])
+        parts = [pd.read_parquet(p) for r in ids if (p := self.folder / "weekly" / f"{r}.parquet").exists()]
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+    def consolidate(self) -> None:
+        """Write runs.parquet and weekly.parquet with all current runs."""
+        runs = self.runs()
+        if len(runs):
+            atomic_parquet(runs, self.folder / "runs.parquet", "runs")
+        weekly = self.weekly()
+        if len(weekly):
+            atomic_parquet(weekly, self.folder / "weekly.parquet", "weekly")
+
+    def status(self) -> dict[str, int]:
+        """Runs done, failed and left."""
+        man = self.manifest()
+        if man is None:
+            raise FileNotFoundError(f"{self.folder}: no job.json: not a job folder")
+        runs = self.runs()
+        failed = int((runs["status"] == "failed").sum()) if len(runs) else 0
+        return {"total": len(man["run_ids"]), "done": len(runs) - failed, "failed": failed,
+                "left": len(man["run_ids"]) - len(runs)}
+
+
+def describe_change(old: dict, new: dict, prefix: str = "") -> str:
+    """Say which fields of the job identity changed, one per line."""
+    lines = []
+    for key in sorted(set(old) | set(new)):
+        path = f"{prefix}{key}"
+        a, b = old.get(key, "<absent>"), new.get(key, "<absent>")
+        if isinstance(a, dict) and isinstance(b, dict):
+            inner = describe_change(a, b, path + ".")
+            if inner:
+                lines.append(inner)
+        elif a != b:
+            lines.append(f"{path}: {json.dumps(a)[:80]} -> {json.dumps(b)[:80]}")
+    return "\n".join(lines)
