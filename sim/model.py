@@ -18,7 +18,7 @@ from sim.core import casework, informal, problems, rules, signals
 from sim.core.params import build as build_params
 from sim.core.params import onset_rates
 from sim.core.streams import make_streams
-from sim.domains import PROVIDERS
+from sim.domains import C_QUEUED, PROVIDERS
 from sim.recorder import Recorder, WeekCounts
 from sim.scenario import Scenario
 
@@ -118,6 +118,8 @@ class WijkteamModel(mesa.Model):
                               s.c_support, s.c_domains, s.sev, s.pstate, s.hh_coord, s.hh_cases, self.nbh_team,
                               self.team_first, st.free, st.caseload, st.discipline, st.team, self.params,
                               counts.intakes, counts.wait_weeks)
+        left = order[(s.c_state[order] == C_QUEUED) & (s.c_queue[order] == self.week)]
+        counts.waiting_signals += np.bincount(s.nbh[left], minlength=counts.waiting_signals.size)
 
     def _plan_hours(self) -> None:
         """Members split their hours: casework and coordination first, outreach from the rest."""
@@ -164,7 +166,7 @@ class WijkteamModel(mesa.Model):
         closed = np.empty(room, np.int64)
         outcome = np.empty(room, np.int64)
         n_ref, n_closed = casework.casework_stage(
-            self.week, s.nbh, s.hh, s.age, s.c_state, s.c_member, s.c_start, s.c_priority, s.c_support, s.c_ref_week,
+            self.week, s.nbh, s.hh, s.age, s.n_active, s.c_state, s.c_member, s.c_start, s.c_priority, s.c_support, s.c_ref_week,
             s.c_ref_provider, s.crisis_domain, s.sev, s.pstate, s.p_start, s.p_until, s.hazard, s.hh_cases, s.hh_coord,
             self.staff.caseload, self.params, self.streams["durations"], ref_res, ref_dom, ref_pri, closed,
             outcome, counts.referrals, counts.provisions_granted)

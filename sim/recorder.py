@@ -38,6 +38,7 @@ class WeekCounts:
         self.signals = np.zeros((k, N_ROUTES), np.int64)
         self.intakes = np.zeros(k, np.int64)
         self.wait_weeks = np.zeros(k, np.int64)
+        self.waiting_signals = np.zeros(k, np.int64)
         self.informal_hours = np.zeros(k)
         self.volunteer_hours = np.zeros(k)
         self.overburdened = np.zeros(k, np.int64)
@@ -97,6 +98,8 @@ class Recorder:
         col["self_reliant_share"] = c.self_reliant / res
         for r, name in enumerate(ROUTES):
             col[f"signals_{name}"] = c.signals[:, r]
+        col["new_cases"] = c.signals.sum(axis=1)
+        col["new_cases_waiting"] = c.waiting_signals
         col["queue_length"] = c.journeys[:, 2]
         col["intakes"] = c.intakes
         col["intake_wait_weeks"] = c.wait_weeks

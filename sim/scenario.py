@@ -110,6 +110,7 @@ class Signals(Strict):
     informal_per_week: Rate
     outreach_per_hour_per_1000: Rate
     network_per_week: Rate
+    immediate: bool
 
 
 class Escalation(Strict):
@@ -200,6 +201,8 @@ class Design(Strict):
     mandate_delay_weeks: int = Field(ge=0, le=52)
     one_family_one_plan: bool
     signalling_network: bool
+    service: Literal["casework", "exponential"]
+    mean_service_weeks: float = Field(ge=1.0, le=1040.0)
 
     @model_validator(mode="after")
     def _some_discipline(self) -> Design:

@@ -22,6 +22,8 @@ UNITS = (
     ("onsets_", "problems per week"),
     ("self_reliant_share", "share of residents"),
     ("signals_", "signals per week"),
+    ("new_cases_waiting", "cases per week"),
+    ("new_cases", "cases per week"),
     ("queue_length", "residents waiting (end of week)"),
     ("intakes", "cases per week"),
     ("intake_wait_weeks", "weeks (sum over this week's intakes)"),

@@ -96,7 +96,7 @@ def _pick_member(i, sev, pstate, first, last, mem_free, mem_discipline, p):
 
 
 @njit(cache=True)
-def casework_stage(t, nbh, hh, age, c_state, c_member, c_start, c_priority, c_support, c_ref_week, c_ref_provider,
+def casework_stage(t, nbh, hh, age, n_active, c_state, c_member, c_start, c_priority, c_support, c_ref_week, c_ref_provider,
                    crisis_domain, sev, pstate, p_start, p_until, hazard, hh_cases, hh_coord, mem_caseload, p,
                    durations_rng, ref_res, ref_dom, ref_pri, closed, closed_outcome, referrals_out,
                    provisions_out):
@@ -105,6 +105,14 @@ def casework_stage(t, nbh, hh, age, c_state, c_member, c_start, c_priority, c_su
     n_closed = 0
     for i in range(nbh.shape[0]):
         if c_state[i] != C_CASEWORK:
+            continue
+        if p.service_exponential:  # queue-only mode: memoryless service, nothing else
+            if durations_rng.random() < p.service_rate:
+                _serve_all(i, sev, pstate, n_active)
+                closed[n_closed] = i
+                closed_outcome[n_closed] = 0
+                n_closed += 1
+                _close(i, c_state, c_member, hh, hh_cases, hh_coord, mem_caseload)
             continue
         crisis = crisis_domain[i]
         crisis_domain[i] = -1
@@ -147,12 +155,27 @@ def casework_stage(t, nbh, hh, age, c_state, c_member, c_start, c_priority, c_su
         closed_outcome[n_closed] = _outcome(i, pstate)
         _hand_back(i, pstate, hazard)
         n_closed += 1
-        c_state[i] = C_NONE
-        mem_caseload[c_member[i]] -= 1
-        hh_cases[hh[i]] -= 1
-        if hh_cases[hh[i]] == 0:
-            hh_coord[hh[i]] = -1
+        _close(i, c_state, c_member, hh, hh_cases, hh_coord, mem_caseload)
     return n_ref, n_closed
+
+
+@njit(cache=True)
+def _close(i, c_state, c_member, hh, hh_cases, hh_coord, mem_caseload):
+    """End resident i's case: free the member's slot and, if it was the last, the coordinator."""
+    c_state[i] = C_NONE
+    mem_caseload[c_member[i]] -= 1
+    hh_cases[hh[i]] -= 1
+    if hh_cases[hh[i]] == 0:
+        hh_coord[hh[i]] = -1
+
+
+@njit(cache=True)
+def _serve_all(i, sev, pstate, n_active):
+    """Queue-only mode: a finished service ends every problem of the resident."""
+    for d in range(sev.shape[1]):
+        sev[i, d] = 0.0
+        pstate[i, d] = P_NONE
+    n_active[i] = 0
 
 
 @njit(cache=True, inline="always")

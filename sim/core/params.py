@@ -59,6 +59,9 @@ class CoreParams(NamedTuple):
     casework_per_case: float
     coordination_per_case: float
     one_family_one_plan: bool
+    immediate_signal: bool  # queue-only mode: every new problem is signalled in its onset week
+    service_exponential: bool  # queue-only mode: a case ends each week with probability service_rate
+    service_rate: float
 
 
 def onset_rates(scenario: Scenario) -> np.ndarray:
@@ -130,4 +133,7 @@ def build(scenario: Scenario, design: Design) -> CoreParams:
         casework_per_case=design.casework_hours_per_case,
         coordination_per_case=design.coordination_hours_per_case,
         one_family_one_plan=design.one_family_one_plan,
+        immediate_signal=scenario.signals.immediate,
+        service_exponential=design.service == "exponential",
+        service_rate=1.0 / design.mean_service_weeks,
     )

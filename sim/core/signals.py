@@ -50,7 +50,7 @@ def signal_stage(t, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_
             h = route_hazards(sev[i, d], self_rate, informal_rate, partner_rate[d], outreach, p.network_rate)
             total = h[0] + h[1] + h[2] + h[3] + h[4]
             hazard[i, d] += total
-            if route < 0 and hazard[i, d] >= threshold[i, d]:
+            if route < 0 and (p.immediate_signal or hazard[i, d] >= threshold[i, d]):
                 route = _pick_route(h, total, route_rng.random())
         if urgent[i] == 1:
             route = PARTNER
