@@ -97,8 +97,8 @@ def _pick_member(i, sev, pstate, first, last, mem_free, mem_discipline, p):
 
 @njit(cache=True)
 def casework_stage(t, nbh, hh, age, n_active, c_state, c_member, c_start, c_priority, c_support, c_ref_week,
-                   c_ref_provider, crisis_domain, sev, pstate, p_start, p_until, hazard, hh_cases, hh_coord, mem_caseload, p,
-                   durations_rng, ref_res, ref_dom, ref_pri, closed, closed_outcome, referrals_out,
+                   c_ref_provider, crisis_domain, sev, pstate, p_start, p_until, hazard, hh_cases, hh_coord,
+                   mem_caseload, p, durations_rng, ref_res, ref_dom, ref_pri, closed, closed_outcome, referrals_out,
                    provisions_out):
     """Refer, grant provisions and close cases; returns (referrals made, cases closed)."""
     n_ref = 0
