@@ -168,8 +168,8 @@ class WijkteamModel(mesa.Model):
         n_ref, n_closed = casework.casework_stage(
             self.week, s.nbh, s.hh, s.age, s.n_active, s.c_state, s.c_member, s.c_start, s.c_priority, s.c_support,
             s.c_ref_week, s.c_ref_provider, s.crisis_domain, s.sev, s.pstate, s.p_start, s.p_until, s.hazard,
-            s.hh_cases, s.hh_coord, self.staff.caseload, self.params, self.streams["durations"], ref_res, ref_dom, ref_pri, closed,
-            outcome, counts.referrals, counts.provisions_granted)
+            s.hh_cases, s.hh_coord, self.staff.caseload, self.params, self.streams["durations"], ref_res, ref_dom,
+            ref_pri, closed, outcome, counts.referrals, counts.provisions_granted)
         prov_of = self.params.domain_provider[ref_dom[:n_ref]]
         for prov in self.providers:
             mine = prov_of == prov.index
