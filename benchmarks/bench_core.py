@@ -5,6 +5,9 @@
   weeks (104 burn-in + 416 recorded), the full weekly model with recording.
 - numba_resident_weeks_per_s: residents x weeks / that time.
 - peak_rss_mb_1m: peak resident memory of the process that ran the city.
+- reference_resident_weeks_per_s, numba_small_resident_weeks_per_s, speedup_vs_reference:
+  the small municipality (Kleindorp scaled to 20,000 residents), 52 weeks timed after a
+  52-week burn-in, on the pure-Mesa reference and on the Numba core, side by side.
 
 Run on one core: NUMBA_NUM_THREADS=1 is set before Numba loads.
 Usage: python benchmarks/bench_core.py [--residents N] [--weeks N]
@@ -66,6 +69,43 @@ def city(residents: int, weeks: int, burn_in: int):
     return with_overrides(Scenario.model_validate(data))
 
 
+def small_town(residents: int = 20_000):
+    """Kleindorp scaled to `residents`, 52 burn-in weeks and 52 timed weeks."""
+    from sim.scenario import Scenario, load, with_overrides
+
+    sc = load(ROOT / "scenarios" / "kleindorp.toml")
+    data = sc.model_dump(mode="json")
+    scale = residents / sc.population
+    for n in data["neighbourhoods"]:
+        n["residents"] = int(round(n["residents"] * scale))
+    data["meta"].update(weeks=52, burn_in_weeks=52)
+    return with_overrides(Scenario.model_validate(data))
+
+
+def timed_weeks(model, weeks: int) -> float:
+    """Seconds for `weeks` steps of a model."""
+    t0 = time.perf_counter()
+    for _ in range(weeks):
+        model.step()
+    return time.perf_counter() - t0
+
+
+def speed_ratio() -> None:
+    """The reference and the Numba core on the same small town, same seed, side by side."""
+    from sim.model import WijkteamModel
+    from sim.reference.model import ReferenceModel
+
+    sc = small_town()
+    rates = {}
+    for name, cls in (("reference", ReferenceModel), ("numba_small", WijkteamModel)):
+        model = cls(sc)
+        timed_weeks(model, sc.meta.burn_in_weeks)
+        seconds = timed_weeks(model, sc.meta.weeks)
+        rates[name] = sc.population * sc.meta.weeks / seconds
+        print(f"{name}_resident_weeks_per_s: {rates[name]:.3e}")
+    print(f"speedup_vs_reference: {rates['numba_small'] / rates['reference']:.1f}")
+
+
 def main() -> None:
     """Measure and print the figures."""
     ap = argparse.ArgumentParser()
@@ -95,6 +135,7 @@ def main() -> None:
     print(f"peak_rss_mb_1m: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
     print(f"state_mb: {model.state.nbytes() / 1e6:.0f}")
     print(f"mean_problem_prevalence: {(model.state.n_active > 0).mean():.3f}")
+    speed_ratio()
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ScenarioError as err:
         return _fail(err.problems)
     seed = scenario.meta.seed if args.seed is None else args.seed
+    if args.engine == "reference":
+        return _run_reference(args, scenario, design, seed)
     total = scenario.meta.burn_in_weeks + scenario.meta.weeks
     with tqdm(total=total, unit="week", desc=f"{scenario.meta.name} / {design}", disable=args.quiet) as bar:
         result = simulate(scenario, design=design, seed=seed, progress=bar.update)
@@ -46,6 +48,35 @@ def cmd_run(args: argparse.Namespace) -> int:
     write_run(out, result.by_neighbourhood, result.totals, result.cases, info)
     print(f"\nResults written to {out}/")
     for key, value in summary(result.totals).items():
+        print(f"  {key:<46} {value:>12,.2f}")
+    return 0
+
+
+def _run_reference(args: argparse.Namespace, scenario, design: str, seed: int) -> int:
+    """Run the pure-Mesa reference engine; it writes weekly totals, summary and manifest."""
+    from tqdm import tqdm
+
+    from sim.output import manifest, write_json, write_table
+    from sim.reference.model import ReferenceModel, ReferenceTooLarge
+    from sim.tables import SUMMARY_UNITS, run_summary, summary, unit_of
+
+    try:
+        model = ReferenceModel(scenario, design=design, seed=seed)
+    except ReferenceTooLarge as err:
+        return _fail([f"{args.scenario}: {err}"])
+    total = scenario.meta.burn_in_weeks + scenario.meta.weeks
+    with tqdm(total=total, unit="week", desc=f"{scenario.meta.name} / {design} (reference)",
+              disable=args.quiet) as bar:
+        totals = model.run(bar.update)
+    out = Path(args.out) if args.out else Path("results") / f"{Path(args.scenario).stem}-{design}-seed{seed}-reference"
+    out.mkdir(parents=True, exist_ok=True)
+    write_table(totals, out / "weekly_totals.parquet", {c: unit_of(c) for c in totals.columns}, "weekly_totals")
+    write_table(run_summary(totals), out / "summary.parquet", SUMMARY_UNITS, "summary")
+    write_json(manifest(scenario, design, seed, ["weekly_totals.parquet", "summary.parquet"],
+                        {"engine": "reference", "weeks": scenario.meta.weeks,
+                         "burn_in_weeks": scenario.meta.burn_in_weeks}), out / "manifest.json")
+    print(f"\nResults written to {out}/")
+    for key, value in summary(totals).items():
         print(f"  {key:<46} {value:>12,.2f}")
     return 0
 
@@ -137,6 +168,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--weeks", type=int, help="recorded weeks after burn-in (default: the scenario's)")
     run.add_argument("--design", help="design name (default: the scenario's meta.design)")
     run.add_argument("--out", help="output folder (default: results/<scenario>-<design>-seed<seed>)")
+    run.add_argument("--engine", choices=("numba", "reference"), default="numba",
+                     help="numba (default, fast) or reference (pure Mesa, small populations only)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
     sc = sub.add_parser("scenarios", help="list the shipped scenario files")

@@ -52,7 +52,7 @@ class Experiment(BaseModel):
 
     name: str = Field(min_length=1, max_length=80)
     description: str = Field(min_length=1, max_length=300)
-    model: Literal["wijkteam", "ishigami", "raises_above", "dies_once"] = "wijkteam"
+    model: Literal["wijkteam", "wijkteam_reference", "ishigami", "raises_above", "dies_once"] = "wijkteam"
     scenario: str | None = None
     residents_scale: float = Field(default=1.0, gt=0.0, le=10.0)
     scenario_overrides: dict[str, float | int | bool | str] = Field(default_factory=dict)
@@ -76,8 +76,8 @@ class Experiment(BaseModel):
             raise ValueError(f"sampler '{self.sampler}' needs low and high for every parameter")
         if self.sampler == "grid" and any(p.values is None and p.levels is None for p in self.parameters):
             raise ValueError("sampler 'grid' needs values, or low, high and levels, for every parameter")
-        if self.model == "wijkteam" and self.scenario is None:
-            raise ValueError("model 'wijkteam' needs a scenario")
+        if self.model.startswith("wijkteam") and self.scenario is None:
+            raise ValueError(f"model '{self.model}' needs a scenario")
         return self
 
 
@@ -124,7 +124,7 @@ def check_parameters(exp: Experiment, base: Scenario | None, path: Path) -> list
                      if d not in base.designs]
     for k, name in enumerate(exp.outcomes):
         try:
-            if exp.model == "wijkteam":
+            if exp.model.startswith("wijkteam"):
                 unit_of(name)
         except KeyError:
             problems.append(f"{path}: outcomes[{k}]: {name!r} is not an outcome (see docs/outputs.md)")

@@ -1,0 +1,409 @@
+"""Agents of the pure-Mesa reference: one Python object per resident, household, member.
+
+Each agent holds its own state as attributes and acts in short methods, the way Mesa's
+examples write agents. The arithmetic is the model's rules (`sim.core.rules`) called as
+plain Python (`py_func`), so this is an executable specification of what the kernels do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+
+from sim.core import rules
+from sim.core.problems import crisis_payer, provision_kind
+from sim.core.state import NO_WEEK
+from sim.domains import (
+    AGE_MINOR,
+    CARE,
+    DOMAIN_PROVIDER,
+    P_KNOWN,
+    P_LATENT,
+    P_PROVISION,
+    P_SPECIALIST,
+    P_WAIT_SPECIALIST,
+    YOUTH,
+)
+
+R = {name: getattr(rules, name).py_func for name in (
+    "weeks_until_event", "onset_severity", "aggravate", "untreated_growth", "support_effect", "treatment_outcome",
+    "signal_hazard", "problem_burden", "capacity", "strain_update", "is_crisis", "informal_demand",
+    "caregiver_wear", "overburdened", "caseload_capacity", "hours_split", "outreach_rate")}
+PROVISION_KIND = provision_kind.py_func
+CRISIS_PAYER = crisis_payer.py_func
+
+
+@dataclass
+class Problem:
+    """One problem of a resident in one domain."""
+
+    state: int
+    sev: float
+    onset: int
+    resolve: int
+    threshold: float
+    hazard: float = 0.0
+    start: int = NO_WEEK
+    until: int = NO_WEEK
+
+
+@dataclass
+class Case:
+    """A resident's episode with the team, from signal to closure."""
+
+    case_id: int
+    route: int
+    priority: int
+    queued: int
+    onset: int
+    sev: float
+    domains: int
+    member: TeamMember | None = None
+    start: int = NO_WEEK
+    support: int = 0
+
+
+class Resident(mesa.Agent):
+    """A resident with problems by domain, own resilience and help seeking, and maybe a case."""
+
+    def __init__(self, model, row: int, nbh: int, age: int, group: int, resilience: float, help_seek: float):
+        """Create a resident without problems; the first onset is drawn by the model."""
+        super().__init__(model)
+        self.row, self.nbh, self.age, self.group = row, nbh, age, group
+        self.resilience, self.help_seek = resilience, help_seek
+        self.household: Household | None = None
+        self.problems: dict[int, Problem] = {}
+        self.next_onset = 0
+        self.strain = 0.0
+        self.deficit = -resilience
+        self.inf_hours = 0.0
+        self.urgent = False
+        self.crisis_domain = -1
+        self.case: Case | None = None
+        self.in_casework = False
+
+    def onset(self, t: int) -> None:
+        """A new problem (or a deeper one) if this is the resident's onset week."""
+        if self.next_onset != t:
+            return
+        m, p = self.model, self.model.p
+        rates, total = m.group_rates[self.group], m.group_total[self.group]
+        pick = m.streams["onset"].random() * total
+        d, acc = 0, rates[0]
+        while acc < pick and d < len(rates) - 1:
+            d += 1
+            acc += rates[d]
+        s0 = R["onset_severity"](p.sev_low[d], p.sev_high[d], m.streams["onset"].random())
+        self.next_onset = t + R["weeks_until_event"](total, m.streams["onset"].exponential())
+        e = m.streams["threshold"].exponential()
+        r = R["weeks_until_event"](p.resolve_rate[d], m.streams["resolution"].exponential())
+        m.week_counts["onsets"][d] += 1
+        if d in self.problems:
+            self.problems[d].sev = R["aggravate"](self.problems[d].sev, s0, p.aggravation)
+        else:
+            self.problems[d] = Problem(P_LATENT, s0, t, t + r, e)
+
+    def signal(self, t: int, reach: float) -> None:
+        """Accumulate signal hazard; open a case when a problem is signalled or after a crisis."""
+        if not self.problems:
+            return
+        if self.in_casework:
+            self.reveal()
+            self.urgent = False
+            return
+        if self.case is not None:  # queued
+            if self.urgent:
+                self.case.priority, self.urgent = 1, False
+            return
+        p, route = self.model.p, -1
+        self_rate = p.self_rate * self.help_seek
+        informal_rate = p.informal_rate if self.household.carers > 0 else 0.0
+        for d in sorted(self.problems):
+            prob = self.problems[d]
+            if prob.state != P_LATENT:
+                continue
+            h = [R["signal_hazard"](prob.sev, rate) for rate in
+                 (self_rate, informal_rate, p.partner_rate[d], reach, p.network_rate)]
+            total = sum(h)
+            prob.hazard += total
+            if route < 0 and (p.immediate_signal or prob.hazard >= prob.threshold):
+                route = self.model.pick_route(h, total)
+        if self.urgent:
+            route = 2
+        if route >= 0:
+            self.open_case(t, route)
+
+    def reveal(self) -> None:
+        """At the kitchen table the team sees every problem, new ones included."""
+        for d, prob in self.problems.items():
+            if prob.state == P_LATENT:
+                prob.state = P_KNOWN
+                self.case.domains |= 1 << d
+
+    def open_case(self, t: int, route: int) -> None:
+        """Enter the intake queue."""
+        latent = {d: q for d, q in self.problems.items() if q.state == P_LATENT}
+        youth = latent.get(YOUTH)
+        safety = self.urgent or (self.age == AGE_MINOR and youth is not None
+                                 and youth.sev >= self.model.p.safety_severity)
+        self.case = Case(self.model.new_case_id(), route, int(safety), t,
+                         min([q.onset for q in latent.values()] + [t]), max([q.sev for q in latent.values()] + [0.0]),
+                         sum(1 << d for d in latent))
+        self.urgent = False
+        self.model.week_counts["signals"][route] += 1
+
+    def live_week(self, t: int) -> None:
+        """One week of every problem's course, then burden against capacity and escalation."""
+        p = self.model.p
+        if not self.problems:
+            if self.strain > 0.0:
+                self.strain = R["strain_update"](self.strain, 0.0, self.resilience, p.strain_memory)
+            return
+        known = sum(q.state == P_KNOWN for q in self.problems.values())
+        demand = sum(R["informal_demand"](q.sev, p.informal_fit[d], 1.0) for d, q in self.problems.items())
+        member = self.case.member if self.in_casework else None
+        case_hours = member.case_hours / known if member is not None and known > 0 else 0.0
+        burden, worst = 0.0, -1
+        for d in sorted(self.problems):
+            prob = self.problems[d]
+            hours = 0.0
+            if prob.state == P_KNOWN:
+                hours = case_hours * (p.discipline_match if member.discipline == p.domain_discipline[d] else 1.0)
+            share = R["informal_demand"](prob.sev, p.informal_fit[d], 1.0) / demand if demand > 0 else 0.0
+            if not self.course(d, prob, t, hours, self.inf_hours * share):
+                del self.problems[d]
+                continue
+            relief = 0.0
+            if prob.state == P_PROVISION and t >= prob.start:
+                relief = p.provision_relief[PROVISION_KIND(self.age)]
+            burden += R["problem_burden"](prob.sev, p.burden_weight[d], relief)
+            if worst < 0 or prob.sev > self.problems[worst].sev:
+                worst = d
+        cap = R["capacity"](self.resilience, self.inf_hours, p.capacity_per_hour)
+        self.deficit = burden - cap
+        self.strain = R["strain_update"](self.strain, burden, cap, p.strain_memory)
+        if worst >= 0 and R["is_crisis"](self.strain, p.crisis_threshold):
+            self.escalate(worst)
+
+    def course(self, d: int, prob: Problem, t: int, team_hours: float, informal_hours: float) -> bool:
+        """One week of one problem; False when it ends."""
+        p = self.model.p
+        if prob.state == P_SPECIALIST:
+            if t < prob.until:
+                return True
+            provider = self.model.providers[DOMAIN_PROVIDER[d]]
+            provider.in_treatment -= 1
+            prob.sev = R["treatment_outcome"](prob.sev, p.treatment_effect[provider.index])
+            if prob.sev < p.resolved_below:
+                return False
+            prob.state = P_KNOWN if self.in_casework else P_LATENT
+            prob.hazard = 0.0
+            return True
+        if prob.state == P_PROVISION and t >= prob.start:
+            return t < prob.until
+        if t >= prob.resolve:
+            return False
+        s = R["untreated_growth"](prob.sev, p.growth[d])
+        s = R["support_effect"](s, team_hours, p.team_effect[d])
+        s = R["support_effect"](s, informal_hours, p.informal_effect)
+        prob.sev = s
+        return s >= p.resolved_below
+
+    def escalate(self, worst: int) -> None:
+        """A crisis: signal at once with priority; the worst problem needs specialist care."""
+        counts = self.model.week_counts
+        self.strain, self.urgent, self.crisis_domain = 0.0, True, worst
+        counts["crises"] += 1
+        counts["crisis_payer"][CRISIS_PAYER(self.age, worst)] += 1
+        if worst == YOUTH and self.age == AGE_MINOR:
+            counts["child_protection"] += 1
+
+    def casework(self, t: int) -> None:
+        """The coordinator refers, grants provisions, and closes the case when done."""
+        m, p = self.model, self.model.p
+        if p.service_exponential:
+            if m.streams["durations"].random() < p.service_rate:
+                self.problems.clear()
+                self.close(t, outcome=0)
+            return
+        crisis, self.crisis_domain = self.crisis_domain, -1
+        still_open = known = False
+        for d in sorted(self.problems):
+            prob = self.problems[d]
+            if prob.state == P_KNOWN:
+                known = True
+                prov = DOMAIN_PROVIDER[d]
+                if prov >= 0 and (prob.sev > p.referral_threshold or d == crisis):
+                    self.refer(d, prob, t, d == crisis)
+                    still_open = True
+                elif d == CARE and (prob.sev > p.provision_threshold or d == crisis):
+                    self.grant_provision(prob, t)
+                    still_open = still_open or p.mandate_delay > 0
+                elif prob.sev >= p.close_below:
+                    still_open = True
+            elif prob.state == P_WAIT_SPECIALIST or (prob.state == P_PROVISION and t < prob.start):
+                still_open = True
+        if still_open or (known and t - self.case.start < p.min_case_weeks):
+            return
+        handed = any(q.state != P_KNOWN for q in self.problems.values())
+        manageable = any(q.state == P_KNOWN for q in self.problems.values())
+        for prob in self.problems.values():
+            if prob.state == P_KNOWN:
+                prob.state, prob.hazard = P_LATENT, 0.0
+        self.close(t, outcome=1 if handed else (2 if manageable else 0))
+
+    def refer(self, d: int, prob: Problem, t: int, crisis: bool) -> None:
+        """Put a problem on a specialist provider's waiting list."""
+        prov = DOMAIN_PROVIDER[d]
+        prob.state, prob.start = P_WAIT_SPECIALIST, t
+        self.model.providers[prov].waiting.append((self, d, t, 1 if (crisis or self.case.priority) else 0))
+        self.model.week_counts["referrals"][prov] += 1
+        self.case.support |= 8
+
+    def grant_provision(self, prob: Problem, t: int) -> None:
+        """Grant a Wmo provision, after the mandate delay."""
+        p = self.model.p
+        kind = PROVISION_KIND(self.age)
+        prob.state, prob.start = P_PROVISION, t + p.mandate_delay
+        prob.until = prob.start + R["weeks_until_event"](p.provision_rate[kind],
+                                                         self.model.streams["durations"].exponential())
+        self.case.support |= 4
+        self.model.week_counts["granted"][kind] += 1
+
+    def close(self, t: int, outcome: int) -> None:
+        """End the case: the member's slot frees, the household may lose its coordinator."""
+        self.case.member.caseload -= 1
+        self.household.open_cases -= 1
+        if self.household.open_cases == 0:
+            self.household.coordinator = None
+        self.model.closed.append((self.case, outcome, t))
+        self.case, self.in_casework = None, False
+
+
+class Household(mesa.Agent):
+    """A household: its members, its informal carers (nulde lijn) and its coordinator."""
+
+    def __init__(self, model, nbh: int, carers: int):
+        """Create a household whose carers are all willing."""
+        super().__init__(model)
+        self.nbh = nbh
+        self.members: list[Resident] = []
+        self.carers = self.initial_carers = carers
+        self.willingness = 1.0
+        self.sustained = 0
+        self.rejoin = NO_WEEK
+        self.coordinator: TeamMember | None = None
+        self.open_cases = 0
+
+    def informal_care(self, t: int) -> None:
+        """Carers (and volunteers for households the team works with) give what is asked."""
+        m, p, counts = self.model, self.model.p, self.model.week_counts
+        if self.rejoin == t:
+            self.carers += 1
+            self.rejoin = NO_WEEK
+            if self.carers < self.initial_carers:
+                self.rejoin = t + R["weeks_until_event"](p.rejoin_rate, m.streams["informal"].exponential())
+        counts["carers"] += self.carers
+        asked = {}
+        for r in self.members:
+            if r.problems:
+                r.inf_hours = 0.0
+                asked[r] = sum(R["informal_demand"](q.sev, p.informal_fit[d], p.hours_per_severity)
+                               for d, q in r.problems.items())
+        demand = sum(asked.values())
+        backed = any(r.in_casework for r in self.members)
+        if demand <= 0.0:
+            self.willingness = R["caregiver_wear"](self.willingness, 0.0, 0, p.wear, p.wear_onset, p.recovery, 0.0)
+            self.sustained = 0
+            return
+        avail = self.carers * p.hours_per_carer
+        given = min(demand, avail * self.willingness)
+        volunteer = m.volunteers[self.nbh].give(demand - given) if backed else 0.0
+        load = given / avail if avail > 0.0 else 0.0
+        self.sustained = self.sustained + 1 if given > 0.0 else 0
+        self.willingness = R["caregiver_wear"](self.willingness, load, self.sustained, p.wear, p.wear_onset,
+                                               p.recovery, p.backing if backed else 0.0)
+        if R["overburdened"](load, self.sustained, p.overburden_load, p.wear_onset):
+            counts["overburdened"] += self.carers
+        if self.carers > 0 and self.willingness < p.dropout_willingness:
+            self.drop_out(t)
+        counts["informal_hours"] += given
+        counts["volunteer_hours"] += volunteer
+        for r, wanted in asked.items():
+            r.inf_hours = (given + volunteer) * wanted / demand
+            if r.in_casework and r.inf_hours > 0.0:
+                r.case.support |= 2
+
+    def drop_out(self, t: int) -> None:
+        """The most worn carer stops; the rest carry on fresh; a replacement is scheduled."""
+        p = self.model.p
+        self.carers -= 1
+        self.willingness, self.sustained = 1.0, 0
+        if self.rejoin == NO_WEEK:
+            self.rejoin = t + R["weeks_until_event"](p.rejoin_rate, self.model.streams["informal"].exponential())
+        self.model.week_counts["dropouts"] += 1
+
+
+class VolunteerPool(mesa.Agent):
+    """Volunteer hours of one neighbourhood, refilled every week."""
+
+    def __init__(self, model, hours: float):
+        """Create a pool of `hours` per week."""
+        super().__init__(model)
+        self.hours = self.left = hours
+
+    def give(self, wanted: float) -> float:
+        """Hours given towards `wanted`, from what is left this week."""
+        if self.left <= 0.0:
+            return 0.0
+        given = min(wanted, self.left)
+        self.left -= given
+        return given
+
+
+class TeamMember(mesa.Agent):
+    """A professional: discipline, hours, caseload cap; plans the week's hours."""
+
+    def __init__(self, model, team: int, discipline: int, hours: float, cap: int, outreach_share: float):
+        """Create a member without cases."""
+        super().__init__(model)
+        self.team, self.discipline, self.hours, self.cap = team, discipline, hours, cap
+        self.outreach_share = outreach_share
+        self.caseload = 0
+        self.casework = self.coordination = self.outreach = self.case_hours = 0.0
+        self.free = 0
+
+    def plan_hours(self) -> None:
+        """Casework and coordination first, outreach from what is left; free slots."""
+        p = self.model.p
+        self.casework, self.coordination, self.outreach = R["hours_split"](
+            self.hours, self.caseload, p.casework_per_case, p.coordination_per_case, self.hours * self.outreach_share)
+        self.case_hours = self.casework / self.caseload if self.caseload > 0 else 0.0
+        per_case = p.casework_per_case + p.coordination_per_case
+        self.free = R["caseload_capacity"](self.cap, self.hours, per_case) - self.caseload
+
+
+class Provider(mesa.Agent):
+    """A specialist provider: places, a waiting list (urgent first), treatment lengths."""
+
+    def __init__(self, model, index: int, places: int, mean_weeks: float):
+        """Create a provider with empty places."""
+        super().__init__(model)
+        self.index, self.places, self.rate = index, places, 1.0 / mean_weeks
+        self.in_treatment = 0
+        self.waiting: list[tuple[Resident, int, int, int]] = []
+
+    def admit(self, t: int) -> None:
+        """Drop referrals resolved while waiting; admit into free places."""
+        self.waiting = [w for w in self.waiting
+                        if w[1] in w[0].problems and w[0].problems[w[1]].state == P_WAIT_SPECIALIST]
+        self.waiting.sort(key=lambda w: -w[3])
+        take = self.waiting[: max(0, self.places - self.in_treatment)]
+        self.waiting = self.waiting[len(take):]
+        draws = self.model.streams["durations"].exponential(size=len(take))
+        for (resident, d, _, _), e in zip(take, draws, strict=True):
+            prob = resident.problems[d]
+            prob.state = P_SPECIALIST
+            prob.until = t + R["weeks_until_event"](self.rate, e)
+        self.in_treatment += len(take)

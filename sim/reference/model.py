@@ -1,0 +1,335 @@
+"""The pure-Mesa reference model: the same weekly rules, one agent object per resident.
+
+No Numba and no state arrays: residents, households, team members, volunteer pools and
+providers are Mesa agents with attributes, stepped in the same stage order as
+`sim.model.WijkteamModel`. Tests compare the two engines' outcomes statistically, and the
+core benchmark uses this model as the speed baseline. Small populations only.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim import population
+from sim.core.params import build as build_params
+from sim.core.params import onset_rates
+from sim.core.streams import make_streams
+from sim.domains import (
+    AGE_MINOR,
+    DOMAIN_PROVIDER,
+    DOMAINS,
+    JOURNEY,
+    N_ROUTES,
+    P_LATENT,
+    P_PROVISION,
+    P_SPECIALIST,
+    P_WAIT_SPECIALIST,
+    PAYERS,
+    PROVIDERS,
+    PROVISIONS,
+    ROUTES,
+    WMO,
+)
+from sim.reference.agents import PROVISION_KIND, Household, Provider, R, Resident, TeamMember, VolunteerPool
+from sim.scenario import Scenario
+from sim.tables import derive, payer_of_specialist
+
+MAX_RESIDENTS = 50_000
+
+
+class ReferenceTooLarge(ValueError):
+    """The reference model refuses populations above MAX_RESIDENTS."""
+
+
+class ReferenceModel(mesa.Model):
+    """One municipality under one design, every resident a Mesa agent."""
+
+    def __init__(self, scenario: Scenario, design: str | None = None, seed: int | None = None):
+        """Build residents, households, teams, pools and providers from the scenario."""
+        if scenario.population > MAX_RESIDENTS:
+            raise ReferenceTooLarge(f"the reference engine runs at most {MAX_RESIDENTS:,} residents; this scenario "
+                                    f"has {scenario.population:,} (use the default engine)")
+        self.seed_used = scenario.meta.seed if seed is None else seed
+        self.streams = make_streams(self.seed_used)
+        super().__init__(rng=self.streams["mesa"])
+        self.spec = scenario
+        self.design = scenario.designs[design or scenario.meta.design]
+        self.p = build_params(scenario, self.design)
+        self.group_rates = onset_rates(scenario)
+        self.group_total = self.group_rates.sum(axis=1)
+        self.residents_per_nbh = [n.residents for n in scenario.neighbourhoods]
+        self._populate(population.generate(scenario, self.streams["population"]))
+        self._build_teams()
+        pop = len(self.residents)
+        self.providers = [Provider(self, k, int(round(scenario.provider(k).places_per_10k * pop / 10_000)),
+                                   scenario.provider(k).mean_treatment_weeks) for k in range(len(PROVIDERS))]
+        self.volunteers = [VolunteerPool(self, scenario.informal.volunteer_hours_per_1000 * n / 1000)
+                           for n in self.residents_per_nbh]
+        self.week = 0
+        self.case_counter = 0
+        self.closed: list = []
+        self.rows: list[dict] = []
+        for r in self.residents:
+            r.next_onset = R["weeks_until_event"](self.group_total[r.group], self.streams["onset"].exponential())
+        self.plan_hours()
+
+    def _populate(self, st) -> None:
+        """Residents and households from the shared population synthesis (same start state)."""
+        self.residents = [Resident(self, i, int(st.nbh[i]), int(st.age[i]), int(st.group[i]),
+                                   float(st.resilience[i]), float(st.help_seek[i])) for i in range(st.n)]
+        self.households = []
+        for h in range(st.hh_start.size - 1):
+            hh = Household(self, int(st.hh_nbh[h]), int(st.cg_init[h]))
+            hh.members = self.residents[st.hh_start[h]:st.hh_start[h + 1]]
+            for r in hh.members:
+                r.household = hh
+            self.households.append(hh)
+
+    def _build_teams(self) -> None:
+        """The broad integral team, built as sim.designs.integral builds it."""
+        from sim.designs.integral import areas
+        from sim.population import band_counts
+
+        d = self.design
+        self.teams: list[list[TeamMember]] = []
+        self.nbh_team = [0] * len(self.residents_per_nbh)
+        self.team_residents = []
+        for index, nbhs in enumerate(areas(self)):
+            residents = sum(self.residents_per_nbh[k] for k in nbhs)
+            fte = d.fte_per_10k * residents / 10_000
+            n = max(1, math.ceil(fte))
+            disciplines = np.repeat(np.arange(7), band_counts(d.discipline_shares, n))
+            members = []
+            for j in range(n):
+                share = min(1.0, fte - j) if j == n - 1 else 1.0
+                members.append(TeamMember(self, index, int(disciplines[j]), d.hours_per_fte * share, d.caseload_cap,
+                                          d.outreach_share))
+            self.teams.append(members)
+            self.team_residents.append(residents)
+            for k in nbhs:
+                self.nbh_team[k] = index
+
+    # ----- helpers the agents use -------------------------------------------------------
+
+    def new_case_id(self) -> int:
+        """The next case number."""
+        self.case_counter += 1
+        return self.case_counter - 1
+
+    def pick_route(self, hazards: list[float], total: float) -> int:
+        """The route of a signal, in proportion to the routes' hazards."""
+        pick, acc = self.streams["route"].random() * total, 0.0
+        for route, h in enumerate(hazards):
+            acc += h
+            if pick < acc:
+                return route
+        return N_ROUTES - 1
+
+    # ----- the weekly pipeline ---------------------------------------------------------
+
+    def step(self) -> None:
+        """Advance one week, stage by stage as in the fast model."""
+        t = self.week
+        self.week_counts = _empty_counts()
+        for r in self.residents:
+            r.onset(t)
+        reach = self.outreach_reach()
+        for r in self.residents:
+            r.signal(t, reach[r.nbh])
+        self.intake(t)
+        self.plan_hours()
+        for pool in self.volunteers:
+            pool.left = pool.hours
+        for hh in self.households:
+            hh.informal_care(t)
+        for r in self.residents:
+            r.live_week(t)
+        for r in self.residents:
+            if r.in_casework:
+                r.casework(t)
+        for prov in self.providers:
+            prov.admit(t)
+        if t >= self.spec.meta.burn_in_weeks:
+            self.rows.append(self.record(t))
+        self.week += 1
+
+    def plan_hours(self) -> None:
+        """Every member plans the week's hours."""
+        for team in self.teams:
+            for m in team:
+                m.plan_hours()
+
+    def outreach_reach(self) -> list[float]:
+        """Outreach signal rate per neighbourhood from the outreach hours actually spent."""
+        by_team = [sum(m.outreach for m in team) for team in self.teams]
+        out = []
+        for k, n in enumerate(self.residents_per_nbh):
+            team = self.nbh_team[k]
+            hours = by_team[team] * n / self.team_residents[team]
+            out.append(R["outreach_rate"](self.p.outreach_per_hour_per_1000, hours, n))
+        return out
+
+    def intake(self, t: int) -> None:
+        """Triage the queue and give cases to members with a free slot."""
+        self.plan_hours()
+        queued = [r for r in self.residents if r.case is not None and not r.in_casework]
+        if self.design.priority_triage:
+            queued.sort(key=lambda r: (-r.case.priority, r.case.case_id))
+        else:
+            queued.sort(key=lambda r: r.case.case_id)
+        counts = self.week_counts
+        for r in queued:
+            member = self.assignee(r)
+            if member is None:
+                continue
+            r.case.member, r.case.start, r.in_casework = member, t, True
+            r.case.support |= 1
+            r.reveal()
+            member.caseload += 1
+            member.free -= 1
+            r.household.open_cases += 1
+            if r.household.coordinator is None:
+                r.household.coordinator = member
+            counts["intakes"] += 1
+            counts["wait_weeks"] += t - r.case.queued
+        counts["waiting_signals"] = sum(1 for r in queued if not r.in_casework and r.case.queued == t)
+
+    def assignee(self, r: Resident) -> TeamMember | None:
+        """The household's coordinator, or a free member, preferring the fitting discipline."""
+        team = self.nbh_team[r.nbh]
+        coord = r.household.coordinator
+        if self.p.one_family_one_plan and coord is not None and coord.team == team:
+            return coord
+        worst = -1
+        for d in sorted(r.problems):
+            if r.problems[d].state == P_LATENT and (worst < 0 or r.problems[d].sev > r.problems[worst].sev):
+                worst = d
+        want = self.p.domain_discipline[worst] if worst >= 0 else -1
+        best = None
+        for m in self.teams[team]:
+            if m.free <= 0:
+                continue
+            if m.discipline == want:
+                return m
+            if best is None or m.free > best.free:
+                best = m
+        return best
+
+    def record(self, t: int) -> dict:
+        """The week's totals, in the columns of weekly_totals."""
+        c, sc = self.week_counts, self.spec
+        n = len(self.residents)
+        row: dict = {"week": t - sc.meta.burn_in_weeks, "residents": n}
+        prevalence = [0] * len(DOMAINS)
+        waiting, treating = [0] * len(PROVIDERS), np.zeros((len(PROVIDERS), 2))
+        provisions = [0] * len(PROVISIONS)
+        self_reliant = 0
+        journeys = dict.fromkeys(JOURNEY, 0)
+        for r in self.residents:
+            journeys[self.journey(r)] += 1
+            self_reliant += (not r.problems) or r.deficit <= 0.0
+            for d, prob in r.problems.items():
+                prevalence[d] += 1
+                if prob.state == P_WAIT_SPECIALIST:
+                    waiting[DOMAIN_PROVIDER[d]] += 1
+                elif prob.state == P_SPECIALIST:
+                    treating[DOMAIN_PROVIDER[d], int(r.age == AGE_MINOR)] += 1
+                elif prob.state == P_PROVISION and t >= prob.start:
+                    provisions[PROVISION_KIND(r.age)] += 1
+        for d, name in enumerate(DOMAINS):
+            row[f"prevalence_{name}"] = prevalence[d] / n
+            row[f"onsets_{name}"] = c["onsets"][d]
+        row["self_reliant_share"] = self_reliant / n
+        for k, name in enumerate(ROUTES):
+            row[f"signals_{name}"] = c["signals"][k]
+        members = [m for team in self.teams for m in team]
+        row.update({"new_cases": sum(c["signals"]), "new_cases_waiting": c["waiting_signals"],
+                    "queue_length": journeys["waiting_team"], "intakes": c["intakes"],
+                    "intake_wait_weeks": c["wait_weeks"], "open_cases": journeys["team_case"],
+                    "staff_fte": sum(m.hours for m in members) / self.design.hours_per_fte,
+                    "hours_contracted": sum(m.hours for m in members),
+                    "hours_casework": sum(m.casework for m in members),
+                    "hours_coordination": sum(m.coordination for m in members),
+                    "hours_outreach": sum(m.outreach for m in members),
+                    "informal_hours": c["informal_hours"], "volunteer_hours": c["volunteer_hours"],
+                    "carers": c["carers"], "carers_overburdened": c["overburdened"], "carer_dropouts": c["dropouts"],
+                    "crises": c["crises"], "child_protection_measures": c["child_protection"]})
+        for k, name in enumerate(PROVIDERS):
+            row[f"referrals_{name}"] = c["referrals"][k]
+            row[f"waiting_{name}"] = waiting[k]
+            row[f"in_treatment_{name}"] = int(treating[k].sum())
+        for k, name in enumerate(PROVISIONS):
+            row[f"granted_{name}"] = c["granted"][k]
+            row[f"provisions_{name}"] = provisions[k]
+        row.update({f"journey_{name}": count for name, count in journeys.items()})
+        row.update(self._households())
+        row.update(self._costs(row, treating, c))
+        return row
+
+    @staticmethod
+    def journey(r: Resident) -> str:
+        """The one journey state of a resident (see sim.domains.JOURNEY)."""
+        if r.case is not None:
+            return "team_case" if r.in_casework else "waiting_team"
+        states = {q.state for q in r.problems.values()}
+        if states & {P_SPECIALIST, P_WAIT_SPECIALIST}:
+            return "specialist"
+        if P_PROVISION in states:
+            return "provision_only"
+        return "unknown_problem" if states else "no_problem"
+
+    def _households(self) -> dict:
+        """Client households and the distinct professionals working with them."""
+        clients = professionals = 0
+        for hh in self.households:
+            if hh.open_cases == 0:
+                continue
+            clients += 1
+            members = {id(r.case.member) for r in hh.members if r.in_casework}
+            providers = {DOMAIN_PROVIDER[d] for r in hh.members for d, q in r.problems.items()
+                         if q.state == P_SPECIALIST}
+            professionals += len(members) + len(providers)
+        return {"client_households": clients, "professionals": professionals}
+
+    def _costs(self, row: dict, treating: np.ndarray, c: dict) -> dict:
+        """Costs by category and payer: hours and counts times unit costs."""
+        sc = self.spec
+        payer = [0.0] * len(PAYERS)
+        team = row["hours_contracted"] * sc.costs.team_cost_per_fte_year / (52.0 * self.design.hours_per_fte)
+        prov = (row["provisions_household_help"] * sc.provisions.household_help.cost_per_week
+                + row["provisions_support_at_home"] * sc.provisions.support_at_home.cost_per_week)
+        payer[WMO] += team + prov
+        spec = 0.0
+        for k in range(len(PROVIDERS)):
+            for minor in (0, 1):
+                euros = treating[k, minor] * sc.provider(k).cost_per_week
+                spec += euros
+                payer[payer_of_specialist(k, bool(minor))] += euros
+        crisis = c["crises"] * sc.costs.crisis_cost
+        for j in range(len(PAYERS)):
+            payer[j] += c["crisis_payer"][j] * sc.costs.crisis_cost
+        out = {"cost_team": team, "cost_provisions": prov, "cost_specialist": spec, "cost_crisis": crisis}
+        out.update({f"cost_{name}": payer[j] for j, name in enumerate(PAYERS)})
+        out["cost_total"] = team + prov + spec + crisis
+        return out
+
+    def run(self, progress=None) -> pd.DataFrame:
+        """Run burn-in plus the recorded weeks; returns the weekly totals."""
+        total = self.spec.meta.burn_in_weeks + self.spec.meta.weeks
+        while self.week < total:
+            self.step()
+            if progress is not None:
+                progress(1)
+        return derive(pd.DataFrame(self.rows))
+
+
+def _empty_counts() -> dict:
+    """Flows counted during one week, municipality-wide."""
+    return {"onsets": [0] * len(DOMAINS), "signals": [0] * N_ROUTES, "intakes": 0, "wait_weeks": 0,
+            "waiting_signals": 0, "informal_hours": 0.0, "volunteer_hours": 0.0, "carers": 0, "overburdened": 0,
+            "dropouts": 0, "crises": 0, "child_protection": 0, "crisis_payer": [0] * len(PAYERS),
+            "referrals": [0] * len(PROVIDERS), "granted": [0] * len(PROVISIONS)}
