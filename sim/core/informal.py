@@ -34,9 +34,11 @@ def informal_stage(t, hh_start, hh_nbh, n_active, c_state, c_inf_hours, c_suppor
                     if pstate[i, d] != P_NONE:
                         demand += rules.informal_demand(sev[i, d], fit[d], p.hours_per_severity)
             backed = backed or c_state[i] == C_CASEWORK
-        if demand <= 0.0:
-            cg_will[h] = rules.caregiver_wear(cg_will[h], 0.0, 0, p.wear, p.wear_onset, p.recovery, 0.0)
-            cg_sustained[h] = 0
+        if demand <= 0.0:  # rest: willingness recovers (written only when it changes, to spare memory traffic)
+            if cg_will[h] < 1.0:
+                cg_will[h] = rules.caregiver_wear(cg_will[h], 0.0, 0, p.wear, p.wear_onset, p.recovery, 0.0)
+            if cg_sustained[h] != 0:
+                cg_sustained[h] = 0
             continue
         avail = cg_carers[h] * p.hours_per_carer
         given = min(demand, avail * cg_will[h])
