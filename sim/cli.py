@@ -146,6 +146,72 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare designs on the same population with common random numbers."""
+    from sim import compare
+    from sim.output import write_table
+    from sim.scenario import ScenarioError, load, scenario_hash
+    from sim.sweep.engine import run_job
+    from sim.sweep.store import JobChanged, JobStore
+
+    try:
+        scenario = load(args.scenario)
+    except ScenarioError as err:
+        return _fail(err.problems)
+    designs = args.designs.split(",") if args.designs else list(scenario.designs)
+    unknown = [d for d in designs if d not in scenario.designs]
+    if unknown or len(designs) < 2:
+        return _fail([f"{args.scenario}: --designs: {', '.join(unknown) or args.designs!r}: give two or more of "
+                      + ", ".join(scenario.designs)])
+    if args.replications < 2:
+        return _fail([f"--replications {args.replications}: allowed range [2, 10000]"])
+    base = compare.equalise(scenario, designs, args.equal)
+    out = Path(args.out) if args.out else Path("results") / f"compare-{Path(args.scenario).stem}"
+    identity = {"kind": "compare", "scenario_sha256": scenario_hash(base), "designs": designs, "equal": args.equal,
+                "outcomes": compare.OUTCOMES}
+    try:
+        report = run_job(JobStore(out), identity, {"scenario_file": str(args.scenario), "designs": designs},
+                         compare.plan(base, designs, args.replications), base.model_dump(mode="json"),
+                         compare.OUTCOMES, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
+    except JobChanged as err:
+        return _fail([f"{out}: holds a different comparison; refused. What changed:", str(err)])
+    table = compare.paired_table(JobStore(out).runs(), designs, compare.OUTCOMES)
+    units = {"outcome": "column of weekly_totals (mean over recorded weeks)", "design": "name",
+             "replications": "count", "mean": "outcome unit", "low": "outcome unit", "high": "outcome unit",
+             "difference": "outcome unit (design minus first design, paired)", "difference_low": "outcome unit",
+             "difference_high": "outcome unit"}
+    write_table(table, out / "comparison.parquet", units, "comparison")
+    text = compare.markdown(table, designs)
+    (out / "comparison.md").write_text(f"# {scenario.meta.name}: {', '.join(designs)}\n\n"
+                                       f"{args.replications} replications, common random numbers, "
+                                       f"equal: {args.equal}\n\n{text}", encoding="utf-8")
+    print(f"\n{text}\n{report.total} runs ({report.executed} run now, {report.failed} failed); "
+          f"written to {out / 'comparison.md'} and {out / 'comparison.parquet'}")
+    return 0
+
+
+def cmd_designs(args: argparse.Namespace) -> int:
+    """List organisation forms and modifiers, and a scenario's named designs."""
+    from sim.designs import FORMS, MODIFIERS
+    from sim.scenario import ScenarioError, load
+
+    print("Organisation forms:")
+    for name, module in FORMS.items():
+        print(f"  {name:<12} {module.__doc__.strip().splitlines()[0]}")
+    print("\nModifiers (keys of a [designs.<name>] table):")
+    for key, meaning in MODIFIERS.items():
+        print(f"  {key:<28} {meaning}")
+    if args.scenario:
+        try:
+            sc = load(args.scenario)
+        except ScenarioError as err:
+            return _fail(err.problems)
+        print(f"\nDesigns in {args.scenario}:")
+        for name, d in sc.designs.items():
+            print(f"  {name:<16} {d.form:<10} {d.description}")
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     """Say how many runs of a job are done, failed and left."""
     from sim.sweep.store import JobStore
@@ -184,6 +250,20 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--out", help="job folder (default: results/sweep-<name>)")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
     sw.set_defaults(func=cmd_sweep)
+    cp = sub.add_parser("compare", help="compare designs on the same population (paired, common random numbers)")
+    cp.add_argument("scenario")
+    cp.add_argument("--designs", help="comma-separated design names; the first is the baseline (default: all)")
+    cp.add_argument("--replications", type=int, default=20)
+    cp.add_argument("--equal", choices=("none", "staff", "budget"), default="none",
+                    help="scale every design's staff to the first design's staff or team budget")
+    cp.add_argument("--workers", type=int, help="worker processes (default: one per core; 0 = in-process)")
+    cp.add_argument("--scheduler", help="address of an existing Dask scheduler")
+    cp.add_argument("--out", help="folder (default: results/compare-<scenario>)")
+    cp.add_argument("--quiet", action="store_true", help="no progress bar")
+    cp.set_defaults(func=cmd_compare)
+    ds = sub.add_parser("designs", help="list organisation forms and modifiers (and a scenario's designs)")
+    ds.add_argument("scenario", nargs="?")
+    ds.set_defaults(func=cmd_designs)
     st = sub.add_parser("status", help="runs done, failed and left in a job folder")
     st.add_argument("folder")
     st.set_defaults(func=cmd_status)

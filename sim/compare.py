@@ -1,0 +1,98 @@
+"""Paired comparison of team designs on one population, through the run engine.
+
+Every design runs the same replications with the same seeds (common random numbers: the
+run seed depends on the replication, not on the design), so the difference between two
+designs in one replication is free of the noise they share. Per outcome the table gives
+each design's mean with a 95 % interval and the paired difference to the first design
+with a 95 % interval (t distribution over replications).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.scenario import Scenario, parse
+from sim.sweep.spec import RunSpec, run_seed
+
+OUTCOMES = ["new_cases", "queue_length", "mean_wait_weeks", "open_cases", "caseload_per_fte", "hours_outreach",
+            "signals_outreach", "informal_share", "professionals_per_client_household", "referrals_youth_care",
+            "referrals_ggz", "crises", "self_reliant_share", "cost_team", "cost_specialist", "cost_per_resident"]
+
+Equal = Literal["none", "staff", "budget"]
+
+
+def team_cost_per_year(scenario: Scenario, design: str) -> float:
+    """A design's yearly team cost: contracted FTE times the cost of an FTE."""
+    d = scenario.designs[design]
+    return d.fte_per_10k * scenario.population / 10_000 * scenario.costs.team_cost_per_fte_year
+
+
+def equalise(scenario: Scenario, designs: list[str], equal: Equal) -> Scenario:
+    """Scale the staff of every design to the first design's staff or team budget."""
+    if equal == "none":
+        return scenario
+    data = scenario.model_dump(mode="json")
+    first = scenario.designs[designs[0]]
+    for name in designs[1:]:
+        d = data["designs"][name]
+        if equal == "staff":
+            d["fte_per_10k"] = first.fte_per_10k * first.hours_per_fte / d["hours_per_fte"]
+        else:
+            d["fte_per_10k"] *= team_cost_per_year(scenario, designs[0]) / team_cost_per_year(scenario, name)
+    return parse(data, "<equalised designs>")
+
+
+def plan(scenario: Scenario, designs: list[str], replications: int) -> list[RunSpec]:
+    """Every design in every replication; replication r has the same seed for all designs."""
+    return [RunSpec(0, r, d, {}, run_seed(scenario.meta.seed, {}, r)) for r in range(replications) for d in designs]
+
+
+def _interval(x: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95 % interval (t distribution); the interval is empty of width for one value."""
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return np.nan, np.nan, np.nan
+    m = float(x.mean())
+    if x.size < 2:
+        return m, np.nan, np.nan
+    half = float(stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
+    return m, m - half, m + half
+
+
+def paired_table(runs: pd.DataFrame, designs: list[str], outcomes: list[str]) -> pd.DataFrame:
+    """Per outcome and design: mean with 95 % interval, paired difference to the first design."""
+    ok = runs[runs["status"] == "ok"]
+    wide = {d: ok[ok["design"] == d].set_index("replication").sort_index() for d in designs}
+    reps = sorted(set.intersection(*(set(w.index) for w in wide.values())))
+    rows = []
+    for outcome in outcomes:
+        base = wide[designs[0]].loc[reps, outcome].to_numpy()
+        for d in designs:
+            y = wide[d].loc[reps, outcome].to_numpy()
+            mean, lo, hi = _interval(y)
+            diff, dlo, dhi = _interval(y - base) if d != designs[0] else (np.nan, np.nan, np.nan)
+            rows.append({"outcome": outcome, "design": d, "replications": len(reps), "mean": mean, "low": lo,
+                         "high": hi, "difference": diff, "difference_low": dlo, "difference_high": dhi})
+    return pd.DataFrame(rows)
+
+
+def markdown(table: pd.DataFrame, designs: list[str]) -> str:
+    """The comparison as a Markdown table: one row per outcome, one column pair per design."""
+    head = ["outcome", f"{designs[0]} (mean [95 % interval])"]
+    for d in designs[1:]:
+        head += [f"{d} (mean)", f"{d} - {designs[0]} (paired, 95 % interval)"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for outcome, grp in table.groupby("outcome", sort=False):
+        g = grp.set_index("design")
+        first = g.loc[designs[0]]
+        cells = [outcome, f"{first['mean']:.4g} [{first['low']:.4g}, {first['high']:.4g}]"]
+        for d in designs[1:]:
+            r = g.loc[d]
+            cells += [f"{r['mean']:.4g}",
+                      f"{r['difference']:+.4g} [{r['difference_low']:+.4g}, {r['difference_high']:+.4g}]"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
