@@ -18,7 +18,7 @@ from sim.core import casework, informal, problems, rules, signals
 from sim.core.params import build as build_params
 from sim.core.params import onset_rates
 from sim.core.streams import make_streams
-from sim.domains import C_QUEUED, PROVIDERS
+from sim.domains import AGE_MINOR, C_QUEUED, PROVIDERS
 from sim.recorder import Recorder, WeekCounts
 from sim.scenario import Scenario
 
@@ -37,6 +37,8 @@ class WijkteamModel(mesa.Model):
         self.params = build_params(scenario, self.design)
         self.state = population.generate(scenario, self.streams["population"])
         self.residents_per_nbh = np.array([n.residents for n in scenario.neighbourhoods], np.int64)
+        minors = np.bincount(self.state.nbh[self.state.age == AGE_MINOR], minlength=self.residents_per_nbh.size)
+        self.group_residents = np.column_stack([minors, self.residents_per_nbh - minors]).astype(float)
         self.group_rates = onset_rates(scenario)
         self.group_total = self.group_rates.sum(axis=1)
         designs.build(self)
@@ -47,7 +49,7 @@ class WijkteamModel(mesa.Model):
         ]
         self.week = 0
         self.next_case_id = np.zeros(1, np.int64)
-        self.outreach_hours = np.zeros(len(self.residents_per_nbh))
+        self.outreach_reach = np.zeros((len(self.residents_per_nbh), 2))
         self.recorder = Recorder(self)
         problems.init_onsets(0, self.state.next_onset, self.state.group, self.group_total, self.streams["onset"])
         self._plan_hours()
@@ -102,8 +104,7 @@ class WijkteamModel(mesa.Model):
     def signals(self, counts: WeekCounts) -> None:
         """Unknown problems are signalled to the team through one of the routes."""
         s = self.state
-        reach = np.array([rules.outreach_rate(self.params.outreach_per_hour_per_1000, h, n)
-                          for h, n in zip(self.outreach_hours, self.residents_per_nbh, strict=True)])
+        reach = self.outreach_reach
         signals.signal_stage(self.week, s.nbh, s.hh, s.age, s.help_seek, s.n_active, s.urgent, s.c_state, s.c_id,
                              s.c_route, s.c_priority, s.c_onset, s.c_queue, s.c_sev, s.c_domains, s.sev, s.pstate,
                              s.p_onset, s.hazard, s.threshold, s.cg_carers, reach, self.next_case_id,
@@ -114,25 +115,52 @@ class WijkteamModel(mesa.Model):
         s, st = self.state, self.staff
         self._plan_hours()
         order = triage(s, self.design.priority_triage)
-        casework.assign_cases(self.week, order, s.nbh, s.hh, s.c_state, s.c_member, s.c_start, s.c_queue,
+        if self.params.loket:
+            self.loket(order, counts)
+        casework.assign_cases(self.week, order, s.nbh, s.hh, s.age, s.c_state, s.c_member, s.c_start, s.c_queue,
                               s.c_support, s.c_domains, s.sev, s.pstate, s.hh_coord, s.hh_cases, self.nbh_team,
-                              self.team_first, st.free, st.caseload, st.discipline, st.team, self.params,
-                              counts.intakes, counts.wait_weeks)
+                              self.discipline_team, self.team_first, st.free, st.caseload, st.discipline, st.team,
+                              self.params, counts.intakes, counts.wait_weeks)
         left = order[(s.c_state[order] == C_QUEUED) & (s.c_queue[order] == self.week)]
         counts.waiting_signals += np.bincount(s.nbh[left], minlength=counts.waiting_signals.size)
 
+    def loket(self, order: np.ndarray, counts: WeekCounts) -> None:
+        """The counter handles queued single-problem cases (multi-problem-only form)."""
+        s = self.state
+        room = order.size + 1
+        ref_res, ref_dom, ref_pri, closed, outcome = (np.empty(room, np.int64) for _ in range(5))
+        n_ref, n_closed = casework.loket_stage(
+            self.week, order, s.nbh, s.age, s.c_state, s.c_start, s.c_support, s.c_ref_week, s.c_ref_provider,
+            s.c_domains, s.sev, s.pstate, s.p_start, s.p_until, s.hazard, self.params, self.streams["durations"],
+            ref_res, ref_dom, ref_pri, closed, outcome, counts.referrals, counts.provisions_granted, counts.loket)
+        self._hand_over(ref_res[:n_ref], ref_dom[:n_ref], ref_pri[:n_ref], closed[:n_closed], outcome[:n_closed])
+
+    def _hand_over(self, ref_res, ref_dom, ref_pri, closed, outcome) -> None:
+        """Referrals to the providers' waiting lists; closed cases to the case table."""
+        prov_of = self.params.domain_provider[ref_dom]
+        for prov in self.providers:
+            mine = prov_of == prov.index
+            prov.refer(ref_res[mine], ref_dom[mine], self.week, ref_pri[mine])
+        self.recorder.close_cases(closed, outcome, self.week)
+
     def _plan_hours(self) -> None:
-        """Members split their hours: casework and coordination first, outreach from the rest."""
-        st = self.staff
-        casework.plan_hours(st.hours, st.outreach_share, st.cap, st.caseload, self.params, st.casework,
+        """Members split their hours: coordination and casework first, outreach from the rest."""
+        s, st = self.state, self.staff
+        casework.crowding(s.hh_start, s.hh_cases, s.c_state, s.c_member, self.params, st.extra)
+        casework.plan_hours(st.hours, st.outreach_share, st.cap, st.caseload, st.extra, self.params, st.casework,
                             st.coordination, st.outreach, st.case_hours, st.free)
-        self.outreach_hours = self._per_neighbourhood(st.outreach)
+        by_team = np.bincount(st.team, weights=st.outreach, minlength=len(self.teams))
+        served = (self.serves * self.group_residents).sum(axis=(1, 2))
+        rate = np.array([rules.outreach_rate(self.params.outreach_per_hour_per_1000, h, n)
+                         for h, n in zip(by_team, served, strict=True)])
+        self.outreach_reach = np.einsum("t,tkg->kg", rate, self.serves) * self.params.outreach_knowledge
 
     def _per_neighbourhood(self, per_member: np.ndarray) -> np.ndarray:
-        """Spread each team's member totals over its neighbourhoods by residents."""
+        """Spread each team's member totals over the residents it serves, summed per neighbourhood."""
         by_team = np.bincount(self.staff.team, weights=per_member, minlength=len(self.teams))
-        team_residents = np.bincount(self.nbh_team, weights=self.residents_per_nbh, minlength=len(self.teams))
-        return by_team[self.nbh_team] * self.residents_per_nbh / team_residents[self.nbh_team]
+        weight = self.serves * self.group_residents  # (team, neighbourhood, group)
+        share = weight / weight.sum(axis=(1, 2), keepdims=True)
+        return np.einsum("t,tkg->k", by_team, share)
 
     def informal_care(self, counts: WeekCounts) -> None:
         """Household carers and neighbourhood volunteers give informal help."""
@@ -170,11 +198,7 @@ class WijkteamModel(mesa.Model):
             s.c_ref_week, s.c_ref_provider, s.crisis_domain, s.sev, s.pstate, s.p_start, s.p_until, s.hazard,
             s.hh_cases, s.hh_coord, self.staff.caseload, self.params, self.streams["durations"], ref_res, ref_dom,
             ref_pri, closed, outcome, counts.referrals, counts.provisions_granted)
-        prov_of = self.params.domain_provider[ref_dom[:n_ref]]
-        for prov in self.providers:
-            mine = prov_of == prov.index
-            prov.refer(ref_res[:n_ref][mine], ref_dom[:n_ref][mine], self.week, ref_pri[:n_ref][mine])
-        self.recorder.close_cases(closed[:n_closed], outcome[:n_closed], self.week)
+        self._hand_over(ref_res[:n_ref], ref_dom[:n_ref], ref_pri[:n_ref], closed[:n_closed], outcome[:n_closed])
 
     def specialist_care(self, counts: WeekCounts) -> None:
         """Providers admit from their waiting lists into free places."""

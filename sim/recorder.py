@@ -39,6 +39,7 @@ class WeekCounts:
         self.intakes = np.zeros(k, np.int64)
         self.wait_weeks = np.zeros(k, np.int64)
         self.waiting_signals = np.zeros(k, np.int64)
+        self.loket = np.zeros(k, np.int64)
         self.informal_hours = np.zeros(k)
         self.volunteer_hours = np.zeros(k)
         self.overburdened = np.zeros(k, np.int64)
@@ -102,6 +103,7 @@ class Recorder:
         col["new_cases_waiting"] = c.waiting_signals
         col["queue_length"] = c.journeys[:, 2]
         col["intakes"] = c.intakes
+        col["loket_cases"] = c.loket
         col["intake_wait_weeks"] = c.wait_weeks
         col["open_cases"] = c.journeys[:, 3]
         col["staff_fte"] = m._per_neighbourhood(st.hours) / m.design.hours_per_fte

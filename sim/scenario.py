@@ -180,10 +180,13 @@ class Costs(Strict):
     crisis_cost: NonNeg
 
 
-class Design(Strict):
-    """A team design: organisation form plus modifiers (the broad integral team is built)."""
+FORMS = ("integral", "split", "multi_problem", "village", "network")
 
-    form: Literal["integral"]
+
+class Design(Strict):
+    """A team design: an organisation form plus modifiers."""
+
+    form: Literal["integral", "split", "multi_problem", "village", "network"]
     description: str = Field(min_length=1, max_length=300)
     teams: Literal["neighbourhood", "municipality"]
     fte_per_10k: float = Field(gt=0.0, le=200.0)
@@ -203,11 +206,21 @@ class Design(Strict):
     signalling_network: bool
     service: Literal["casework", "exponential"]
     mean_service_weeks: float = Field(ge=1.0, le=1040.0)
+    bridging: bool
+    coordination_hours_per_other_professional: float = Field(ge=0.0, le=10.0)
+    youth_team_share: Share
+    outreach_knowledge: float = Field(ge=1.0, le=10.0)
 
     @model_validator(mode="after")
     def _some_discipline(self) -> Design:
         if sum(self.discipline_shares) <= 0:
             raise ValueError("discipline_shares are all 0; allowed: at least one > 0")
+        if self.form == "split" and not 0.0 < self.youth_team_share < 1.0:
+            raise ValueError(f"form 'split' needs youth_team_share in (0, 1); got {self.youth_team_share}")
+        if self.form == "village" and self.bridging:
+            raise ValueError("form 'village' refers on without bridging: bridging must be false")
+        if self.form == "network" and self.one_family_one_plan:
+            raise ValueError("form 'network' has one professional per domain: one_family_one_plan must be false")
         return self
 
 

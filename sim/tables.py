@@ -26,6 +26,7 @@ UNITS = (
     ("new_cases", "cases per week"),
     ("queue_length", "residents waiting (end of week)"),
     ("intakes", "cases per week"),
+    ("loket_cases", "cases per week"),
     ("intake_wait_weeks", "weeks (sum over this week's intakes)"),
     ("mean_wait_weeks", "weeks"),
     ("open_cases", "cases (end of week)"),

@@ -53,7 +53,8 @@ def test_run_writes_tables_with_units_and_a_manifest(tmp_path, small, capsys):
 def test_unknown_design_is_refused(tmp_path, small, capsys):
     scen = _small_file(tmp_path, small)
     assert main(["run", str(scen), "--design", "nope", "--quiet", "--out", str(tmp_path / "o")]) == 2
-    assert "allowed: integraal" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--design 'nope': not a design; allowed: " in err and "integraal" in err
 
 
 def test_scenarios_and_provenance_commands(capsys):

@@ -22,18 +22,22 @@ def test_weeks_until_event_has_the_geometric_mean():
 def test_compiled_and_plain_rules_agree():
     args = (0.4, 3.0, 0.08)
     assert rules.support_effect(*args) == pytest.approx(rules.support_effect.py_func(*args))
-    split = (36.0, 25, 1.0, 0.2, 7.2)
+    split = (36.0, 25, 1.0, 0.2, 7.2, 1.5)
     assert rules.hours_split(*split) == pytest.approx(rules.hours_split.py_func(*split))
 
 
 def test_caseload_pressure_eats_outreach_first():
-    free = rules.hours_split(36.0, 10, 1.0, 0.2, 7.2)
-    full = rules.hours_split(36.0, 28, 1.0, 0.2, 7.2)
+    free = rules.hours_split(36.0, 10, 1.0, 0.2, 7.2, 0.0)
+    full = rules.hours_split(36.0, 28, 1.0, 0.2, 7.2, 0.0)
     assert free[2] == pytest.approx(7.2)
     assert full[2] == pytest.approx(36.0 - 28 * 1.2)
     assert full[0] == pytest.approx(28.0)
-    over = rules.hours_split(36.0, 40, 1.0, 0.2, 7.2)
+    over = rules.hours_split(36.0, 40, 1.0, 0.2, 7.2, 0.0)
     assert over[2] == 0.0 and over[0] + over[1] == pytest.approx(36.0)
+    alone = rules.hours_split(36.0, 25, 1.0, 0.2, 7.2, 0.0)
+    crowded = rules.hours_split(36.0, 25, 1.0, 0.2, 7.2, 3.0)  # other professionals in the households
+    assert crowded[1] == pytest.approx(25 * 0.2 + 3.0)
+    assert (alone[2], crowded[2]) == pytest.approx((6.0, 3.0))
 
 
 def test_growth_support_and_treatment_move_severity_the_right_way():

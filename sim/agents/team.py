@@ -29,6 +29,7 @@ class Staff:
         self.outreach = np.zeros(n)
         self.case_hours = np.zeros(n)
         self.free = np.zeros(n, np.int64)
+        self.extra = np.zeros(n)  # extra coordination hours beside other professionals
 
 
 class TeamMember(mesa.Agent):

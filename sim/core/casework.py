@@ -11,8 +11,10 @@ from numba import njit
 from sim.core import rules
 from sim.core.problems import provision_kind
 from sim.domains import (
+    AGE_MINOR,
     C_CASEWORK,
     C_NONE,
+    C_QUEUED,
     CARE,
     P_KNOWN,
     P_LATENT,
@@ -25,13 +27,13 @@ SUPPORT_TEAM, SUPPORT_INFORMAL, SUPPORT_PROVISION, SUPPORT_SPECIALIST = 1, 2, 4,
 
 
 @njit(cache=True)
-def plan_hours(mem_hours, mem_outreach_share, mem_cap, mem_caseload, p, mem_casework, mem_coord, mem_outreach,
-               mem_case_hours, mem_free):
+def plan_hours(mem_hours, mem_outreach_share, mem_cap, mem_caseload, mem_extra, p, mem_casework, mem_coord,
+               mem_outreach, mem_case_hours, mem_free):
     """Each member's hours this week, hours per case and free case slots."""
     per_case = p.casework_per_case + p.coordination_per_case
     for m in range(mem_hours.shape[0]):
         cw, co, out = rules.hours_split(mem_hours[m], mem_caseload[m], p.casework_per_case,
-                                        p.coordination_per_case, mem_hours[m] * mem_outreach_share[m])
+                                        p.coordination_per_case, mem_hours[m] * mem_outreach_share[m], mem_extra[m])
         mem_casework[m] = cw
         mem_coord[m] = co
         mem_outreach[m] = out
@@ -40,9 +42,58 @@ def plan_hours(mem_hours, mem_outreach_share, mem_cap, mem_caseload, p, mem_case
 
 
 @njit(cache=True)
-def assign_cases(t, order, nbh, hh, c_state, c_member, c_start, c_queue, c_support, c_domains, sev, pstate,
-                 hh_coord, hh_cases, nbh_team, team_first, mem_free, mem_caseload, mem_discipline, mem_team, p,
-                 intakes_out, wait_out):
+def crowding(hh_start, hh_cases, c_state, c_member, p, mem_extra):
+    """Each member's extra coordination: per case, hours for every other professional in the household."""
+    mem_extra[:] = 0.0
+    if p.extra_coordination <= 0.0:
+        return
+    for h in range(hh_start.shape[0] - 1):
+        if hh_cases[h] < 2:
+            continue
+        first, last = hh_start[h], hh_start[h + 1]
+        distinct = 0
+        for i in range(first, last):
+            if c_state[i] == C_CASEWORK and not _seen_before(i, first, c_state, c_member):
+                distinct += 1
+        if distinct < 2:
+            continue
+        for i in range(first, last):
+            if c_state[i] == C_CASEWORK:
+                mem_extra[c_member[i]] += p.extra_coordination * (distinct - 1)
+
+
+@njit(cache=True)
+def _seen_before(i, first, c_state, c_member):
+    """Whether an earlier member of the household has the same professional as resident i."""
+    for j in range(first, i):
+        if c_state[j] == C_CASEWORK and c_member[j] == c_member[i]:
+            return True
+    return False
+
+
+@njit(cache=True)
+def team_of(i, nbh, age, sev, pstate, nbh_team, discipline_team, p):
+    """The team (or organisation) that takes resident i's case."""
+    if p.route_by_discipline:
+        worst = _worst_latent(i, sev, pstate)
+        return discipline_team[p.domain_discipline[worst] if worst >= 0 else 0]
+    return nbh_team[nbh[i], 0 if age[i] == AGE_MINOR else 1]
+
+
+@njit(cache=True)
+def _worst_latent(i, sev, pstate):
+    """The domain of resident i's most severe unknown problem, or -1."""
+    worst = -1
+    for d in range(sev.shape[1]):
+        if pstate[i, d] == P_LATENT and (worst < 0 or sev[i, d] > sev[i, worst]):
+            worst = d
+    return worst
+
+
+@njit(cache=True)
+def assign_cases(t, order, nbh, hh, age, c_state, c_member, c_start, c_queue, c_support, c_domains, sev, pstate,
+                 hh_coord, hh_cases, nbh_team, discipline_team, team_first, mem_free, mem_caseload, mem_discipline,
+                 mem_team, p, intakes_out, wait_out):
     """Give queued residents, in triage order, to a member with a free slot.
 
     With one family, one plan, a household that already has a coordinator keeps them.
@@ -50,7 +101,9 @@ def assign_cases(t, order, nbh, hh, c_state, c_member, c_start, c_queue, c_suppo
     """
     for k in range(order.shape[0]):
         i = order[k]
-        team = nbh_team[nbh[i]]
+        if c_state[i] != C_QUEUED:  # handled by the counter this week
+            continue
+        team = team_of(i, nbh, age, sev, pstate, nbh_team, discipline_team, p)
         m = -1
         coord = hh_coord[hh[i]]
         if p.one_family_one_plan and coord >= 0 and mem_team[coord] == team:
@@ -79,10 +132,7 @@ def assign_cases(t, order, nbh, hh, c_state, c_member, c_start, c_queue, c_suppo
 @njit(cache=True, inline="always")
 def _pick_member(i, sev, pstate, first, last, mem_free, mem_discipline, p):
     """A member of the team with a free slot, preferring the fitting discipline."""
-    worst = -1
-    for d in range(sev.shape[1]):
-        if pstate[i, d] == P_LATENT and (worst < 0 or sev[i, d] > sev[i, worst]):
-            worst = d
+    worst = _worst_latent(i, sev, pstate)
     want = p.domain_discipline[worst] if worst >= 0 else -1
     best = -1
     for m in range(first, last):
@@ -135,7 +185,7 @@ def casework_stage(t, nbh, hh, age, n_active, c_state, c_member, c_start, c_prio
                     if c_ref_provider[i] < 0:
                         c_ref_week[i] = t
                         c_ref_provider[i] = prov
-                    still_open = True
+                    still_open = still_open or p.bridging
                 elif d == CARE and (sev[i, d] > p.provision_threshold or d == crisis):
                     kind = provision_kind(age[i])
                     pstate[i, d] = P_PROVISION
@@ -147,7 +197,7 @@ def casework_stage(t, nbh, hh, age, n_active, c_state, c_member, c_start, c_prio
                     still_open = still_open or p.mandate_delay > 0
                 elif sev[i, d] >= p.close_below:
                     still_open = True
-            elif st == P_WAIT_SPECIALIST or (st == P_PROVISION and t < p_start[i, d]):
+            elif (st == P_WAIT_SPECIALIST and p.bridging) or (st == P_PROVISION and t < p_start[i, d]):
                 still_open = True
         if still_open or (known and t - c_start[i] < p.min_case_weeks):
             continue  # a case with nothing left to work on closes at once
@@ -198,3 +248,65 @@ def _outcome(i, pstate):
         elif pstate[i, d] != P_NONE:
             handed = True
     return 1 if handed else (2 if manageable else 0)
+
+
+@njit(cache=True)
+def loket_stage(t, order, nbh, age, c_state, c_start, c_support, c_ref_week, c_ref_provider, c_domains, sev,
+                pstate, p_start, p_until, hazard, p, durations_rng, ref_res, ref_dom, ref_pri, closed,
+                closed_outcome, referrals_out, provisions_out, loket_out):
+    """The counter (loket) handles queued single-problem cases without team casework.
+
+    It grants a Wmo provision or refers to the provider when the problem is severe enough,
+    and otherwise gives advice only (the problem stays with the resident). Returns
+    (referrals made, cases closed).
+    """
+    n_ref = 0
+    n_closed = 0
+    for k in range(order.shape[0]):
+        i = order[k]
+        d = _single_latent(i, pstate)
+        if d < 0:
+            continue
+        prov = p.domain_provider[d]
+        outcome = 1
+        if d == CARE and sev[i, d] > p.provision_threshold:
+            kind = provision_kind(age[i])
+            pstate[i, d] = P_PROVISION
+            p_start[i, d] = t + p.mandate_delay
+            p_until[i, d] = p_start[i, d] + rules.weeks_until_event(p.provision_rate[kind], durations_rng.exponential())
+            c_support[i] |= SUPPORT_PROVISION
+            provisions_out[nbh[i], kind] += 1
+        elif prov >= 0 and sev[i, d] > p.referral_threshold:
+            pstate[i, d] = P_WAIT_SPECIALIST
+            p_start[i, d] = t
+            ref_res[n_ref] = i
+            ref_dom[n_ref] = d
+            ref_pri[n_ref] = 0
+            n_ref += 1
+            referrals_out[nbh[i], prov] += 1
+            c_support[i] |= SUPPORT_SPECIALIST
+            c_ref_week[i] = t
+            c_ref_provider[i] = prov
+        else:
+            hazard[i, d] = 0.0  # advice only: the problem stays with the resident
+            outcome = 2
+        c_domains[i] |= 1 << d
+        c_start[i] = t
+        c_state[i] = C_NONE
+        closed[n_closed] = i
+        closed_outcome[n_closed] = outcome
+        n_closed += 1
+        loket_out[nbh[i]] += 1
+    return n_ref, n_closed
+
+
+@njit(cache=True)
+def _single_latent(i, pstate):
+    """The domain of resident i's only unknown problem, or -1 if there are none or several."""
+    found = -1
+    for d in range(pstate.shape[1]):
+        if pstate[i, d] == P_LATENT:
+            if found >= 0:
+                return -1
+            found = d
+    return found

@@ -62,6 +62,11 @@ class CoreParams(NamedTuple):
     immediate_signal: bool  # queue-only mode: every new problem is signalled in its onset week
     service_exponential: bool  # queue-only mode: a case ends each week with probability service_rate
     service_rate: float
+    bridging: bool  # cases stay open while a referral waits for specialist care
+    extra_coordination: float  # weekly hours per case for each other professional in the household
+    outreach_knowledge: float  # multiplies the outreach signal rate (local knowledge)
+    loket: bool  # single-problem cases go to the counter (multi-problem-only form)
+    route_by_discipline: bool  # cases go to the organisation of the fitting discipline (loose network)
 
 
 def onset_rates(scenario: Scenario) -> np.ndarray:
@@ -136,4 +141,9 @@ def build(scenario: Scenario, design: Design) -> CoreParams:
         immediate_signal=scenario.signals.immediate,
         service_exponential=design.service == "exponential",
         service_rate=1.0 / design.mean_service_weeks,
+        bridging=design.bridging,
+        extra_coordination=design.coordination_hours_per_other_professional,
+        outreach_knowledge=design.outreach_knowledge,
+        loket=design.form == "multi_problem",
+        route_by_discipline=design.form == "network",
     )

@@ -122,12 +122,14 @@ def caseload_capacity(cap, hours_free, hours_per_case):
 
 
 @njit(cache=True)
-def hours_split(total, cases, casework_per_case, coordination_per_case, outreach_target):
+def hours_split(total, cases, casework_per_case, coordination_per_case, outreach_target, extra_coordination):
     """Split hours: coordination and casework first, outreach gets what is left.
 
-    Caseload pressure therefore eats outreach first. Returns (casework, coordination, outreach).
+    Caseload pressure therefore eats outreach first; `extra_coordination` is the week's
+    overhead of working beside other professionals in client households.
+    Returns (casework, coordination, outreach).
     """
-    coordination = min(total, cases * coordination_per_case)
+    coordination = min(total, cases * coordination_per_case + extra_coordination)
     casework = min(total - coordination, cases * casework_per_case)
     outreach = min(outreach_target, total - coordination - casework)
     return casework, coordination, max(0.0, outreach)

@@ -43,7 +43,7 @@ def signal_stage(t, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_
         route = -1
         self_rate = p.self_rate * help_seek[i]
         informal_rate = p.informal_rate if cg_carers[hh[i]] > 0 else 0.0
-        outreach = nbh_outreach_rate[nbh[i]]
+        outreach = nbh_outreach_rate[nbh[i], 0 if age[i] == AGE_MINOR else 1]
         for d in range(sev.shape[1]):
             if pstate[i, d] != P_LATENT:
                 continue

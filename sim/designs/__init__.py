@@ -1,12 +1,12 @@
 """Organisation forms. Each form builds its teams and members into a model.
 
-Only the broad integral team exists so far; other forms register here beside it.
 `MODIFIERS` says what each design setting means (shown by `wijkteam designs`).
 """
 
-from sim.designs import integral
+from sim.designs import integral, multi_problem, network, split, village
 
-FORMS = {"integral": integral}
+FORMS = {"integral": integral, "split": split, "multi_problem": multi_problem, "village": village,
+         "network": network}
 
 MODIFIERS = {
     "teams": "one team per neighbourhood, or one for the whole municipality",
@@ -27,6 +27,10 @@ MODIFIERS = {
     "signalling_network": "a neighbourhood signalling network reports problems to the team",
     "service": "how cases end: by the casework rules, or memoryless (queue-only check)",
     "mean_service_weeks": "mean case length with memoryless service",
+    "bridging": "the team keeps a referred case open until specialist care admits it (false: hands over at once)",
+    "coordination_hours_per_other_professional": "weekly overhead per case per other professional in the household",
+    "youth_team_share": "share of staff in the youth team (split teams only)",
+    "outreach_knowledge": "local knowledge multiplies what an outreach hour finds (village support worker)",
 }
 
 

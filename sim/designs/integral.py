@@ -1,51 +1,13 @@
-"""The broad integral team.
+"""The broad integral team: all ages, single and multiple problems, one team per area.
 
-All ages, single and multiple problems, one team per neighbourhood or one for the whole municipality.
-
-Staff follow the design's FTE per 10,000 residents; each member is one FTE (the last of
-a team may be part-time); disciplines are dealt out by the design's shares.
+An area is a neighbourhood or the whole municipality (`teams`). The form adds no rule of
+its own: it is the baseline the other forms differ from.
 """
 
-import math
-
-import numpy as np
-
-from sim.agents.team import Staff, Team, TeamMember
-from sim.population import band_counts
-
-
-def areas(model) -> list[list[int]]:
-    """Neighbourhood indices per team."""
-    n = len(model.spec.neighbourhoods)
-    if model.design.teams == "municipality":
-        return [list(range(n))]
-    return [[k] for k in range(n)]
+from sim.designs.teams import MINORS, OTHERS, TeamPlan, area_fte, areas, build_teams
 
 
 def build(model) -> None:
-    """Create the teams and members; fill model.staff, model.teams and model.nbh_team."""
-    design = model.design
-    groups = areas(model)
-    sizes = []
-    for nbhs in groups:
-        residents = sum(model.spec.neighbourhoods[k].residents for k in nbhs)
-        sizes.append(design.fte_per_10k * residents / 10_000)
-    model.staff = Staff(sum(max(1, math.ceil(s)) for s in sizes))
-    model.nbh_team = np.zeros(len(model.spec.neighbourhoods), np.int64)
-    first = [0]
-    row = 0
-    model.teams = []
-    for index, (nbhs, fte) in enumerate(zip(groups, sizes, strict=True)):
-        team = Team(model, index, nbhs, design.priority_triage)
-        model.teams.append(team)
-        model.nbh_team[nbhs] = index
-        n_members = max(1, math.ceil(fte))
-        disciplines = np.repeat(np.arange(7), band_counts(design.discipline_shares, n_members))
-        for j in range(n_members):
-            share = min(1.0, fte - j) if j == n_members - 1 else 1.0
-            member = TeamMember(model, team, row, int(disciplines[j]), design.hours_per_fte * share,
-                                design.caseload_cap, design.outreach_share)
-            team.members.add(member)
-            row += 1
-        first.append(row)
-    model.team_first = np.asarray(first, np.int64)
+    """One team per area serving everyone."""
+    shares = model.design.discipline_shares
+    build_teams(model, [TeamPlan(nbhs, (MINORS, OTHERS), area_fte(model, nbhs), shares) for nbhs in areas(model)])

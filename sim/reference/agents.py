@@ -371,6 +371,7 @@ class TeamMember(mesa.Agent):
         self.team, self.discipline, self.hours, self.cap = team, discipline, hours, cap
         self.outreach_share = outreach_share
         self.caseload = 0
+        self.extra = 0.0  # coordination beside other professionals in client households
         self.casework = self.coordination = self.outreach = self.case_hours = 0.0
         self.free = 0
 
@@ -378,7 +379,8 @@ class TeamMember(mesa.Agent):
         """Casework and coordination first, outreach from what is left; free slots."""
         p = self.model.p
         self.casework, self.coordination, self.outreach = R["hours_split"](
-            self.hours, self.caseload, p.casework_per_case, p.coordination_per_case, self.hours * self.outreach_share)
+            self.hours, self.caseload, p.casework_per_case, p.coordination_per_case, self.hours * self.outreach_share,
+            self.extra)
         self.case_hours = self.casework / self.caseload if self.caseload > 0 else 0.0
         per_case = p.casework_per_case + p.coordination_per_case
         self.free = R["caseload_capacity"](self.cap, self.hours, per_case) - self.caseload

@@ -42,7 +42,7 @@ MAX_RESIDENTS = 50_000
 
 
 class ReferenceTooLarge(ValueError):
-    """The reference model refuses populations above MAX_RESIDENTS."""
+    """The reference model refuses populations above MAX_RESIDENTS (and forms it lacks)."""
 
 
 class ReferenceModel(mesa.Model):
@@ -50,6 +50,9 @@ class ReferenceModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, design: str | None = None, seed: int | None = None):
         """Build residents, households, teams, pools and providers from the scenario."""
+        form = scenario.designs[design or scenario.meta.design].form
+        if form != "integral":
+            raise ReferenceTooLarge(f"the reference engine implements the integral form only, not {form!r}")
         if scenario.population > MAX_RESIDENTS:
             raise ReferenceTooLarge(f"the reference engine runs at most {MAX_RESIDENTS:,} residents; this scenario "
                                     f"has {scenario.population:,} (use the default engine)")
@@ -91,7 +94,7 @@ class ReferenceModel(mesa.Model):
 
     def _build_teams(self) -> None:
         """The broad integral team, built as sim.designs.integral builds it."""
-        from sim.designs.integral import areas
+        from sim.designs.teams import areas
         from sim.population import band_counts
 
         d = self.design
@@ -158,7 +161,16 @@ class ReferenceModel(mesa.Model):
         self.week += 1
 
     def plan_hours(self) -> None:
-        """Every member plans the week's hours."""
+        """Every member plans the week's hours, after counting the other professionals it works beside."""
+        for team in self.teams:
+            for m in team:
+                m.extra = 0.0
+        if self.p.extra_coordination > 0.0:
+            for hh in self.households:
+                members = [r.case.member for r in hh.members if r.in_casework]
+                distinct = len({id(m) for m in members})
+                for m in members if distinct > 1 else []:
+                    m.extra += self.p.extra_coordination * (distinct - 1)
         for team in self.teams:
             for m in team:
                 m.plan_hours()

@@ -1,0 +1,15 @@
+"""Multi-problem-only team: single problems go to a counter (loket) instead.
+
+The team is built like the integral team, but at intake a case with one problem goes to
+the counter (`sim.core.casework.loket_stage`): it grants a Wmo provision or refers to the
+provider when the problem is severe enough, and otherwise gives advice only; there is no
+team casework for it. Cases with two or more problems get the team as usual.
+"""
+
+from sim.designs.teams import MINORS, OTHERS, TeamPlan, area_fte, areas, build_teams
+
+
+def build(model) -> None:
+    """One team per area, for multi-problem cases."""
+    shares = model.design.discipline_shares
+    build_teams(model, [TeamPlan(nbhs, (MINORS, OTHERS), area_fte(model, nbhs), shares) for nbhs in areas(model)])

@@ -1,0 +1,25 @@
+"""Split teams: a youth team beside an adult/Wmo team in every area.
+
+Cases route by age: minors go to the youth team, everyone else to the adult team. A
+household with needs in both is served by both, and each of its cases then carries the
+extra coordination of `coordination_hours_per_other_professional`. The youth team gets
+`youth_team_share` of the area's FTE and the youth-facing disciplines (social work, MEE,
+youth); the adult team the others.
+"""
+
+from sim.designs.teams import MINORS, OTHERS, TeamPlan, area_fte, areas, build_teams
+
+YOUTH_DISCIPLINES = (0, 2, 6)  # social work, MEE, youth
+
+
+def build(model) -> None:
+    """A youth team and an adult team per area."""
+    d = model.design
+    youth = [s if k in YOUTH_DISCIPLINES else 0.0 for k, s in enumerate(d.discipline_shares)]
+    adult = [0.0 if k == 6 else s for k, s in enumerate(d.discipline_shares)]
+    plans = []
+    for nbhs in areas(model):
+        fte = area_fte(model, nbhs)
+        plans.append(TeamPlan(nbhs, (MINORS,), fte * d.youth_team_share, youth))
+        plans.append(TeamPlan(nbhs, (OTHERS,), fte * (1 - d.youth_team_share), adult))
+    build_teams(model, plans)

@@ -1,0 +1,15 @@
+"""No team: a village support worker (dorpsondersteuner) who is close to residents.
+
+Local knowledge makes each outreach hour find more problems (`outreach_knowledge`), and
+the worker refers on: a case is handed over as soon as it is referred, without waiting
+with the client for specialist care (`bridging = false` is required). Workers are built
+one group per area like a team, usually few and with a large outreach share.
+"""
+
+from sim.designs.teams import MINORS, OTHERS, TeamPlan, area_fte, areas, build_teams
+
+
+def build(model) -> None:
+    """Support workers per area."""
+    shares = model.design.discipline_shares
+    build_teams(model, [TeamPlan(nbhs, (MINORS, OTHERS), area_fte(model, nbhs), shares) for nbhs in areas(model)])
