@@ -212,6 +212,48 @@ def cmd_designs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Test the scenario's policy assumptions against simulated practice."""
+    from sim import audit, compare
+    from sim.output import write_table
+    from sim.scenario import ScenarioError, load, scenario_hash
+    from sim.sweep.engine import run_job
+    from sim.sweep.store import JobChanged, JobStore
+
+    try:
+        scenario = load(args.scenario)
+    except ScenarioError as err:
+        return _fail(err.problems)
+    if not scenario.assumptions:
+        return _fail([f"{args.scenario}: assumptions: none declared; add [[assumptions]] tables to audit"])
+    problems = audit.check(scenario, args.scenario)
+    if problems:
+        return _fail(problems)
+    if args.replications < 2:
+        return _fail([f"--replications {args.replications}: allowed range [2, 10000]"])
+    designs, metrics = audit.designs_needed(scenario), audit.metrics_needed(scenario)
+    out = Path(args.out) if args.out else Path("results") / f"audit-{Path(args.scenario).stem}"
+    identity = {"kind": "audit", "scenario_sha256": scenario_hash(scenario), "designs": designs, "metrics": metrics}
+    try:
+        report = run_job(JobStore(out), identity, {"scenario_file": str(args.scenario)},
+                         compare.plan(scenario, designs, args.replications), scenario.model_dump(mode="json"),
+                         metrics, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
+    except JobChanged as err:
+        return _fail([f"{out}: holds a different audit; refused. What changed:", str(err)])
+    table = audit.audit_table(scenario, JobStore(out).runs())
+    units = {c: "text" for c in table.columns}
+    units.update({c: "metric unit (relative: fraction of the baseline)" for c in
+                  ("effect", "effect_low", "effect_high")})
+    units.update({"baseline_value": "metric unit", "design_value": "metric unit", "replications": "count"})
+    write_table(table, out / "audit.parquet", units, "audit")
+    text = audit.markdown(table, args.lang)
+    (out / "audit.md").write_text(f"# {scenario.meta.name}: beleidstafel audit\n\n{args.replications} "
+                                  f"replications per design, common random numbers\n\n{text}", encoding="utf-8")
+    print(f"\n{text}\n{report.total} runs ({report.executed} run now, {report.failed} failed); "
+          f"written to {out / 'audit.md'} and {out / 'audit.parquet'}")
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     """Say how many runs of a job are done, failed and left."""
     from sim.sweep.store import JobStore
@@ -261,6 +303,15 @@ def parser() -> argparse.ArgumentParser:
     cp.add_argument("--out", help="folder (default: results/compare-<scenario>)")
     cp.add_argument("--quiet", action="store_true", help="no progress bar")
     cp.set_defaults(func=cmd_compare)
+    au = sub.add_parser("audit", help="test the scenario's policy assumptions (beleidstafel) against simulation")
+    au.add_argument("scenario")
+    au.add_argument("--replications", type=int, default=20)
+    au.add_argument("--lang", choices=("nl", "en"), default="en")
+    au.add_argument("--workers", type=int, help="worker processes (default: one per core; 0 = in-process)")
+    au.add_argument("--scheduler", help="address of an existing Dask scheduler")
+    au.add_argument("--out", help="folder (default: results/audit-<scenario>)")
+    au.add_argument("--quiet", action="store_true", help="no progress bar")
+    au.set_defaults(func=cmd_audit)
     ds = sub.add_parser("designs", help="list organisation forms and modifiers (and a scenario's designs)")
     ds.add_argument("scenario", nargs="?")
     ds.set_defaults(func=cmd_designs)

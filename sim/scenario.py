@@ -224,6 +224,21 @@ class Design(Strict):
         return self
 
 
+class Assumption(Strict):
+    """A policy-table claim to test: design vs baseline on a metric, with expected direction and size."""
+
+    id: str = Field(min_length=1, max_length=60)
+    statement_nl: str = Field(min_length=1, max_length=400)
+    statement_en: str = Field(min_length=1, max_length=400)
+    metric: str = Field(min_length=1, max_length=80)
+    design: str = Field(min_length=1, max_length=60)
+    baseline: str = Field(min_length=1, max_length=60)
+    direction: Literal["increase", "decrease"]
+    size: float = Field(ge=0.0, le=1e9)
+    size_kind: Literal["absolute", "relative"]
+    intermediates: list[str] = Field(default_factory=list, max_length=20)
+
+
 class Scenario(Strict):
     """A whole scenario file."""
 
@@ -238,6 +253,16 @@ class Scenario(Strict):
     provisions: Provisions
     costs: Costs
     designs: dict[str, Design] = Field(min_length=1)
+    assumptions: list[Assumption] = Field(default_factory=list, max_length=100)
+
+    @model_validator(mode="after")
+    def _assumptions_name_designs(self) -> Scenario:
+        for k, a in enumerate(self.assumptions):
+            for field in ("design", "baseline"):
+                if getattr(a, field) not in self.designs:
+                    raise ValueError(f"assumptions[{k}].{field} '{getattr(a, field)}' is not a design; allowed: "
+                                     + ", ".join(sorted(self.designs)))
+        return self
 
     @model_validator(mode="after")
     def _default_design_exists(self) -> Scenario:

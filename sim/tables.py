@@ -53,6 +53,8 @@ UNITS = (
     ("professionals", "professionals (sum over client households)"),
     ("journey_", "residents (end of week)"),
     ("cost_per_resident", "EUR per resident per week"),
+    ("onset_to_contact_weeks", "weeks (run-level: mean over cases with an intake in the recorded weeks)"),
+    ("intake_severity", "severity 0-1 (run-level: mean over cases signalled in the recorded weeks)"),
     ("cost_", "EUR per week"),
 )
 
@@ -90,6 +92,20 @@ def unit_of(column: str) -> str:
         if column == key or (key.endswith("_") and column.startswith(key)):
             return unit
     raise KeyError(f"no unit declared for column {column!r}")
+
+
+def run_metric(name: str, cases: pd.DataFrame, weeks: int) -> float:
+    """A run-level metric computed from the case table (see UNITS for its meaning)."""
+    if name == "onset_to_contact_weeks":
+        c = cases[(cases["intake_week"] >= 0) & (cases["intake_week"] < weeks)]
+        return float((c["intake_week"] - c["onset_week"]).mean()) if len(c) else np.nan
+    if name == "intake_severity":
+        c = cases[(cases["signal_week"] >= 0) & (cases["signal_week"] < weeks)]
+        return float(c["intake_severity"].mean()) if len(c) else np.nan
+    raise KeyError(f"no run-level metric {name!r}")
+
+
+RUN_METRICS = ("onset_to_contact_weeks", "intake_severity")
 
 
 def payer_of_specialist(provider: int, minor: bool) -> int:

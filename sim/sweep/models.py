@@ -19,13 +19,16 @@ def wijkteam(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict[str, flo
     """Simulate the scenario with the run's overrides; summary = mean weekly value per outcome."""
     from sim.run import simulate
     from sim.scenario import parse, with_overrides
+    from sim.tables import RUN_METRICS, run_metric
 
     scenario = with_overrides(parse(base, "<job base scenario>"), **spec["overrides"])
     result = simulate(scenario, design=spec["design"], seed=spec["seed"])
     totals = result.totals
-    summary = {name: float(totals[name].mean()) for name in outcomes}
-    weekly = totals[["week", *outcomes]].copy()
-    return summary, weekly
+    weekly_names = [name for name in outcomes if name not in RUN_METRICS]
+    summary = {name: float(totals[name].mean()) for name in weekly_names}
+    summary.update({name: run_metric(name, result.cases, scenario.meta.weeks) for name in outcomes
+                    if name in RUN_METRICS})
+    return summary, totals[["week", *weekly_names]].copy()
 
 
 def wijkteam_reference(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict[str, float], pd.DataFrame]:
