@@ -61,7 +61,8 @@ class WijkteamModel(mesa.Model):
         for k, name in enumerate(PROVIDERS):
             prov = self.spec.provider(k)
             places = int(round(prov.places_per_10k * pop / 10_000))
-            out.append(SpecialistProvider(self, k, name, places, prov.mean_treatment_weeks))
+            out.append(SpecialistProvider(self, k, name, places, prov.mean_treatment_weeks,
+                                          self.design.mandate_delay_weeks))
         return out
 
     @property

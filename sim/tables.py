@@ -55,6 +55,10 @@ UNITS = (
     ("cost_per_resident", "EUR per resident per week"),
     ("onset_to_contact_weeks", "weeks (run-level: mean over cases with an intake in the recorded weeks)"),
     ("intake_severity", "severity 0-1 (run-level: mean over cases signalled in the recorded weeks)"),
+    ("onset_to_signal_weeks", "weeks (run-level: mean over cases signalled in the recorded weeks)"),
+    ("intake_to_referral_weeks", "weeks (run-level: mean over cases referred in the recorded weeks)"),
+    ("case_weeks", "weeks (run-level: mean intake-to-closure over cases closed in the recorded weeks)"),
+    ("wait_weeks_non_priority", "weeks (run-level: mean wait of non-safety cases with an intake in the recorded weeks)"),
     ("cost_", "EUR per week"),
 )
 
@@ -94,18 +98,30 @@ def unit_of(column: str) -> str:
     raise KeyError(f"no unit declared for column {column!r}")
 
 
+def _in_window(cases: pd.DataFrame, column: str, weeks: int) -> pd.DataFrame:
+    """Cases whose `column` week falls in the recorded weeks."""
+    return cases[(cases[column] >= 0) & (cases[column] < weeks)]
+
+
+def _mean(values: pd.Series) -> float:
+    """Mean as a float, NaN when there is nothing to average."""
+    return float(values.mean()) if len(values) else np.nan
+
+
+RUN_METRICS = {  # name: (window column, value from the window's cases)
+    "onset_to_contact_weeks": ("intake_week", lambda c: c["intake_week"] - c["onset_week"]),
+    "intake_severity": ("signal_week", lambda c: c["intake_severity"]),
+    "onset_to_signal_weeks": ("signal_week", lambda c: c["signal_week"] - c["onset_week"]),
+    "intake_to_referral_weeks": ("referral_week", lambda c: c["referral_week"] - c["intake_week"]),
+    "case_weeks": ("closure_week", lambda c: c["closure_week"] - c["intake_week"]),
+    "wait_weeks_non_priority": ("intake_week", lambda c: (c["intake_week"] - c["signal_week"])[~c["priority"]]),
+}
+
+
 def run_metric(name: str, cases: pd.DataFrame, weeks: int) -> float:
     """A run-level metric computed from the case table (see UNITS for its meaning)."""
-    if name == "onset_to_contact_weeks":
-        c = cases[(cases["intake_week"] >= 0) & (cases["intake_week"] < weeks)]
-        return float((c["intake_week"] - c["onset_week"]).mean()) if len(c) else np.nan
-    if name == "intake_severity":
-        c = cases[(cases["signal_week"] >= 0) & (cases["signal_week"] < weeks)]
-        return float(c["intake_severity"].mean()) if len(c) else np.nan
-    raise KeyError(f"no run-level metric {name!r}")
-
-
-RUN_METRICS = ("onset_to_contact_weeks", "intake_severity")
+    column, value = RUN_METRICS[name]
+    return _mean(value(_in_window(cases, column, weeks)).dropna())
 
 
 def payer_of_specialist(provider: int, minor: bool) -> int:

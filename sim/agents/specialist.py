@@ -1,7 +1,8 @@
 """Specialist providers (tweede lijn) as Mesa agents: places, a waiting list, treatment.
 
-Referrals wait in order of arrival, urgent ones first. A referral whose problem has
-resolved while waiting leaves the list without taking a place.
+Referrals wait in order of arrival, urgent ones first; without mandate a referral first
+waits the municipal check (`mandate_delay_weeks`). A referral whose problem has resolved
+while waiting leaves the list without taking a place.
 """
 
 import mesa
@@ -14,9 +15,10 @@ from sim.domains import P_SPECIALIST, P_WAIT_SPECIALIST
 class SpecialistProvider(mesa.Agent):
     """One provider for one domain (youth care, GGZ, debt restructuring, reintegration)."""
 
-    def __init__(self, model: mesa.Model, index: int, name: str, places: int, mean_weeks: float):
-        """Register the provider with its number of places and mean treatment length."""
+    def __init__(self, model: mesa.Model, index: int, name: str, places: int, mean_weeks: float, check_weeks: int):
+        """Register the provider: places, mean treatment length, weeks of the municipal check."""
         super().__init__(model)
+        self.check_weeks = check_weeks  # without mandate, a referral waits for the municipal check
         self.index = index
         self.name = name
         self.places = places
@@ -36,11 +38,13 @@ class SpecialistProvider(mesa.Agent):
     def admit(self, t: int, state, rng: np.random.Generator) -> np.ndarray:
         """Admit from the waiting list into free places; returns the waits (weeks) of those admitted."""
         q = self.queue
-        still = state.pstate[q[:, 0], q[:, 1]] == P_WAIT_SPECIALIST
-        q = q[still]
+        q = q[state.pstate[q[:, 0], q[:, 1]] == P_WAIT_SPECIALIST]
         q = q[np.argsort(-q[:, 3], kind="stable")]
-        take = q[: max(0, self.places - self.in_treatment)]
-        self.queue = q[take.shape[0]:]
+        checked = np.flatnonzero(q[:, 2] + self.check_weeks <= t)
+        take = q[checked[: max(0, self.places - self.in_treatment)]]
+        keep = np.ones(q.shape[0], bool)
+        keep[checked[: take.shape[0]]] = False
+        self.queue = q[keep]
         res, dom = take[:, 0], take[:, 1]
         state.pstate[res, dom] = P_SPECIALIST
         weeks = [rules.weeks_until_event(self.rate, e) for e in rng.exponential(size=take.shape[0])]

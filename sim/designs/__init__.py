@@ -22,7 +22,7 @@ MODIFIERS = {
     "referral_threshold": "severity above which the team refers to specialist care (low: gateway, high: buffer)",
     "close_below": "the team closes a case once every problem is below this severity",
     "min_case_weeks": "shortest case (kitchen-table talks, plan, follow-up)",
-    "mandate_delay_weeks": "weeks a provision waits for a municipal check (0: the team has the mandate)",
+    "mandate_delay_weeks": "weeks a provision or specialist referral waits for a municipal check (0: mandate)",
     "one_family_one_plan": "one coordinator for every member of a household",
     "signalling_network": "a neighbourhood signalling network reports problems to the team",
     "service": "how cases end: by the casework rules, or memoryless (queue-only check)",

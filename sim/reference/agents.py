@@ -389,10 +389,10 @@ class TeamMember(mesa.Agent):
 class Provider(mesa.Agent):
     """A specialist provider: places, a waiting list (urgent first), treatment lengths."""
 
-    def __init__(self, model, index: int, places: int, mean_weeks: float):
-        """Create a provider with empty places."""
+    def __init__(self, model, index: int, places: int, mean_weeks: float, check_weeks: int):
+        """Create a provider with empty places; referrals wait `check_weeks` for the municipal check."""
         super().__init__(model)
-        self.index, self.places, self.rate = index, places, 1.0 / mean_weeks
+        self.index, self.places, self.rate, self.check_weeks = index, places, 1.0 / mean_weeks, check_weeks
         self.in_treatment = 0
         self.waiting: list[tuple[Resident, int, int, int]] = []
 
@@ -401,8 +401,10 @@ class Provider(mesa.Agent):
         self.waiting = [w for w in self.waiting
                         if w[1] in w[0].problems and w[0].problems[w[1]].state == P_WAIT_SPECIALIST]
         self.waiting.sort(key=lambda w: -w[3])
-        take = self.waiting[: max(0, self.places - self.in_treatment)]
-        self.waiting = self.waiting[len(take):]
+        checked = [w for w in self.waiting if w[2] + self.check_weeks <= t]
+        take = checked[: max(0, self.places - self.in_treatment)]
+        taken = {id(w) for w in take}
+        self.waiting = [w for w in self.waiting if id(w) not in taken]
         draws = self.model.streams["durations"].exponential(size=len(take))
         for (resident, d, _, _), e in zip(take, draws, strict=True):
             prob = resident.problems[d]

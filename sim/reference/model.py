@@ -69,7 +69,8 @@ class ReferenceModel(mesa.Model):
         self._build_teams()
         pop = len(self.residents)
         self.providers = [Provider(self, k, int(round(scenario.provider(k).places_per_10k * pop / 10_000)),
-                                   scenario.provider(k).mean_treatment_weeks) for k in range(len(PROVIDERS))]
+                                   scenario.provider(k).mean_treatment_weeks, self.design.mandate_delay_weeks)
+                          for k in range(len(PROVIDERS))]
         self.volunteers = [VolunteerPool(self, scenario.informal.volunteer_hours_per_1000 * n / 1000)
                            for n in self.residents_per_nbh]
         self.week = 0
