@@ -58,7 +58,7 @@ UNITS = (
     ("onset_to_signal_weeks", "weeks (run-level: mean over cases signalled in the recorded weeks)"),
     ("intake_to_referral_weeks", "weeks (run-level: mean over cases referred in the recorded weeks)"),
     ("case_weeks", "weeks (run-level: mean intake-to-closure over cases closed in the recorded weeks)"),
-    ("wait_weeks_non_priority", "weeks (run-level: mean wait of non-safety cases with an intake in the recorded weeks)"),
+    ("wait_weeks_non_priority", "weeks (run-level: mean wait of non-safety cases with an intake in the window)"),
     ("cost_", "EUR per week"),
 )
 

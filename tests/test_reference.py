@@ -31,8 +31,8 @@ KEY = ([f"prevalence_{d}" for d in ("care", "youth", "debts", "work", "mental", 
 def both(tmp_path_factory):
     """Per engine: a table of replications x key outcomes (means over the recorded weeks)."""
     scenario = shrink(load(ROOT / "scenarios" / "kleindorp.toml"), 5000 / 15000, weeks=104, burn_in=52)
-    scenario = scenario.model_copy(update={"designs": {"integraal": scenario.designs["integraal"].model_copy(
-        update={"fte_per_10k": 5.0})}})  # fewer staff, so that a waiting list forms
+    scenario = scenario.model_copy(update={"assumptions": [], "designs": {"integraal": scenario.designs[
+        "integraal"].model_copy(update={"fte_per_10k": 5.0})}})  # fewer staff, so that a waiting list forms
     specs = [RunSpec(0, r, "integraal", {}, run_seed(11, {}, r), model) for r in range(REPLICATIONS)
              for model in ("wijkteam", "wijkteam_reference")]
     store = JobStore(tmp_path_factory.mktemp("reference"))
