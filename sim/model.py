@@ -107,7 +107,8 @@ class WijkteamModel(mesa.Model):
         s = self.state
         reach = self.outreach_reach
         signals.signal_stage(self.week, s.nbh, s.hh, s.age, s.help_seek, s.n_active, s.urgent, s.c_state, s.c_id,
-                             s.c_route, s.c_priority, s.c_onset, s.c_queue, s.c_sev, s.c_domains, s.sev, s.pstate,
+                             s.c_route, s.c_member, s.c_start, s.c_support, s.c_ref_week, s.c_ref_provider,
+                             s.c_inf_hours, s.c_priority, s.c_onset, s.c_queue, s.c_sev, s.c_domains, s.sev, s.pstate,
                              s.p_onset, s.hazard, s.threshold, s.cg_carers, reach, self.next_case_id,
                              self.params, self.streams["route"], counts.signals)
 
@@ -119,7 +120,7 @@ class WijkteamModel(mesa.Model):
         if self.params.loket:
             self.loket(order, counts)
         casework.assign_cases(self.week, order, s.nbh, s.hh, s.age, s.c_state, s.c_member, s.c_start, s.c_queue,
-                              s.c_support, s.c_domains, s.sev, s.pstate, s.hh_coord, s.hh_cases, self.nbh_team,
+                              s.c_support, s.c_domains, s.sev, s.pstate, s.hh_start, s.hh_cases, self.nbh_team,
                               self.discipline_team, self.team_first, st.free, st.caseload, st.discipline, st.team,
                               self.params, counts.intakes, counts.wait_weeks)
         left = order[(s.c_state[order] == C_QUEUED) & (s.c_queue[order] == self.week)]
@@ -131,8 +132,9 @@ class WijkteamModel(mesa.Model):
         room = order.size + 1
         ref_res, ref_dom, ref_pri, closed, outcome = (np.empty(room, np.int64) for _ in range(5))
         n_ref, n_closed = casework.loket_stage(
-            self.week, order, s.nbh, s.age, s.c_state, s.c_start, s.c_support, s.c_ref_week, s.c_ref_provider,
-            s.c_domains, s.sev, s.pstate, s.p_start, s.p_until, s.hazard, self.params, self.streams["durations"],
+            self.week, order, s.nbh, s.age, s.c_state, s.c_start, s.c_priority, s.c_support, s.c_ref_week,
+            s.c_ref_provider, s.c_domains, s.crisis_domain, s.sev, s.pstate, s.p_start, s.p_until, s.hazard,
+            self.params, self.streams["durations"],
             ref_res, ref_dom, ref_pri, closed, outcome, counts.referrals, counts.provisions_granted, counts.loket)
         self._hand_over(ref_res[:n_ref], ref_dom[:n_ref], ref_pri[:n_ref], closed[:n_closed], outcome[:n_closed])
 
@@ -179,7 +181,7 @@ class WijkteamModel(mesa.Model):
         completions = np.zeros(len(self.providers), np.int64)
         problems.dynamics_stage(self.week, s.nbh, s.age, s.n_active, s.resilience, s.strain, s.deficit,
                                 s.inf_hours, s.urgent, s.crisis_domain, s.c_state, s.c_member, s.sev, s.pstate,
-                                s.p_resolve, s.p_start, s.p_until, s.hazard, st.case_hours, st.discipline,
+                                s.p_onset, s.p_resolve, s.p_start, s.p_until, s.hazard, st.case_hours, st.discipline,
                                 self.params, completions, counts.crises, counts.child_protection,
                                 counts.crisis_payer)
         for prov, n in zip(self.providers, completions, strict=True):
@@ -196,8 +198,8 @@ class WijkteamModel(mesa.Model):
         outcome = np.empty(room, np.int64)
         n_ref, n_closed = casework.casework_stage(
             self.week, s.nbh, s.hh, s.age, s.n_active, s.c_state, s.c_member, s.c_start, s.c_priority, s.c_support,
-            s.c_ref_week, s.c_ref_provider, s.crisis_domain, s.sev, s.pstate, s.p_start, s.p_until, s.hazard,
-            s.hh_cases, s.hh_coord, self.staff.caseload, self.params, self.streams["durations"], ref_res, ref_dom,
+            s.c_ref_week, s.c_ref_provider, s.crisis_domain, s.sev, s.pstate, s.p_onset, s.p_start, s.p_until, s.hazard,
+            s.hh_cases, self.staff.caseload, self.params, self.streams["durations"], ref_res, ref_dom,
             ref_pri, closed, outcome, counts.referrals, counts.provisions_granted)
         self._hand_over(ref_res[:n_ref], ref_dom[:n_ref], ref_pri[:n_ref], closed[:n_closed], outcome[:n_closed])
 

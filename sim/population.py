@@ -75,7 +75,6 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> State:
         next_onset=np.zeros(n, np.int32),
         hh_start=hh_start,
         hh_nbh=nbh_of[hh_start[:-1]],
-        hh_coord=np.full(n_hh, -1, np.int32),
         hh_cases=np.zeros(n_hh, np.int32),
         cg_carers=carers.copy(),
         cg_init=carers,

@@ -110,3 +110,21 @@ def test_each_form_changes_an_outcome_at_equal_staff(paired, design):
 def test_the_counter_takes_single_problem_cases_from_the_team(paired):
     t = paired.set_index(["design", "outcome"])
     assert t.loc[("multiprobleem", "intakes"), "difference_high"] < 0
+
+
+def test_split_teams_keep_one_coordinator_per_team_and_household(town):
+    """With one family, one plan, each team has at most one member working with a household."""
+    model = WijkteamModel(town, design="gesplitst")
+    both_teams = 0
+    for _ in range(town.meta.burn_in_weeks + town.meta.weeks):
+        model.step()
+        s = model.state
+        rows = np.flatnonzero(s.c_state == C_CASEWORK)
+        members = s.c_member[rows]
+        pairs = {(int(h), int(model.staff.team[m])): set() for h, m in zip(s.hh[rows], members, strict=True)}
+        for h, m in zip(s.hh[rows], members, strict=True):
+            pairs[(int(h), int(model.staff.team[m]))].add(int(m))
+        assert all(len(ms) == 1 for ms in pairs.values())
+        households = [h for h, _ in pairs]
+        both_teams += len(households) - len(set(households))
+    assert both_teams > 0, "some households must have had both teams at once"

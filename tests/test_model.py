@@ -135,3 +135,17 @@ def test_resident_view_reads_the_row(run):
     view = model.resident(row)
     assert view.problems and all(0 < v <= 1 for v in view.problems.values())
     assert view.household == model.state.hh[row]
+
+
+def test_every_case_keeps_only_its_own_records(run):
+    """A resident's later case starts clean: no support, referral or informal hours of an earlier one."""
+    c = run.cases
+    referred = c["referral_week"].notna()
+    assert (c.loc[referred, "referral_week"] >= c.loc[referred, "signal_week"]).all()
+    assert (c["support_specialist"] == referred).all()
+    assert (c.loc[~c["support_informal"], "informal_hours"] == 0).all()
+    repeats = c[c.duplicated("resident", keep=False)].sort_values(["resident", "case_id"])
+    assert len(repeats) > 0
+    previous_close = repeats.groupby("resident")["closure_week"].shift()
+    later = repeats[previous_close.notna()]
+    assert (later["onset_week"] >= previous_close[previous_close.notna()]).all()

@@ -72,6 +72,15 @@ def _seen_before(i, first, c_state, c_member):
 
 
 @njit(cache=True)
+def _household_coordinator(first, last, team, c_state, c_member, mem_team):
+    """The member of `team` already in casework with someone of this household, or -1."""
+    for j in range(first, last):
+        if c_state[j] == C_CASEWORK and mem_team[c_member[j]] == team:
+            return c_member[j]
+    return -1
+
+
+@njit(cache=True)
 def team_of(i, nbh, age, sev, pstate, nbh_team, discipline_team, p):
     """The team (or organisation) that takes resident i's case."""
     if p.route_by_discipline:
@@ -92,11 +101,11 @@ def _worst_latent(i, sev, pstate):
 
 @njit(cache=True)
 def assign_cases(t, order, nbh, hh, age, c_state, c_member, c_start, c_queue, c_support, c_domains, sev, pstate,
-                 hh_coord, hh_cases, nbh_team, discipline_team, team_first, mem_free, mem_caseload, mem_discipline,
+                 hh_start, hh_cases, nbh_team, discipline_team, team_first, mem_free, mem_caseload, mem_discipline,
                  mem_team, p, intakes_out, wait_out):
     """Give queued residents, in triage order, to a member with a free slot.
 
-    With one family, one plan, a household that already has a coordinator keeps them.
+    With one family, one plan, a household already in casework with this team keeps its coordinator.
     Otherwise the member whose discipline fits the worst problem is preferred.
     """
     for k in range(order.shape[0]):
@@ -105,10 +114,9 @@ def assign_cases(t, order, nbh, hh, age, c_state, c_member, c_start, c_queue, c_
             continue
         team = team_of(i, nbh, age, sev, pstate, nbh_team, discipline_team, p)
         m = -1
-        coord = hh_coord[hh[i]]
-        if p.one_family_one_plan and coord >= 0 and mem_team[coord] == team:
-            m = coord
-        else:
+        if p.one_family_one_plan:
+            m = _household_coordinator(hh_start[hh[i]], hh_start[hh[i] + 1], team, c_state, c_member, mem_team)
+        if m < 0:
             m = _pick_member(i, sev, pstate, team_first[team], team_first[team + 1], mem_free, mem_discipline, p)
         if m < 0:
             continue
@@ -123,8 +131,6 @@ def assign_cases(t, order, nbh, hh, age, c_state, c_member, c_start, c_queue, c_
         mem_caseload[m] += 1
         mem_free[m] -= 1
         hh_cases[hh[i]] += 1
-        if hh_coord[hh[i]] < 0:
-            hh_coord[hh[i]] = m
         intakes_out[nbh[i]] += 1
         wait_out[nbh[i]] += t - c_queue[i]
 
@@ -147,7 +153,7 @@ def _pick_member(i, sev, pstate, first, last, mem_free, mem_discipline, p):
 
 @njit(cache=True)
 def casework_stage(t, nbh, hh, age, n_active, c_state, c_member, c_start, c_priority, c_support, c_ref_week,
-                   c_ref_provider, crisis_domain, sev, pstate, p_start, p_until, hazard, hh_cases, hh_coord,
+                   c_ref_provider, crisis_domain, sev, pstate, p_onset, p_start, p_until, hazard, hh_cases,
                    mem_caseload, p, durations_rng, ref_res, ref_dom, ref_pri, closed, closed_outcome, referrals_out,
                    provisions_out):
     """Refer, grant provisions and close cases; returns (referrals made, cases closed)."""
@@ -162,7 +168,7 @@ def casework_stage(t, nbh, hh, age, n_active, c_state, c_member, c_start, c_prio
                 closed[n_closed] = i
                 closed_outcome[n_closed] = 0
                 n_closed += 1
-                _close(i, c_state, c_member, hh, hh_cases, hh_coord, mem_caseload)
+                _close(i, c_state, c_member, hh, hh_cases, mem_caseload)
             continue
         crisis = crisis_domain[i]
         crisis_domain[i] = -1
@@ -203,20 +209,18 @@ def casework_stage(t, nbh, hh, age, n_active, c_state, c_member, c_start, c_prio
             continue  # a case with nothing left to work on closes at once
         closed[n_closed] = i
         closed_outcome[n_closed] = _outcome(i, pstate)
-        _hand_back(i, pstate, hazard)
+        _hand_back(i, t, pstate, p_onset, hazard)
         n_closed += 1
-        _close(i, c_state, c_member, hh, hh_cases, hh_coord, mem_caseload)
+        _close(i, c_state, c_member, hh, hh_cases, mem_caseload)
     return n_ref, n_closed
 
 
 @njit(cache=True)
-def _close(i, c_state, c_member, hh, hh_cases, hh_coord, mem_caseload):
-    """End resident i's case: free the member's slot and, if it was the last, the coordinator."""
+def _close(i, c_state, c_member, hh, hh_cases, mem_caseload):
+    """End resident i's case: free the member's slot."""
     c_state[i] = C_NONE
     mem_caseload[c_member[i]] -= 1
     hh_cases[hh[i]] -= 1
-    if hh_cases[hh[i]] == 0:
-        hh_coord[hh[i]] = -1
 
 
 @njit(cache=True)
@@ -229,11 +233,15 @@ def _serve_all(i, sev, pstate, n_active):
 
 
 @njit(cache=True, inline="always")
-def _hand_back(i, pstate, hazard):
-    """Problems the team leaves at a manageable level go back to the resident's own hands."""
+def _hand_back(i, t, pstate, p_onset, hazard):
+    """Problems the team leaves at a manageable level go back to the resident's own hands.
+
+    From now on they are unknown again: signalling starts afresh, counted from this week.
+    """
     for d in range(pstate.shape[1]):
         if pstate[i, d] == P_KNOWN:
             pstate[i, d] = P_LATENT
+            p_onset[i, d] = t
             hazard[i, d] = 0.0
 
 
@@ -251,13 +259,14 @@ def _outcome(i, pstate):
 
 
 @njit(cache=True)
-def loket_stage(t, order, nbh, age, c_state, c_start, c_support, c_ref_week, c_ref_provider, c_domains, sev,
-                pstate, p_start, p_until, hazard, p, durations_rng, ref_res, ref_dom, ref_pri, closed,
-                closed_outcome, referrals_out, provisions_out, loket_out):
+def loket_stage(t, order, nbh, age, c_state, c_start, c_priority, c_support, c_ref_week, c_ref_provider, c_domains,
+                crisis_domain, sev, pstate, p_start, p_until, hazard, p, durations_rng, ref_res, ref_dom, ref_pri,
+                closed, closed_outcome, referrals_out, provisions_out, loket_out):
     """The counter (loket) handles queued single-problem cases without team casework.
 
-    It grants a Wmo provision or refers to the provider when the problem is severe enough,
-    and otherwise gives advice only (the problem stays with the resident). Returns
+    It grants a Wmo provision or refers to the provider when the problem is severe enough
+    or escalated to crisis (safety cases and crises referred urgently, as by the team), and
+    otherwise gives advice only (the problem stays with the resident). Returns
     (referrals made, cases closed).
     """
     n_ref = 0
@@ -268,20 +277,22 @@ def loket_stage(t, order, nbh, age, c_state, c_start, c_support, c_ref_week, c_r
         if d < 0:
             continue
         prov = p.domain_provider[d]
+        crisis = crisis_domain[i]
+        crisis_domain[i] = -1
         outcome = 1
-        if d == CARE and sev[i, d] > p.provision_threshold:
+        if d == CARE and (sev[i, d] > p.provision_threshold or d == crisis):
             kind = provision_kind(age[i])
             pstate[i, d] = P_PROVISION
             p_start[i, d] = t + p.mandate_delay
             p_until[i, d] = p_start[i, d] + rules.weeks_until_event(p.provision_rate[kind], durations_rng.exponential())
             c_support[i] |= SUPPORT_PROVISION
             provisions_out[nbh[i], kind] += 1
-        elif prov >= 0 and sev[i, d] > p.referral_threshold:
+        elif prov >= 0 and (sev[i, d] > p.referral_threshold or d == crisis):
             pstate[i, d] = P_WAIT_SPECIALIST
             p_start[i, d] = t
             ref_res[n_ref] = i
             ref_dom[n_ref] = d
-            ref_pri[n_ref] = 0
+            ref_pri[n_ref] = 1 if (d == crisis or c_priority[i] == 1) else 0
             n_ref += 1
             referrals_out[nbh[i], prov] += 1
             c_support[i] |= SUPPORT_SPECIALIST

@@ -84,7 +84,7 @@ def crisis_payer(age_band, domain):
 
 @njit(cache=True)
 def dynamics_stage(t, nbh, age, n_active, resilience, strain, deficit, inf_hours, urgent, crisis_domain,
-                   c_state, c_member, sev, pstate, p_resolve, p_start, p_until, hazard,
+                   c_state, c_member, sev, pstate, p_onset, p_resolve, p_start, p_until, hazard,
                    mem_case_hours, mem_discipline, p, completions, crises_out, child_protection_out,
                    crisis_payer_out):
     """One week of every problem's course, then burden against capacity and escalation.
@@ -126,8 +126,9 @@ def dynamics_stage(t, nbh, age, n_active, resilience, strain, deficit, inf_hours
                 completions[provider[d]] += 1
             if new_st == P_NONE:
                 n_active[i] -= 1
-            elif new_st != st:
-                hazard[i, d] = 0.0  # back from treatment: signalling starts afresh
+            elif new_st != st:  # back from treatment: unknown again from this week, signalling afresh
+                hazard[i, d] = 0.0
+                p_onset[i, d] = t
             pstate[i, d] = new_st
             sev[i, d] = s
             if new_st == P_NONE:

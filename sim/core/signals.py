@@ -9,6 +9,7 @@ that change week by week (outreach hours do) and costs one draw per problem.
 from numba import njit
 
 from sim.core import rules
+from sim.core.state import NO_WEEK
 from sim.domains import AGE_MINOR, C_CASEWORK, C_QUEUED, N_ROUTES, P_KNOWN, P_LATENT, YOUTH
 
 PARTNER = 2  # index of the partner route in sim.domains.ROUTES
@@ -23,7 +24,8 @@ def route_hazards(s, self_rate, informal_rate, partner_rate, outreach_rate, netw
 
 
 @njit(cache=True)
-def signal_stage(t, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_route,
+def signal_stage(t, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_route, c_member, c_start,
+                 c_support, c_ref_week, c_ref_provider, c_inf_hours,
                  c_priority, c_onset, c_queue, c_sev, c_domains, sev, pstate, p_onset, hazard, threshold,
                  cg_carers, nbh_outreach_rate, next_case_id, p, route_rng, signals_out):
     """Queue residents whose problems are signalled this week; cases in casework see new ones."""
@@ -58,6 +60,7 @@ def signal_stage(t, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_
             continue
         _open_case(i, t, route, age, urgent, c_state, c_id, c_route, c_priority, c_onset,
                    c_queue, c_sev, c_domains, sev, pstate, p_onset, next_case_id, p)
+        _forget_last_case(i, c_member, c_start, c_support, c_ref_week, c_ref_provider, c_inf_hours)
         signals_out[nbh[i], route] += 1
 
 
@@ -80,6 +83,17 @@ def _reveal(i, sev, pstate, c_domains):
         if pstate[i, d] == P_LATENT:
             pstate[i, d] = P_KNOWN
             c_domains[i] |= 1 << d
+
+
+@njit(cache=True)
+def _forget_last_case(i, c_member, c_start, c_support, c_ref_week, c_ref_provider, c_inf_hours):
+    """A new case starts with no coordinator, support, referral or informal hours of its own yet."""
+    c_member[i] = -1
+    c_start[i] = NO_WEEK
+    c_support[i] = 0
+    c_ref_week[i] = NO_WEEK
+    c_ref_provider[i] = -1
+    c_inf_hours[i] = 0.0
 
 
 @njit(cache=True, inline="always")

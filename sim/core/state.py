@@ -59,7 +59,6 @@ class State:
     # households (H)
     hh_start: np.ndarray  # int64 (H + 1) first row of each household
     hh_nbh: np.ndarray  # int32
-    hh_coord: np.ndarray  # int32 coordinating member of the household, -1 none
     hh_cases: np.ndarray  # int32 open team cases in the household
     cg_carers: np.ndarray  # int32 informal carers now
     cg_init: np.ndarray  # int32 informal carers at the start (network size)

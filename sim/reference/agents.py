@@ -198,7 +198,7 @@ class Resident(mesa.Agent):
             if prob.sev < p.resolved_below:
                 return False
             prob.state = P_KNOWN if self.in_casework else P_LATENT
-            prob.hazard = 0.0
+            prob.hazard, prob.onset = 0.0, t
             return True
         if prob.state == P_PROVISION and t >= prob.start:
             return t < prob.until
@@ -236,13 +236,13 @@ class Resident(mesa.Agent):
                 prov = DOMAIN_PROVIDER[d]
                 if prov >= 0 and (prob.sev > p.referral_threshold or d == crisis):
                     self.refer(d, prob, t, d == crisis)
-                    still_open = True
+                    still_open = still_open or p.bridging
                 elif d == CARE and (prob.sev > p.provision_threshold or d == crisis):
                     self.grant_provision(prob, t)
                     still_open = still_open or p.mandate_delay > 0
                 elif prob.sev >= p.close_below:
                     still_open = True
-            elif prob.state == P_WAIT_SPECIALIST or (prob.state == P_PROVISION and t < prob.start):
+            elif (prob.state == P_WAIT_SPECIALIST and p.bridging) or (prob.state == P_PROVISION and t < prob.start):
                 still_open = True
         if still_open or (known and t - self.case.start < p.min_case_weeks):
             return
@@ -250,7 +250,7 @@ class Resident(mesa.Agent):
         manageable = any(q.state == P_KNOWN for q in self.problems.values())
         for prob in self.problems.values():
             if prob.state == P_KNOWN:
-                prob.state, prob.hazard = P_LATENT, 0.0
+                prob.state, prob.hazard, prob.onset = P_LATENT, 0.0, t
         self.close(t, outcome=1 if handed else (2 if manageable else 0))
 
     def refer(self, d: int, prob: Problem, t: int, crisis: bool) -> None:
@@ -275,14 +275,12 @@ class Resident(mesa.Agent):
         """End the case: the member's slot frees, the household may lose its coordinator."""
         self.case.member.caseload -= 1
         self.household.open_cases -= 1
-        if self.household.open_cases == 0:
-            self.household.coordinator = None
         self.model.closed.append((self.case, outcome, t))
         self.case, self.in_casework = None, False
 
 
 class Household(mesa.Agent):
-    """A household: its members, its informal carers (nulde lijn) and its coordinator."""
+    """A household: its members and its informal carers (nulde lijn)."""
 
     def __init__(self, model, nbh: int, carers: int):
         """Create a household whose carers are all willing."""
@@ -293,7 +291,6 @@ class Household(mesa.Agent):
         self.willingness = 1.0
         self.sustained = 0
         self.rejoin = NO_WEEK
-        self.coordinator: TeamMember | None = None
         self.open_cases = 0
 
     def informal_care(self, t: int) -> None:

@@ -183,7 +183,7 @@ class ReferenceModel(mesa.Model):
         for k, n in enumerate(self.residents_per_nbh):
             team = self.nbh_team[k]
             hours = by_team[team] * n / self.team_residents[team]
-            out.append(R["outreach_rate"](self.p.outreach_per_hour_per_1000, hours, n))
+            out.append(R["outreach_rate"](self.p.outreach_per_hour_per_1000, hours, n) * self.p.outreach_knowledge)
         return out
 
     def intake(self, t: int) -> None:
@@ -205,18 +205,17 @@ class ReferenceModel(mesa.Model):
             member.caseload += 1
             member.free -= 1
             r.household.open_cases += 1
-            if r.household.coordinator is None:
-                r.household.coordinator = member
             counts["intakes"] += 1
             counts["wait_weeks"] += t - r.case.queued
         counts["waiting_signals"] = sum(1 for r in queued if not r.in_casework and r.case.queued == t)
 
     def assignee(self, r: Resident) -> TeamMember | None:
-        """The household's coordinator, or a free member, preferring the fitting discipline."""
+        """The household's coordinator in this team, or a free member, preferring the fitting discipline."""
         team = self.nbh_team[r.nbh]
-        coord = r.household.coordinator
-        if self.p.one_family_one_plan and coord is not None and coord.team == team:
-            return coord
+        if self.p.one_family_one_plan:
+            for other in r.household.members:
+                if other.in_casework and other.case.member.team == team:
+                    return other.case.member
         worst = -1
         for d in sorted(r.problems):
             if r.problems[d].state == P_LATENT and (worst < 0 or r.problems[d].sev > r.problems[worst].sev):
