@@ -36,6 +36,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ScenarioError as err:
         return _fail(err.problems)
     seed = scenario.meta.seed if args.seed is None else args.seed
+    if not 0 <= seed < 2**63:
+        return _fail([f"--seed {seed}: allowed range [0, 2**63 - 1]"])
     if args.engine == "reference":
         return _run_reference(args, scenario, design, seed)
     total = scenario.meta.burn_in_weeks + scenario.meta.weeks
@@ -86,8 +88,6 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     from sim.scenario import ScenarioError, load
 
     for path in sorted(SCENARIO_DIR.glob("*.toml")):
-        if path.name.startswith("targets"):
-            continue
         try:
             sc = load(path)
             print(f"{path.name:<24} {sc.population:>9,} residents  {sc.meta.description}")
@@ -149,7 +149,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare designs on the same population with common random numbers."""
     from sim import compare
-    from sim.output import write_table
+    from sim.output import write_table, write_text
     from sim.scenario import ScenarioError, load, scenario_hash
     from sim.sweep.engine import run_job
     from sim.sweep.store import JobChanged, JobStore
@@ -158,7 +158,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         scenario = load(args.scenario)
     except ScenarioError as err:
         return _fail(err.problems)
-    designs = args.designs.split(",") if args.designs else list(scenario.designs)
+    designs = list(dict.fromkeys(args.designs.split(","))) if args.designs else list(scenario.designs)
     unknown = [d for d in designs if d not in scenario.designs]
     if unknown or len(designs) < 2:
         return _fail([f"{args.scenario}: --designs: {', '.join(unknown) or args.designs!r}: give two or more of "
@@ -182,9 +182,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
              "difference_high": "outcome unit"}
     write_table(table, out / "comparison.parquet", units, "comparison")
     text = compare.markdown(table, designs)
-    (out / "comparison.md").write_text(f"# {scenario.meta.name}: {', '.join(designs)}\n\n"
-                                       f"{args.replications} replications, common random numbers, "
-                                       f"equal: {args.equal}\n\n{text}", encoding="utf-8")
+    write_text(out / "comparison.md", f"# {scenario.meta.name}: {', '.join(designs)}\n\n{args.replications} "
+               f"replications, common random numbers, equal: {args.equal}\n\n{text}")
     print(f"\n{text}\n{report.total} runs ({report.executed} run now, {report.failed} failed); "
           f"written to {out / 'comparison.md'} and {out / 'comparison.parquet'}")
     return 0
@@ -215,7 +214,7 @@ def cmd_designs(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     """Test the scenario's policy assumptions against simulated practice."""
     from sim import audit, compare
-    from sim.output import write_table
+    from sim.output import write_table, write_text
     from sim.scenario import ScenarioError, load, scenario_hash
     from sim.sweep.engine import run_job
     from sim.sweep.store import JobChanged, JobStore
@@ -247,8 +246,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     units.update({"baseline_value": "metric unit", "design_value": "metric unit", "replications": "count"})
     write_table(table, out / "audit.parquet", units, "audit")
     text = audit.markdown(table, args.lang)
-    (out / "audit.md").write_text(f"# {scenario.meta.name}: beleidstafel audit\n\n{args.replications} "
-                                  f"replications per design, common random numbers\n\n{text}", encoding="utf-8")
+    write_text(out / "audit.md", f"# {scenario.meta.name}: beleidstafel audit\n\n{args.replications} "
+               f"replications per design, common random numbers\n\n{text}")
     print(f"\n{text}\n{report.total} runs ({report.executed} run now, {report.failed} failed); "
           f"written to {out / 'audit.md'} and {out / 'audit.parquet'}")
     return 0

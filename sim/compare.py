@@ -41,7 +41,7 @@ def equalise(scenario: Scenario, designs: list[str], equal: Equal) -> Scenario:
         d = data["designs"][name]
         if equal == "staff":
             d["fte_per_10k"] = first.fte_per_10k * first.hours_per_fte / d["hours_per_fte"]
-        else:
+        elif team_cost_per_year(scenario, name) > 0:
             d["fte_per_10k"] *= team_cost_per_year(scenario, designs[0]) / team_cost_per_year(scenario, name)
     return parse(data, "<equalised designs>")
 

@@ -162,6 +162,8 @@ class WijkteamModel(mesa.Model):
         """Spread each team's member totals over the residents it serves, summed per neighbourhood."""
         by_team = np.bincount(self.staff.team, weights=per_member, minlength=len(self.teams))
         weight = self.serves * self.group_residents  # (team, neighbourhood, group)
+        empty = weight.sum(axis=(1, 2)) == 0  # a team whose groups have no residents: spread evenly
+        weight[empty] = self.serves[empty]
         share = weight / weight.sum(axis=(1, 2), keepdims=True)
         return np.einsum("t,tkg->k", by_team, share)
 

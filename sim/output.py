@@ -34,11 +34,16 @@ def write_table(df: pd.DataFrame, path: Path, units: dict[str, str], table: str)
     os.replace(tmp, path)
 
 
+def write_text(path: Path, text: str) -> None:
+    """Write a text file atomically (temporary name, then rename)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def write_json(obj: dict, path: Path) -> None:
     """Write JSON atomically."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n")
 
 
 def git_revision() -> str:

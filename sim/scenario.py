@@ -85,6 +85,8 @@ class Domain(Strict):
     @model_validator(mode="after")
     def _severity_ordered(self) -> Domain:
         lo, hi = self.severity_at_onset
+        if lo <= 0.0:
+            raise ValueError(f"severity_at_onset low end {lo}: allowed range (0, 1] (a problem has a severity)")
         if lo > hi:
             raise ValueError(f"severity_at_onset [{lo}, {hi}]: allowed: low <= high")
         return self
@@ -217,6 +219,11 @@ class Design(Strict):
             raise ValueError("discipline_shares are all 0; allowed: at least one > 0")
         if self.form == "split" and not 0.0 < self.youth_team_share < 1.0:
             raise ValueError(f"form 'split' needs youth_team_share in (0, 1); got {self.youth_team_share}")
+        if self.form == "split" and sum(self.discipline_shares[k] for k in (0, 2, 6)) <= 0:
+            raise ValueError("form 'split' needs a share > 0 for social work, MEE or youth (the youth team)")
+        if self.casework_hours_per_case + self.coordination_hours_per_case > self.hours_per_fte:
+            raise ValueError("casework_hours_per_case + coordination_hours_per_case exceed hours_per_fte: "
+                             "a professional could take no case")
         if self.form == "village" and self.bridging:
             raise ValueError("form 'village' refers on without bridging: bridging must be false")
         if self.form == "network" and self.one_family_one_plan:
@@ -254,6 +261,14 @@ class Scenario(Strict):
     costs: Costs
     designs: dict[str, Design] = Field(min_length=1)
     assumptions: list[Assumption] = Field(default_factory=list, max_length=100)
+
+    @model_validator(mode="after")
+    def _unique_neighbourhood_names(self) -> Scenario:
+        names = [n.name for n in self.neighbourhoods]
+        doubles = sorted({n for n in names if names.count(n) > 1})
+        if doubles:
+            raise ValueError(f"neighbourhood names must be unique; repeated: {', '.join(doubles)}")
+        return self
 
     @model_validator(mode="after")
     def _assumptions_name_designs(self) -> Scenario:
@@ -382,15 +397,23 @@ def load(path: str | Path) -> Scenario:
 def with_overrides(scenario: Scenario, **changes: object) -> Scenario:
     """A copy of `scenario` with dotted-path values replaced, validated again."""
     data = scenario.model_dump(mode="json")
+    problems = []
     for dotted, value in changes.items():
         node = data
         *parents, leaf = dotted.split(".")
-        for part in parents:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        if isinstance(node, list):
-            node[int(leaf)] = value
-        else:
-            node[leaf] = value
+        try:
+            for part in parents:
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            if isinstance(node, list):
+                node[int(leaf)] = value
+            elif leaf in node:
+                node[leaf] = value
+            else:
+                raise KeyError(leaf)
+        except (KeyError, IndexError, ValueError, TypeError):
+            problems.append(f"<overrides>: {dotted}: not a parameter of the scenario")
+    if problems:
+        raise ScenarioError(problems)
     return parse(data, "<overrides>")
 
 

@@ -118,6 +118,29 @@ RUN_METRICS = {  # name: (window column, value from the window's cases)
 }
 
 
+def known_outcomes(reference: bool = False) -> set[str]:
+    """Every outcome a run can report: weekly_totals columns and run-level metrics.
+
+    The pure-Mesa reference reports weekly totals only, without provider admissions.
+    """
+    from sim.domains import DOMAINS, JOURNEY, PAYERS, PROVISIONS, ROUTES
+
+    names = {"residents", "self_reliant_share", "new_cases", "new_cases_waiting", "queue_length", "intakes",
+             "loket_cases", "intake_wait_weeks", "open_cases", "staff_fte", "hours_contracted", "hours_casework",
+             "hours_coordination", "hours_outreach", "informal_hours", "volunteer_hours", "carers",
+             "carers_overburdened", "carer_dropouts", "crises", "child_protection_measures", "client_households",
+             "professionals", "cost_team", "cost_provisions", "cost_specialist", "cost_crisis", "cost_total",
+             "mean_wait_weeks", "caseload_per_fte", "professionals_per_client_household", "informal_share",
+             "cost_per_resident"}
+    names |= {f"{kind}_{d}" for d in DOMAINS for kind in ("prevalence", "onsets")}
+    names |= {f"signals_{r}" for r in ROUTES} | {f"journey_{j}" for j in JOURNEY} | {f"cost_{p}" for p in PAYERS}
+    names |= {f"{kind}_{p}" for p in PROVIDERS for kind in ("referrals", "waiting", "in_treatment")}
+    names |= {f"{kind}_{p}" for p in PROVISIONS for kind in ("granted", "provisions")}
+    if reference:
+        return names - {"loket_cases"}
+    return names | {f"{kind}_{p}" for p in PROVIDERS for kind in ("admissions", "mean_wait")} | set(RUN_METRICS)
+
+
 def run_metric(name: str, cases: pd.DataFrame, weeks: int) -> float:
     """A run-level metric computed from the case table (see UNITS for its meaning)."""
     column, value = RUN_METRICS[name]
@@ -190,7 +213,7 @@ def run_summary(total: pd.DataFrame) -> pd.DataFrame:
             continue
         unit = unit_of(col)
         series = total[col].astype(float)
-        if "per week" in unit and "per resident" not in unit:
+        if ("per week" in unit or "sum over this week" in unit) and "per resident" not in unit:
             kind, tot = "flow", float(series.sum())
             per_1000 = tot / res * 1000 / years
         elif "share" in unit or " per " in unit or unit.startswith("weeks"):

@@ -149,3 +149,9 @@ def test_every_case_keeps_only_its_own_records(run):
     previous_close = repeats.groupby("resident")["closure_week"].shift()
     later = repeats[previous_close.notna()]
     assert (later["onset_week"] >= previous_close[previous_close.notna()]).all()
+
+
+def test_known_outcomes_are_exactly_what_a_run_reports(run):
+    from sim.tables import RUN_METRICS, known_outcomes
+
+    assert known_outcomes() == (set(run.totals.columns) - {"week"}) | set(RUN_METRICS)

@@ -97,3 +97,29 @@ def test_hash_ignores_comments_and_layout(tmp_path, rural):
     copy.write_text(stripped.replace("weeks = 260  # assumption: five recorded years", "weeks = 260"))
     assert scenario_hash(load(copy)) == scenario_hash(rural)
     assert canonical_json(load(copy)) == canonical_json(rural)
+
+
+def test_unknown_override_paths_and_repeated_names_are_clear_errors(rural):
+    from sim.scenario import with_overrides
+
+    with pytest.raises(ScenarioError, match="designs.integraal.nope: not a parameter"):
+        with_overrides(rural, **{"designs.integraal.nope": 1})
+    data = _data()
+    data["neighbourhoods"][1]["name"] = data["neighbourhoods"][0]["name"]
+    (line,) = _problems(data)
+    assert "neighbourhood names must be unique" in line
+
+
+def test_a_split_team_without_minors_keeps_its_hours(rural):
+    from sim.run import simulate
+    from sim.scenario import with_overrides
+
+    from .conftest import shrink
+
+    data = shrink(rural, 0.05, weeks=3, burn_in=1).model_dump(mode="json")
+    data["neighbourhoods"][0]["age_shares"] = [0.0, 0.1, 0.6, 0.2, 0.1]
+    sc = with_overrides(parse(data))
+    totals = simulate(sc, design="gesplitst").by_neighbourhood
+    assert totals["hours_contracted"].notna().all()
+    expected = sc.designs["gesplitst"].fte_per_10k * sc.population / 10_000 * sc.designs["gesplitst"].hours_per_fte
+    assert totals.groupby("week")["hours_contracted"].sum().iloc[0] == pytest.approx(expected, rel=0.01)

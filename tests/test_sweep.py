@@ -170,6 +170,9 @@ values = [0.1, 0.7, 0.3, 0.9, 0.2]
     capsys.readouterr()
     assert main(["status", str(tmp_path / "f")]) == 0
     assert "5 runs: 3 done, 2 failed, 0 left" in capsys.readouterr().out
+    # Running again tries the failed runs again (and only those).
+    assert main(["sweep", str(path), "--workers", "0", "--out", str(tmp_path / "f"), "--quiet"]) == 0
+    assert "3 finished before, 2 run now (2 failed)" in capsys.readouterr().out
 
 
 def _free_port() -> int:
@@ -247,3 +250,41 @@ values = [0.1, 0.2, 0.3]
     assert report.failed == 0 and (runs["status"] == "ok").all()
     assert sorted(runs["y"]) == [0.1, 0.2, 0.3]
     assert len(list(tmp_path.glob("*-0"))) == 3  # each run did kill a worker once
+
+
+def test_repeated_points_run_once(tmp_path):
+    path = tmp_path / "morris.toml"
+    path.write_text("""
+[experiment]
+name = "morris"
+description = "Morris trajectories repeat points"
+model = "ishigami"
+sampler = "morris"
+samples = 10
+samples_are = "base_n"
+replications = 1
+seed = 1
+outcomes = ["y"]
+
+[[parameters]]
+path = "x1"
+low = -3.14
+high = 3.14
+
+[[parameters]]
+path = "x2"
+low = -3.14
+high = 3.14
+
+[[parameters]]
+path = "x3"
+low = -3.14
+high = 3.14
+""")
+    exp, p = load_experiment(path)
+    specs = plan(exp, None)
+    points = {tuple(sorted(s.overrides.items())) for s in specs}
+    assert len(specs) == len(points) < 10 * 4
+    report = run_job(JobStore(tmp_path / "m"), identity(exp, None), {}, specs, {}, exp.outcomes, workers=0,
+                     progress=False)
+    assert report.executed == len(specs) and report.failed == 0

@@ -52,6 +52,13 @@ def execute(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict, object]:
     return row, weekly
 
 
+def code_version() -> dict:
+    """The project's git revision and the versions of the packages that shape results."""
+    from sim.output import git_revision, package_versions
+
+    return {"git_revision": git_revision(), "packages": package_versions()}
+
+
 def identity_hash(identity: dict) -> str:
     """SHA-256 of the job identity as canonical JSON."""
     return hashlib.sha256(canonical(identity).encode()).hexdigest()
@@ -79,6 +86,7 @@ def run_job(store: JobStore, identity: dict, job: dict, specs: list[RunSpec], ba
     from tqdm import tqdm
 
     start = time.perf_counter()
+    identity = {**identity, "code": code_version()}  # never mix runs of two versions of the model
     ids = [s.run_id for s in specs]
     if len(set(ids)) != len(ids):
         raise ValueError("two runs of the job have the same parameters, design and replication")

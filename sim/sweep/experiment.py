@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.scenario import Scenario, ScenarioError, format_errors, load, parse, scenario_hash, with_overrides
 from sim.sweep.spec import RunSpec, run_seed
-from sim.tables import unit_of
+from sim.tables import known_outcomes
 
 DEFAULT_OUTCOMES = ["queue_length", "mean_wait_weeks", "open_cases", "hours_outreach", "informal_share",
                     "crises", "cost_per_resident"]
@@ -122,11 +122,9 @@ def check_parameters(exp: Experiment, base: Scenario | None, path: Path) -> list
         designs = exp.designs or [base.meta.design]
         problems += [f"{path}: designs: {d!r} is not a design of the scenario" for d in designs
                      if d not in base.designs]
+    known = known_outcomes(reference=exp.model == "wijkteam_reference")
     for k, name in enumerate(exp.outcomes):
-        try:
-            if exp.model.startswith("wijkteam"):
-                unit_of(name)
-        except KeyError:
+        if exp.model.startswith("wijkteam") and name not in known:
             problems.append(f"{path}: outcomes[{k}]: {name!r} is not an outcome (see docs/outputs.md)")
     if base is None:
         return problems
@@ -194,7 +192,8 @@ def plan(exp: Experiment, base: Scenario | None) -> list[RunSpec]:
         for rep in range(exp.replications):
             seed = run_seed(exp.seed, overrides, rep)
             specs.extend(RunSpec(k, rep, d, overrides, seed, exp.model) for d in designs)
-    return specs
+    # Samplers may repeat a point (Morris trajectories, integers rounded alike): run it once.
+    return list({s.run_id: s for s in reversed(specs)}.values())[::-1]
 
 
 def identity(exp: Experiment, base: Scenario | None) -> dict:

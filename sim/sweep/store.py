@@ -74,8 +74,12 @@ class JobStore:
                      "job": job, "run_ids": run_ids}, self.manifest_path)
 
     def finished(self) -> set[str]:
-        """Run ids whose part has been written."""
-        return {p.stem for p in (self.folder / "runs").glob("*.parquet")}
+        """Run ids that finished successfully (failed runs are tried again on the next invocation)."""
+        done = set()
+        for part in (self.folder / "runs").glob("*.parquet"):
+            if pq.read_table(part, columns=["status"]).column("status")[0].as_py() == "ok":
+                done.add(part.stem)
+        return done
 
     def write_run(self, run_id: str, row: dict, weekly: pd.DataFrame | None) -> None:
         """Keep one finished run: weekly series first, then the row that marks it finished."""
@@ -84,15 +88,15 @@ class JobStore:
         atomic_parquet(pd.DataFrame([row]), self.folder / "runs" / f"{run_id}.parquet", "runs")
 
     def runs(self) -> pd.DataFrame:
-        """One row per current run of the job, sorted by run id."""
+        """One row per current run of the job that has a result (ok or failed), sorted by run id."""
         ids = self.manifest()["run_ids"]
-        done = self.finished()
-        parts = [pd.read_parquet(self.folder / "runs" / f"{r}.parquet") for r in sorted(ids) if r in done]
+        parts = [pd.read_parquet(p) for r in sorted(ids) if (p := self.folder / "runs" / f"{r}.parquet").exists()]
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
     def weekly(self) -> pd.DataFrame:
         """The weekly series of the current runs, sorted by run id and week."""
-        ids = sorted(self.manifest()["run_ids"])
+        ok = self.finished()
+        ids = sorted(r for r in self.manifest()["run_ids"] if r in ok)
         parts = [pd.read_parquet(p) for r in ids if (p := self.folder / "weekly" / f"{r}.parquet").exists()]
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
