@@ -12,7 +12,7 @@ import mesa
 import numpy as np
 
 from sim import designs, population
-from sim.agents import ResidentView, SpecialistProvider, VolunteerPool
+from sim.agents import CarerNetworkView, ResidentView, SpecialistProvider, VolunteerPool
 from sim.agents.team import triage
 from sim.core import casework, informal, problems, rules, signals
 from sim.core.params import build as build_params
@@ -73,6 +73,10 @@ class WijkteamModel(mesa.Model):
     def resident(self, row: int) -> ResidentView:
         """A Mesa view on one resident's row, for inspection."""
         return ResidentView(self, row)
+
+    def carer_network(self, household: int) -> CarerNetworkView:
+        """A Mesa view on one household's informal carers, for inspection."""
+        return CarerNetworkView(self, household)
 
     # ----- the weekly pipeline ---------------------------------------------------------
 

@@ -25,15 +25,25 @@ class Entry:
     text: str
 
 
-def _comment(line: str) -> str:
-    """The comment of a TOML line, ignoring '#' inside double-quoted strings."""
+def _split(line: str) -> tuple[str, str]:
+    """A TOML line as (code, comment), ignoring '#' inside double-quoted strings."""
     in_str = False
     for k, ch in enumerate(line):
         if ch == '"' and (k == 0 or line[k - 1] != "\\"):
             in_str = not in_str
         elif ch == "#" and not in_str:
-            return line[k + 1:].strip()
-    return ""
+            return line[:k].strip(), line[k + 1:].strip()
+    return line.strip(), ""
+
+
+def _code(line: str) -> str:
+    """A TOML line without its comment."""
+    return _split(line)[0]
+
+
+def _comment(line: str) -> str:
+    """The comment of a TOML line."""
+    return _split(line)[1]
 
 
 def _classify(path: str, comment: str) -> Entry:
@@ -52,16 +62,18 @@ def entries(path: str | Path) -> list[Entry]:
     array_key = None
     item = 0
     for raw in Path(path).read_text(encoding="utf-8").splitlines():
-        code = raw.split("#", 1)[0].strip() if "#" in raw and '"' not in raw.split("#", 1)[0] else raw.strip()
-        if not raw.strip() or raw.strip().startswith("#"):
+        code = _code(raw)
+        if not code:
             continue
         if array_key is not None:
             if code.startswith("]"):
                 array_key = None
                 continue
-            label = NAME.search(raw)
+            label = NAME.search(code)
             out.append(_classify(f"{array_key}[{label.group(1) if label else item}]", _comment(raw)))
             item += 1
+            if code.endswith("]") and not code.endswith("}]") and code.count("[") < code.count("]"):
+                array_key = None
             continue
         header = HEADER.match(raw)
         if header:
@@ -73,8 +85,7 @@ def entries(path: str | Path) -> list[Entry]:
         if not assign:
             continue
         key = f"{table}.{assign.group(1)}" if table else assign.group(1)
-        value = assign.group(2).split("#", 1)[0].strip() if '"' not in assign.group(2) else assign.group(2)
-        if value == "[":
+        if _code(assign.group(2)) == "[":
             array_key, item = key, 0
             continue
         out.append(_classify(key, _comment(raw)))

@@ -101,11 +101,11 @@ class Recorder:
             col[f"signals_{name}"] = c.signals[:, r]
         col["new_cases"] = c.signals.sum(axis=1)
         col["new_cases_waiting"] = c.waiting_signals
-        col["queue_length"] = c.journeys[:, 2]
+        col["queue_length"] = c.journeys[:, record.J_WAITING]
         col["intakes"] = c.intakes
         col["loket_cases"] = c.loket
         col["intake_wait_weeks"] = c.wait_weeks
-        col["open_cases"] = c.journeys[:, 3]
+        col["open_cases"] = c.journeys[:, record.J_CASE]
         col["staff_fte"] = m._per_neighbourhood(st.hours) / m.design.hours_per_fte
         col["hours_contracted"] = m._per_neighbourhood(st.hours)
         col["hours_casework"] = m._per_neighbourhood(st.casework)

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.domains import DISCIPLINES
 from sim.model import WijkteamModel
 from sim.recorder import WeekCounts
 from sim.run import simulate
@@ -129,12 +130,18 @@ def test_all_signal_routes_occur_in_the_default_city(run):
     assert (sig > 0).all()
 
 
-def test_resident_view_reads_the_row(run):
+def test_mesa_views_read_the_arrays(run):
     model = run.model
     row = int(np.flatnonzero(model.state.n_active > 0)[0])
     view = model.resident(row)
     assert view.problems and all(0 < v <= 1 for v in view.problems.values())
     assert view.household == model.state.hh[row]
+    carers = model.carer_network(view.household)
+    assert carers.carers == model.state.cg_carers[view.household] and 0 <= carers.willingness <= 1
+    member = model.teams[0].members.to_list()[0]
+    hours = member.hours_by_activity
+    assert sum(hours.values()) <= model.staff.hours[member.row] + 1e-9
+    assert member.caseload == model.staff.caseload[member.row] and member.discipline in DISCIPLINES
 
 
 def test_every_case_keeps_only_its_own_records(run):

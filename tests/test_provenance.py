@@ -39,3 +39,13 @@ def test_provenance_covers_every_resolved_parameter(path):
 def test_sourced_values_name_their_source():
     rows = [e for p in SCENARIOS for e in entries(p) if e.kind == "source"]
     assert rows and all(len(e.text) > 10 for e in rows)
+
+
+def test_parser_reads_arrays_that_close_on_their_last_item(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('x = [  # assumption: a "quoted" list\n  1.0,  # source: one\n  2.0 ]  # source: two\n'
+                    'y = 3  # assumption: after\n[t]\nz = "a # not a comment"  # nothing here\n')
+    rows = {e.path: e for e in entries(path)}
+    assert rows["x[0]"].kind == rows["x[1]"].kind == "source"
+    assert rows["y"].kind == "assumption"
+    assert rows["t.z"].kind == "missing"

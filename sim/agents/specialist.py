@@ -51,8 +51,3 @@ class SpecialistProvider(mesa.Agent):
         state.p_until[res, dom] = t + np.asarray(weeks, np.int64)
         self.in_treatment += take.shape[0]
         return t - take[:, 2]
-
-    @property
-    def waiting(self) -> int:
-        """Referrals on the waiting list (including ones resolved since, until next admission)."""
-        return int(self.queue.shape[0])

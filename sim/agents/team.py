@@ -77,11 +77,6 @@ class Team(mesa.Agent):
         self.priority_triage = priority_triage
         self.members = AgentSet([], random=model.random)
 
-    @property
-    def fte(self) -> float:
-        """Contracted hours of all members, in FTE of the design's hours per FTE."""
-        return sum(self.model.staff.hours[m.row] for m in self.members) / self.model.design.hours_per_fte
-
 
 def triage(state, priority_triage: bool) -> np.ndarray:
     """Queued residents in the order they get a slot: safety cases first if so decided."""

@@ -15,6 +15,7 @@ from sim.domains import (
     AGE_OLD,
     AGE_YOUNG_OLD,
     C_CASEWORK,
+    CARE,
     JEUGDWET,
     P_KNOWN,
     P_LATENT,
@@ -77,7 +78,7 @@ def crisis_payer(age_band, domain):
     """Who pays a crisis: Jeugdwet for minors, Wlz for care crises at 75+, else Zvw."""
     if age_band == AGE_MINOR:
         return JEUGDWET
-    if age_band == AGE_OLD and domain == 0:
+    if age_band == AGE_OLD and domain == CARE:
         return WLZ
     return ZVW
 
