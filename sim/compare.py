@@ -26,9 +26,10 @@ Equal = Literal["none", "staff", "budget"]
 
 
 def team_cost_per_year(scenario: Scenario, design: str) -> float:
-    """A design's yearly team cost: contracted FTE times the cost of an FTE."""
+    """A design's yearly team cost: contracted FTE times the cost of an FTE (by employment)."""
     d = scenario.designs[design]
-    return d.fte_per_10k * scenario.population / 10_000 * scenario.costs.team_cost_per_fte_year
+    factor = 1.0 if d.employment == "seconded" else scenario.costs.municipal_cost_factor
+    return d.fte_per_10k * scenario.population / 10_000 * scenario.costs.team_cost_per_fte_year * factor
 
 
 def equalise(scenario: Scenario, designs: list[str], equal: Equal) -> Scenario:

@@ -39,7 +39,7 @@ class WijkteamModel(mesa.Model):
         self.residents_per_nbh = np.array([n.residents for n in scenario.neighbourhoods], np.int64)
         minors = np.bincount(self.state.nbh[self.state.age == AGE_MINOR], minlength=self.residents_per_nbh.size)
         self.group_residents = np.column_stack([minors, self.residents_per_nbh - minors]).astype(float)
-        self.group_rates = onset_rates(scenario)
+        self.group_rates = onset_rates(scenario, self.design)
         self.group_total = self.group_rates.sum(axis=1)
         designs.build(self)
         self.providers = self._build_providers()

@@ -80,7 +80,9 @@ class Recorder:
         self.cases: list[dict[str, np.ndarray]] = []
         self.totals_extra: list[dict[str, float]] = []
         sc, design = model.spec, model.design
-        self.hourly_rate = sc.costs.team_cost_per_fte_year / (52.0 * design.hours_per_fte)
+        factor = 1.0 if design.employment == "seconded" else sc.costs.municipal_cost_factor
+        self.hourly_rate = sc.costs.team_cost_per_fte_year * factor / (52.0 * design.hours_per_fte)
+        self.welfare_per_resident = design.welfare_hours_per_1000 / 1000 * sc.costs.welfare_cost_per_hour
         self.provision_cost = np.array([sc.provisions.household_help.cost_per_week,
                                         sc.provisions.support_at_home.cost_per_week])
         self.provider_cost = np.array([sc.provider(k).cost_per_week for k in range(len(PROVIDERS))])
@@ -141,6 +143,8 @@ class Recorder:
         payer[:, WMO] += col["cost_team"]
         col["cost_provisions"] = c.provisions @ self.provision_cost
         payer[:, WMO] += col["cost_provisions"]
+        col["cost_welfare"] = col["residents"] * self.welfare_per_resident
+        payer[:, WMO] += col["cost_welfare"]
         spec = np.zeros(k)
         for prov in range(len(PROVIDERS)):
             for minor in (0, 1):
@@ -152,7 +156,7 @@ class Recorder:
         payer += c.crisis_payer * self.crisis_cost
         for j, name in enumerate(PAYERS):
             col[f"cost_{name}"] = payer[:, j]
-        col["cost_total"] = col["cost_team"] + col["cost_provisions"] + spec + col["cost_crisis"]
+        col["cost_total"] = col["cost_team"] + col["cost_provisions"] + col["cost_welfare"] + spec + col["cost_crisis"]
 
     def _provider_week(self, c: WeekCounts) -> dict[str, float]:
         """Municipality-wide specialist admissions and their mean wait this week."""

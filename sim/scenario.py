@@ -179,7 +179,15 @@ class Costs(Strict):
     """Unit costs not tied to a provider or provision."""
 
     team_cost_per_fte_year: NonNeg
+    municipal_cost_factor: float = Field(ge=0.1, le=3.0)
+    welfare_cost_per_hour: NonNeg
     crisis_cost: NonNeg
+
+
+class Welfare(Strict):
+    """Welfare organisations in the shell around the team: prevention capacity."""
+
+    prevention_per_hour_per_1000: float = Field(ge=0.0, le=1.0)
 
 
 FORMS = ("integral", "split", "multi_problem", "village", "network")
@@ -190,7 +198,9 @@ class Design(Strict):
 
     form: Literal["integral", "split", "multi_problem", "village", "network"]
     description: str = Field(min_length=1, max_length=300)
-    teams: Literal["neighbourhood", "municipality"]
+    teams: Literal["neighbourhood", "municipality"] | Annotated[int, Field(ge=1, le=1000)]
+    employment: Literal["seconded", "municipality"]
+    welfare_hours_per_1000: float = Field(ge=0.0, le=1000.0)
     fte_per_10k: float = Field(gt=0.0, le=200.0)
     hours_per_fte: float = Field(gt=0.0, le=40.0)
     discipline_shares: list[Share] = Field(min_length=7, max_length=7)
@@ -259,6 +269,7 @@ class Scenario(Strict):
     specialists: Specialists
     provisions: Provisions
     costs: Costs
+    welfare: Welfare
     designs: dict[str, Design] = Field(min_length=1)
     assumptions: list[Assumption] = Field(default_factory=list, max_length=100)
 
@@ -268,6 +279,14 @@ class Scenario(Strict):
         doubles = sorted({n for n in names if names.count(n) > 1})
         if doubles:
             raise ValueError(f"neighbourhood names must be unique; repeated: {', '.join(doubles)}")
+        return self
+
+    @model_validator(mode="after")
+    def _team_count_fits(self) -> Scenario:
+        for name, d in self.designs.items():
+            if isinstance(d.teams, int) and d.teams > len(self.neighbourhoods):
+                raise ValueError(f"designs.{name}.teams {d.teams}: allowed range [1, {len(self.neighbourhoods)}] "
+                                 "(at most one team per neighbourhood)")
         return self
 
     @model_validator(mode="after")
@@ -362,10 +381,10 @@ def format_errors(path: str, error: ValidationError) -> list[str]:
         loc = tuple(err["loc"])
         dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
         value = err.get("input")
-        shown = "missing" if err["type"] == "missing" else repr(value)
-        if isinstance(value, dict | list) and len(repr(value)) > 60:
-            shown = repr(value)[:57] + "..."
-        allowed = _field_range(loc)
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        if err["type"] == "missing":
+            shown = "missing"
+        allowed = _field_range(loc) if err["type"] != "missing" else ""
         msg = err["msg"].removeprefix("Value error, ")
         tail = f"; {allowed}" if allowed and allowed not in msg else ""
         lines.append(f"{path}: {dotted or '(top)'}: {shown}: {msg}{tail}")

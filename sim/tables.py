@@ -129,7 +129,8 @@ def known_outcomes(reference: bool = False) -> set[str]:
              "loket_cases", "intake_wait_weeks", "open_cases", "staff_fte", "hours_contracted", "hours_casework",
              "hours_coordination", "hours_outreach", "informal_hours", "volunteer_hours", "carers",
              "carers_overburdened", "carer_dropouts", "crises", "child_protection_measures", "client_households",
-             "professionals", "cost_team", "cost_provisions", "cost_specialist", "cost_crisis", "cost_total",
+             "professionals", "cost_team", "cost_provisions", "cost_welfare", "cost_specialist", "cost_crisis",
+             "cost_total",
              "mean_wait_weeks", "caseload_per_fte", "professionals_per_client_household", "informal_share",
              "cost_per_resident"}
     names |= {f"{kind}_{d}" for d in DOMAINS for kind in ("prevalence", "onsets")}

@@ -128,3 +128,38 @@ def test_split_teams_keep_one_coordinator_per_team_and_household(town):
         households = [h for h, _ in pairs]
         both_teams += len(households) - len(set(households))
     assert both_teams > 0, "some households must have had both teams at once"
+
+
+def test_district_teams_cover_every_neighbourhood_once():
+    from sim.designs.teams import districts
+
+    for residents, n in (([10] * 7, 3), ([5, 50, 5, 5, 5], 2), ([1, 2, 3], 3), ([1, 2, 3], 1)):
+        groups = districts(residents, n)
+        assert len(groups) == n and all(groups)
+        assert sorted(k for g in groups for k in g) == list(range(len(residents)))
+    model = WijkteamModel(load(ROOT / "scenarios" / "middenstad.toml"), design="drie-districten")
+    assert len(model.teams) == 3
+
+
+def test_municipal_staff_are_cheaper_generalists(town):
+    seconded, municipal = WijkteamModel(town, design="integraal"), WijkteamModel(town, design="gemeentelijk")
+    assert seconded.params.discipline_match > 1.0 and municipal.params.discipline_match == 1.0
+    ratio = municipal.recorder.hourly_rate / seconded.recorder.hourly_rate
+    assert ratio == pytest.approx(town.costs.municipal_cost_factor)
+
+
+def test_a_welfare_shell_prevents_onsets_where_community_help_fits(town):
+    from sim.core.params import onset_rates
+
+    base = onset_rates(town, town.designs["integraal"])
+    shell = onset_rates(town, town.designs["welzijnsschil"])
+    hours = town.designs["welzijnsschil"].welfare_hours_per_1000
+    for d in range(6):
+        fit = town.domain(d).informal_fit
+        expected = 1 / (1 + town.welfare.prevention_per_hour_per_1000 * hours * fit)
+        np.testing.assert_allclose(shell[:, d], base[:, d] * expected)
+    from sim.run import simulate
+
+    a, b = simulate(town, design="integraal").totals, simulate(town, design="welzijnsschil").totals
+    assert b["onsets_loneliness"].sum() < 0.8 * a["onsets_loneliness"].sum()
+    assert (b["cost_welfare"] > 0).all() and (a["cost_welfare"] == 0).all()

@@ -69,14 +69,26 @@ class CoreParams(NamedTuple):
     route_by_discipline: bool  # cases go to the organisation of the fitting discipline (loose network)
 
 
-def onset_rates(scenario: Scenario) -> np.ndarray:
-    """Weekly onset rate per (neighbourhood, age band) group and domain: shape (G, D)."""
+def prevention(scenario: Scenario, design: Design, domain: int) -> float:
+    """Factor on onset rates from the welfare shell's prevention hours, by how well such help fits."""
+    hours = design.welfare_hours_per_1000
+    fit = scenario.domain(domain).informal_fit
+    return 1.0 / (1.0 + scenario.welfare.prevention_per_hour_per_1000 * hours * fit)
+
+
+def onset_rates(scenario: Scenario, design: Design) -> np.ndarray:
+    """Weekly onset rate per (neighbourhood, age band) group and domain: shape (G, D).
+
+    A design with a welfare shell (prevention hours) lowers them; any other design leaves
+    them alone, so designs without one share every onset (common random numbers).
+    """
     n_nbh = len(scenario.neighbourhoods)
     rates = np.zeros((n_nbh * N_AGE_BANDS, len(DOMAINS)))
     for k, nbh in enumerate(scenario.neighbourhoods):
         for d in range(len(DOMAINS)):
             dom = scenario.domain(d)
-            lift = 1.0 + (dom.low_income_onset_multiplier - 1.0) * nbh.low_income_share
+            lift = (1.0 + (dom.low_income_onset_multiplier - 1.0) * nbh.low_income_share) * prevention(
+                scenario, design, d)
             for a in range(N_AGE_BANDS):
                 rates[k * N_AGE_BANDS + a, d] = dom.onset_per_1000_per_year[a] / 1000.0 / 52.0 * lift
     return rates
@@ -134,7 +146,7 @@ def build(scenario: Scenario, design: Design) -> CoreParams:
         close_below=design.close_below,
         min_case_weeks=design.min_case_weeks,
         mandate_delay=design.mandate_delay_weeks,
-        discipline_match=design.discipline_match_effect,
+        discipline_match=design.discipline_match_effect if design.employment == "seconded" else 1.0,
         casework_per_case=design.casework_hours_per_case,
         coordination_per_case=design.coordination_hours_per_case,
         one_family_one_plan=design.one_family_one_plan,

@@ -9,7 +9,9 @@ FORMS = {"integral": integral, "split": split, "multi_problem": multi_problem, "
          "network": network}
 
 MODIFIERS = {
-    "teams": "one team per neighbourhood, or one for the whole municipality",
+    "teams": "one team per neighbourhood, one for the municipality, or a number of districts in between",
+    "employment": "staff seconded by care providers (keep their specialism, cost more) or employed by the municipality",
+    "welfare_hours_per_1000": "weekly prevention hours of welfare organisations in the shell around the team",
     "fte_per_10k": "contracted staff (FTE) per 10,000 residents",
     "hours_per_fte": "weekly hours of one FTE",
     "discipline_shares": "relative shares of social work, Wmo, MEE, welfare, work & income, debt, youth",

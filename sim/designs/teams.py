@@ -32,11 +32,31 @@ class TeamPlan:
 
 
 def areas(model) -> list[list[int]]:
-    """Neighbourhood indices per area: one per neighbourhood, or one for the municipality."""
-    n = len(model.spec.neighbourhoods)
-    if model.design.teams == "municipality":
-        return [list(range(n))]
-    return [[k] for k in range(n)]
+    """Neighbourhood indices per area.
+
+    One area per neighbourhood, one for the municipality, or `teams` districts of
+    neighbouring (consecutive) neighbourhoods with about equal residents.
+    """
+    residents = [n.residents for n in model.spec.neighbourhoods]
+    teams = model.design.teams
+    if teams == "municipality":
+        return [list(range(len(residents)))]
+    if teams == "neighbourhood":
+        return [[k] for k in range(len(residents))]
+    return districts(residents, teams)
+
+
+def districts(residents: list[int], n: int) -> list[list[int]]:
+    """Split consecutive neighbourhoods into n non-empty groups of about equal residents."""
+    cum = np.cumsum(residents)
+    cuts: list[int] = []
+    for g in range(1, n):
+        k = int(np.searchsorted(cum, g * cum[-1] / n)) + 1  # first neighbourhood past the g-th share
+        lowest = (cuts[-1] if cuts else 0) + 1
+        highest = len(residents) - (n - g)
+        cuts.append(min(max(k, lowest), highest))
+    bounds = [0, *cuts, len(residents)]
+    return [list(range(bounds[i], bounds[i + 1])) for i in range(n)]
 
 
 def area_fte(model, nbhs: list[int]) -> float:

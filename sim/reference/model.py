@@ -62,7 +62,7 @@ class ReferenceModel(mesa.Model):
         self.spec = scenario
         self.design = scenario.designs[design or scenario.meta.design]
         self.p = build_params(scenario, self.design)
-        self.group_rates = onset_rates(scenario)
+        self.group_rates = onset_rates(scenario, self.design)
         self.group_total = self.group_rates.sum(axis=1)
         self.residents_per_nbh = [n.residents for n in scenario.neighbourhoods]
         self._populate(population.generate(scenario, self.streams["population"]))
@@ -311,10 +311,12 @@ class ReferenceModel(mesa.Model):
         """Costs by category and payer: hours and counts times unit costs."""
         sc = self.spec
         payer = [0.0] * len(PAYERS)
-        team = row["hours_contracted"] * sc.costs.team_cost_per_fte_year / (52.0 * self.design.hours_per_fte)
+        factor = 1.0 if self.design.employment == "seconded" else sc.costs.municipal_cost_factor
+        team = row["hours_contracted"] * sc.costs.team_cost_per_fte_year * factor / (52.0 * self.design.hours_per_fte)
         prov = (row["provisions_household_help"] * sc.provisions.household_help.cost_per_week
                 + row["provisions_support_at_home"] * sc.provisions.support_at_home.cost_per_week)
-        payer[WMO] += team + prov
+        welfare = row["residents"] * self.design.welfare_hours_per_1000 / 1000 * sc.costs.welfare_cost_per_hour
+        payer[WMO] += team + prov + welfare
         spec = 0.0
         for k in range(len(PROVIDERS)):
             for minor in (0, 1):
@@ -324,9 +326,10 @@ class ReferenceModel(mesa.Model):
         crisis = c["crises"] * sc.costs.crisis_cost
         for j in range(len(PAYERS)):
             payer[j] += c["crisis_payer"][j] * sc.costs.crisis_cost
-        out = {"cost_team": team, "cost_provisions": prov, "cost_specialist": spec, "cost_crisis": crisis}
+        out = {"cost_team": team, "cost_provisions": prov, "cost_welfare": welfare, "cost_specialist": spec,
+               "cost_crisis": crisis}
         out.update({f"cost_{name}": payer[j] for j, name in enumerate(PAYERS)})
-        out["cost_total"] = team + prov + spec + crisis
+        out["cost_total"] = team + prov + welfare + spec + crisis
         return out
 
     def run(self, progress=None) -> pd.DataFrame:
