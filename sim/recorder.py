@@ -60,6 +60,8 @@ class WeekCounts:
         self.waiting_specialist = np.zeros((k, p), np.int64)
         self.client_households = np.zeros(k, np.int64)
         self.professionals = np.zeros(k, np.int64)
+        self.multi_households = np.zeros(k, np.int64)
+        self.multi_professionals = np.zeros(k, np.int64)
 
     def state_counts(self, model) -> None:
         """Count the stocks at the end of the week with the record kernel."""
@@ -67,7 +69,8 @@ class WeekCounts:
         record.record_stage(model.week, s.nbh, s.age, s.n_active, s.deficit, s.c_state, s.c_member, s.pstate, s.p_start,
                             s.hh_start, s.hh_nbh, s.hh_cases, model.params, self.prevalence, self.journeys,
                             self.self_reliant, self.provisions, self.in_treatment, self.waiting_specialist,
-                            self.client_households, self.professionals)
+                            self.client_households, self.professionals, self.multi_households,
+                            self.multi_professionals)
 
 
 class Recorder:
@@ -129,6 +132,8 @@ class Recorder:
         col["child_protection_measures"] = c.child_protection
         col["client_households"] = c.client_households
         col["professionals"] = c.professionals
+        col["multiproblem_households"] = c.multi_households
+        col["professionals_multiproblem"] = c.multi_professionals
         for j, name in enumerate(JOURNEY):
             col[f"journey_{name}"] = c.journeys[:, j]
         self._costs(col, c)

@@ -50,6 +50,9 @@ UNITS = (
     ("child_protection_measures", "measures per week"),
     ("client_households", "households (end of week)"),
     ("professionals_per_client_household", "professionals per household"),
+    ("professionals_per_multiproblem_household", "professionals per household"),
+    ("professionals_multiproblem", "professionals (sum over multi-problem client households)"),
+    ("multiproblem_households", "households (end of week)"),
     ("professionals", "professionals (sum over client households)"),
     ("journey_", "residents (end of week)"),
     ("cost_per_resident", "EUR per resident per week"),
@@ -132,7 +135,8 @@ def known_outcomes(reference: bool = False) -> set[str]:
              "professionals", "cost_team", "cost_provisions", "cost_welfare", "cost_specialist", "cost_crisis",
              "cost_total",
              "mean_wait_weeks", "caseload_per_fte", "professionals_per_client_household", "informal_share",
-             "cost_per_resident"}
+             "cost_per_resident", "multiproblem_households", "professionals_multiproblem",
+             "professionals_per_multiproblem_household"}
     names |= {f"{kind}_{d}" for d in DOMAINS for kind in ("prevalence", "onsets")}
     names |= {f"signals_{r}" for r in ROUTES} | {f"journey_{j}" for j in JOURNEY} | {f"cost_{p}" for p in PAYERS}
     names |= {f"{kind}_{p}" for p in PROVIDERS for kind in ("referrals", "waiting", "in_treatment")}
@@ -168,11 +172,17 @@ def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
     return num / den.where(den > 0)
 
 
+DERIVED = ("mean_wait_weeks", "caseload_per_fte", "professionals_per_client_household",
+           "professionals_per_multiproblem_household", "informal_share", "cost_per_resident")
+
+
 def derive(df: pd.DataFrame) -> pd.DataFrame:
-    """Add the ratio columns that are computed from summed columns."""
+    """Add the ratio columns (DERIVED) that are computed from summed columns."""
     df["mean_wait_weeks"] = _ratio(df["intake_wait_weeks"], df["intakes"])
     df["caseload_per_fte"] = _ratio(df["open_cases"], df["staff_fte"])
     df["professionals_per_client_household"] = _ratio(df["professionals"], df["client_households"])
+    df["professionals_per_multiproblem_household"] = _ratio(df["professionals_multiproblem"],
+                                                            df["multiproblem_households"])
     support = df["informal_hours"] + df["volunteer_hours"]
     df["informal_share"] = _ratio(support, support + df["hours_casework"])
     df["cost_per_resident"] = df["cost_total"] / df["residents"]
@@ -184,8 +194,7 @@ def totals(by_nbh: pd.DataFrame, provider_weeks: list[dict[str, float]]) -> pd.D
     shares = [c for c in by_nbh.columns if c.startswith("prevalence_") or c == "self_reliant_share"]
     counts = [c for c in by_nbh.columns if c not in shares and c not in ("week", "neighbourhood",
                                                                          "neighbourhood_name")]
-    counts = [c for c in counts if c not in ("mean_wait_weeks", "caseload_per_fte", "informal_share",
-                                             "professionals_per_client_household", "cost_per_resident")]
+    counts = [c for c in counts if c not in DERIVED]
     weighted = by_nbh[shares].mul(by_nbh["residents"], axis=0)
     out = pd.concat([by_nbh[["week"]], by_nbh[counts], weighted], axis=1).groupby("week", sort=True).sum()
     out[shares] = out[shares].div(out["residents"], axis=0)

@@ -44,7 +44,7 @@ def test_relative_effect_is_paired_and_scaled_by_the_baseline():
 def test_shipped_scenarios_state_the_five_domain_assumptions(name):
     sc = load(ROOT / "scenarios" / f"{name}.toml")
     metrics = {a.metric for a in sc.assumptions}
-    assert {"onset_to_contact_weeks", "informal_share", "professionals_per_client_household", "crises",
+    assert {"onset_to_contact_weeks", "informal_share", "professionals_per_multiproblem_household", "crises",
             "cost_per_resident"} <= metrics
     assert audit.check(sc, name) == []
 

@@ -288,3 +288,11 @@ high = 3.14
     report = run_job(JobStore(tmp_path / "m"), identity(exp, None), {}, specs, {}, exp.outcomes, workers=0,
                      progress=False)
     assert report.executed == len(specs) and report.failed == 0
+
+
+def test_worker_warm_up_accepts_every_shipped_scenario():
+    from sim.scenario import load
+    from sim.sweep.engine import warm_up
+
+    for name in ("kleindorp", "middenstad", "grootstad", "queue-only"):
+        warm_up(load(ROOT / "scenarios" / f"{name}.toml").model_dump(mode="json"))

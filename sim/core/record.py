@@ -42,7 +42,7 @@ def journey(i, c_state, pstate):
 @njit(cache=True)
 def record_stage(t, nbh, age, n_active, deficit, c_state, c_member, pstate, p_start, hh_start, hh_nbh, hh_cases, p,
                  prevalence, journeys, self_reliant, provisions, in_treatment, waiting_specialist,
-                 client_households, professionals):
+                 client_households, professionals, multi_households, multi_professionals):
     """Fill the per-neighbourhood count arrays (zeroed by the caller) for week t."""
     for i in range(nbh.shape[0]):
         k = nbh[i]
@@ -66,8 +66,28 @@ def record_stage(t, nbh, age, n_active, deficit, c_state, c_member, pstate, p_st
                 waiting_specialist[k, p.domain_provider[d]] += 1
     for h in range(hh_start.shape[0] - 1):
         if hh_cases[h] > 0:
-            client_households[hh_nbh[h]] += 1
-            professionals[hh_nbh[h]] += _professionals(hh_start[h], hh_start[h + 1], c_state, c_member, pstate, p)
+            k = hh_nbh[h]
+            count = _professionals(hh_start[h], hh_start[h + 1], c_state, c_member, pstate, p)
+            client_households[k] += 1
+            professionals[k] += count
+            if _domains(hh_start[h], hh_start[h + 1], pstate) >= 2:
+                multi_households[k] += 1
+                multi_professionals[k] += count
+
+
+@njit(cache=True)
+def _domains(first, last, pstate):
+    """Number of life domains in which members of one household have a problem."""
+    mask = 0
+    for i in range(first, last):
+        for d in range(pstate.shape[1]):
+            if pstate[i, d] != P_NONE:
+                mask |= 1 << d
+    count = 0
+    while mask:
+        count += mask & 1
+        mask >>= 1
+    return count
 
 
 @njit(cache=True)

@@ -296,7 +296,7 @@ class ReferenceModel(mesa.Model):
 
     def _households(self) -> dict:
         """Client households and the distinct professionals working with them."""
-        clients = professionals = 0
+        clients = professionals = multi = multi_professionals = 0
         for hh in self.households:
             if hh.open_cases == 0:
                 continue
@@ -305,7 +305,11 @@ class ReferenceModel(mesa.Model):
             providers = {DOMAIN_PROVIDER[d] for r in hh.members for d, q in r.problems.items()
                          if q.state == P_SPECIALIST}
             professionals += len(members) + len(providers)
-        return {"client_households": clients, "professionals": professionals}
+            if len({d for r in hh.members for d in r.problems}) >= 2:
+                multi += 1
+                multi_professionals += len(members) + len(providers)
+        return {"client_households": clients, "professionals": professionals, "multiproblem_households": multi,
+                "professionals_multiproblem": multi_professionals}
 
     def _costs(self, row: dict, treating: np.ndarray, c: dict) -> dict:
         """Costs by category and payer: hours and counts times unit costs."""

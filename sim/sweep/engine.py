@@ -141,7 +141,7 @@ def warm_up(base: dict) -> None:
     from sim.scenario import Scenario
 
     data = {**base, "meta": {**base["meta"], "weeks": 1, "burn_in_weeks": 0},
-            "neighbourhoods": [{**n, "residents": 10} for n in base["neighbourhoods"][:1]]}
+            "neighbourhoods": [{**n, "residents": 10} for n in base["neighbourhoods"]]}
     simulate(Scenario.model_validate(data))
 
 
