@@ -146,13 +146,38 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _paired_runs(args: argparse.Namespace, scenario, designs: list[str], outcomes: list[str], kind: str,
+                 identity: dict, out: Path):
+    """Run every design in every replication (common seeds) on the run engine; the runs, or an exit code."""
+    from sim import compare
+    from sim.sweep.engine import run_job
+    from sim.sweep.store import JobChanged, JobStore
+
+    if args.replications < 2:
+        return _fail([f"--replications {args.replications}: allowed range [2, 10000]"])
+    try:
+        report = run_job(JobStore(out), {"kind": kind, **identity}, {"scenario_file": str(args.scenario)},
+                         compare.plan(scenario, designs, args.replications), scenario.model_dump(mode="json"),
+                         outcomes, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
+    except JobChanged as err:
+        return _fail([f"{out}: holds a different {kind}; refused. What changed:", str(err)])
+    print(f"\n{report.total} runs ({report.executed} run now, {report.failed} failed)")
+    return JobStore(out).runs()
+
+
+def _write_report(out: Path, name: str, table, units: dict, title: str, text: str) -> None:
+    """Write the table as Parquet and Markdown, and print the Markdown with where it went."""
+    from sim.output import write_table, write_text
+
+    write_table(table, out / f"{name}.parquet", units, name)
+    write_text(out / f"{name}.md", f"# {title}\n\n{text}")
+    print(f"\n{text}\nwritten to {out / (name + '.md')} and {out / (name + '.parquet')}")
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare designs on the same population with common random numbers."""
     from sim import compare
-    from sim.output import write_table, write_text
     from sim.scenario import ScenarioError, load, scenario_hash
-    from sim.sweep.engine import run_job
-    from sim.sweep.store import JobChanged, JobStore
 
     try:
         scenario = load(args.scenario)
@@ -163,29 +188,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if unknown or len(designs) < 2:
         return _fail([f"{args.scenario}: --designs: {', '.join(unknown) or args.designs!r}: give two or more of "
                       + ", ".join(scenario.designs)])
-    if args.replications < 2:
-        return _fail([f"--replications {args.replications}: allowed range [2, 10000]"])
     base = compare.equalise(scenario, designs, args.equal)
     out = Path(args.out) if args.out else Path("results") / f"compare-{Path(args.scenario).stem}"
-    identity = {"kind": "compare", "scenario_sha256": scenario_hash(base), "designs": designs, "equal": args.equal,
+    identity = {"scenario_sha256": scenario_hash(base), "designs": designs, "equal": args.equal,
                 "outcomes": compare.OUTCOMES}
-    try:
-        report = run_job(JobStore(out), identity, {"scenario_file": str(args.scenario), "designs": designs},
-                         compare.plan(base, designs, args.replications), base.model_dump(mode="json"),
-                         compare.OUTCOMES, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
-    except JobChanged as err:
-        return _fail([f"{out}: holds a different comparison; refused. What changed:", str(err)])
-    table = compare.paired_table(JobStore(out).runs(), designs, compare.OUTCOMES)
+    runs = _paired_runs(args, base, designs, compare.OUTCOMES, "comparison", identity, out)
+    if isinstance(runs, int):
+        return runs
     units = {"outcome": "column of weekly_totals (mean over recorded weeks)", "design": "name",
              "replications": "count", "mean": "outcome unit", "low": "outcome unit", "high": "outcome unit",
              "difference": "outcome unit (design minus first design, paired)", "difference_low": "outcome unit",
              "difference_high": "outcome unit"}
-    write_table(table, out / "comparison.parquet", units, "comparison")
-    text = compare.markdown(table, designs)
-    write_text(out / "comparison.md", f"# {scenario.meta.name}: {', '.join(designs)}\n\n{args.replications} "
-               f"replications, common random numbers, equal: {args.equal}\n\n{text}")
-    print(f"\n{text}\n{report.total} runs ({report.executed} run now, {report.failed} failed); "
-          f"written to {out / 'comparison.md'} and {out / 'comparison.parquet'}")
+    table = compare.paired_table(runs, designs, compare.OUTCOMES)
+    _write_report(out, "comparison", table, units, f"{scenario.meta.name}: {', '.join(designs)}",
+                  f"{args.replications} replications, common random numbers, equal: {args.equal}\n\n"
+                  + compare.markdown(table, designs))
     return 0
 
 
@@ -213,11 +230,8 @@ def cmd_designs(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Test the scenario's policy assumptions against simulated practice."""
-    from sim import audit, compare
-    from sim.output import write_table, write_text
+    from sim import audit
     from sim.scenario import ScenarioError, load, scenario_hash
-    from sim.sweep.engine import run_job
-    from sim.sweep.store import JobChanged, JobStore
 
     try:
         scenario = load(args.scenario)
@@ -228,28 +242,20 @@ def cmd_audit(args: argparse.Namespace) -> int:
     problems = audit.check(scenario, args.scenario)
     if problems:
         return _fail(problems)
-    if args.replications < 2:
-        return _fail([f"--replications {args.replications}: allowed range [2, 10000]"])
     designs, metrics = audit.designs_needed(scenario), audit.metrics_needed(scenario)
     out = Path(args.out) if args.out else Path("results") / f"audit-{Path(args.scenario).stem}"
-    identity = {"kind": "audit", "scenario_sha256": scenario_hash(scenario), "designs": designs, "metrics": metrics}
-    try:
-        report = run_job(JobStore(out), identity, {"scenario_file": str(args.scenario)},
-                         compare.plan(scenario, designs, args.replications), scenario.model_dump(mode="json"),
-                         metrics, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
-    except JobChanged as err:
-        return _fail([f"{out}: holds a different audit; refused. What changed:", str(err)])
-    table = audit.audit_table(scenario, JobStore(out).runs())
+    identity = {"scenario_sha256": scenario_hash(scenario), "designs": designs, "metrics": metrics}
+    runs = _paired_runs(args, scenario, designs, metrics, "audit", identity, out)
+    if isinstance(runs, int):
+        return runs
+    table = audit.audit_table(scenario, runs)
     units = {c: "text" for c in table.columns}
     units.update({c: "metric unit (relative: fraction of the baseline)" for c in
                   ("effect", "effect_low", "effect_high")})
     units.update({"baseline_value": "metric unit", "design_value": "metric unit", "replications": "count"})
-    write_table(table, out / "audit.parquet", units, "audit")
-    text = audit.markdown(table, args.lang)
-    write_text(out / "audit.md", f"# {scenario.meta.name}: beleidstafel audit\n\n{args.replications} "
-               f"replications per design, common random numbers\n\n{text}")
-    print(f"\n{text}\n{report.total} runs ({report.executed} run now, {report.failed} failed); "
-          f"written to {out / 'audit.md'} and {out / 'audit.parquet'}")
+    _write_report(out, "audit", table, units, f"{scenario.meta.name}: beleidstafel audit",
+                  f"{args.replications} replications per design, common random numbers\n\n"
+                  + audit.markdown(table, args.lang))
     return 0
 
 

@@ -180,26 +180,12 @@ def casework_stage(t, nbh, hh, age, n_active, c_state, c_member, c_start, c_prio
                 known = True
                 prov = p.domain_provider[d]
                 if prov >= 0 and (sev[i, d] > p.referral_threshold or d == crisis):
-                    pstate[i, d] = P_WAIT_SPECIALIST
-                    p_start[i, d] = t
-                    ref_res[n_ref] = i
-                    ref_dom[n_ref] = d
-                    ref_pri[n_ref] = 1 if (d == crisis or c_priority[i] == 1) else 0
-                    n_ref += 1
-                    referrals_out[nbh[i], prov] += 1
-                    c_support[i] |= SUPPORT_SPECIALIST
-                    if c_ref_provider[i] < 0:
-                        c_ref_week[i] = t
-                        c_ref_provider[i] = prov
+                    urgent = d == crisis or c_priority[i] == 1
+                    n_ref = _refer(i, d, t, prov, urgent, nbh, c_support, c_ref_week, c_ref_provider, pstate, p_start,
+                                   ref_res, ref_dom, ref_pri, n_ref, referrals_out)
                     still_open = still_open or p.bridging
                 elif d == CARE and (sev[i, d] > p.provision_threshold or d == crisis):
-                    kind = provision_kind(age[i])
-                    pstate[i, d] = P_PROVISION
-                    p_start[i, d] = t + p.mandate_delay
-                    weeks = rules.weeks_until_event(p.provision_rate[kind], durations_rng.exponential())
-                    p_until[i, d] = p_start[i, d] + weeks
-                    c_support[i] |= SUPPORT_PROVISION
-                    provisions_out[nbh[i], kind] += 1
+                    _grant(i, d, t, nbh, age, c_support, pstate, p_start, p_until, p, durations_rng, provisions_out)
                     still_open = still_open or p.mandate_delay > 0
                 elif sev[i, d] >= p.close_below:
                     still_open = True
@@ -213,6 +199,34 @@ def casework_stage(t, nbh, hh, age, n_active, c_state, c_member, c_start, c_prio
         n_closed += 1
         _close(i, c_state, c_member, hh, hh_cases, mem_caseload)
     return n_ref, n_closed
+
+
+@njit(cache=True)
+def _refer(i, d, t, prov, urgent, nbh, c_support, c_ref_week, c_ref_provider, pstate, p_start, ref_res, ref_dom,
+           ref_pri, n_ref, referrals_out):
+    """Refer problem (i, d) to its provider's waiting list; returns the new number of referrals."""
+    pstate[i, d] = P_WAIT_SPECIALIST
+    p_start[i, d] = t
+    ref_res[n_ref] = i
+    ref_dom[n_ref] = d
+    ref_pri[n_ref] = 1 if urgent else 0
+    referrals_out[nbh[i], prov] += 1
+    c_support[i] |= SUPPORT_SPECIALIST
+    if c_ref_provider[i] < 0:
+        c_ref_week[i] = t
+        c_ref_provider[i] = prov
+    return n_ref + 1
+
+
+@njit(cache=True)
+def _grant(i, d, t, nbh, age, c_support, pstate, p_start, p_until, p, durations_rng, provisions_out):
+    """Grant a Wmo provision for problem (i, d), starting after the mandate delay."""
+    kind = provision_kind(age[i])
+    pstate[i, d] = P_PROVISION
+    p_start[i, d] = t + p.mandate_delay
+    p_until[i, d] = p_start[i, d] + rules.weeks_until_event(p.provision_rate[kind], durations_rng.exponential())
+    c_support[i] |= SUPPORT_PROVISION
+    provisions_out[nbh[i], kind] += 1
 
 
 @njit(cache=True)
@@ -281,23 +295,11 @@ def loket_stage(t, order, nbh, age, c_state, c_start, c_priority, c_support, c_r
         crisis_domain[i] = -1
         outcome = 1
         if d == CARE and (sev[i, d] > p.provision_threshold or d == crisis):
-            kind = provision_kind(age[i])
-            pstate[i, d] = P_PROVISION
-            p_start[i, d] = t + p.mandate_delay
-            p_until[i, d] = p_start[i, d] + rules.weeks_until_event(p.provision_rate[kind], durations_rng.exponential())
-            c_support[i] |= SUPPORT_PROVISION
-            provisions_out[nbh[i], kind] += 1
+            _grant(i, d, t, nbh, age, c_support, pstate, p_start, p_until, p, durations_rng, provisions_out)
         elif prov >= 0 and (sev[i, d] > p.referral_threshold or d == crisis):
-            pstate[i, d] = P_WAIT_SPECIALIST
-            p_start[i, d] = t
-            ref_res[n_ref] = i
-            ref_dom[n_ref] = d
-            ref_pri[n_ref] = 1 if (d == crisis or c_priority[i] == 1) else 0
-            n_ref += 1
-            referrals_out[nbh[i], prov] += 1
-            c_support[i] |= SUPPORT_SPECIALIST
-            c_ref_week[i] = t
-            c_ref_provider[i] = prov
+            urgent = d == crisis or c_priority[i] == 1
+            n_ref = _refer(i, d, t, prov, urgent, nbh, c_support, c_ref_week, c_ref_provider, pstate, p_start,
+                           ref_res, ref_dom, ref_pri, n_ref, referrals_out)
         else:
             hazard[i, d] = 0.0  # advice only: the problem stays with the resident
             outcome = 2
