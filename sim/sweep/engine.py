@@ -67,6 +67,7 @@ def identity_hash(identity: dict) -> str:
 @contextmanager
 def dask_client(workers: int | None, scheduler: str | None):
     """A Dask client: to an existing scheduler, or to a new local cluster of processes."""
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
@@ -75,8 +76,11 @@ def dask_client(workers: int | None, scheduler: str | None):
         return
     os.environ["NUMBA_NUM_THREADS"] = "1"  # worker processes inherit it: one thread each
     n = workers or os.cpu_count() or 1
-    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+    # Send every run to the workers at once rather than one per free thread: a worker then
+    # starts its next run without waiting for a round trip to the scheduler.
+    with dask.config.set({"distributed.scheduler.worker-saturation": "inf"}), \
+            LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                         silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         yield client
 
 
