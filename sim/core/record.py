@@ -19,24 +19,21 @@ J_NONE, J_UNKNOWN, J_WAITING, J_CASE, J_SPECIALIST, J_PROVISION = range(6)
 
 
 @njit(cache=True)
-def journey(i, c_state, pstate):
-    """The one journey state of resident i (see sim.domains.JOURNEY)."""
-    if c_state[i] == C_QUEUED:
+def journey(case_state, specialist, provision, latent):
+    """The one journey state of a resident (see sim.domains.JOURNEY).
+
+    From the case state and whether any problem is with a specialist (or waiting for one),
+    under a provision, or unknown.
+    """
+    if case_state == C_QUEUED:
         return J_WAITING
-    if c_state[i] == C_CASEWORK:
+    if case_state == C_CASEWORK:
         return J_CASE
-    has = 0
-    for d in range(pstate.shape[1]):
-        st = pstate[i, d]
-        if st == P_SPECIALIST or st == P_WAIT_SPECIALIST:
-            return J_SPECIALIST
-        if st == P_PROVISION:
-            has = max(has, 2)
-        elif st == P_LATENT:
-            has = max(has, 1)
-    if has == 2:
+    if specialist:
+        return J_SPECIALIST
+    if provision:
         return J_PROVISION
-    return J_UNKNOWN if has == 1 else J_NONE
+    return J_UNKNOWN if latent else J_NONE
 
 
 @njit(cache=True)
@@ -50,20 +47,25 @@ def record_stage(t, nbh, age, n_active, deficit, c_state, c_member, pstate, p_st
             journeys[k, J_NONE] += 1
             self_reliant[k] += 1
             continue
-        journeys[k, journey(i, c_state, pstate)] += 1
         if n_active[i] == 0 or deficit[i] <= 0.0:
             self_reliant[k] += 1
+        specialist = provision = latent = False
         for d in range(pstate.shape[1]):
             st = pstate[i, d]
             if st == P_NONE:
                 continue
             prevalence[k, d] += 1
+            latent = latent or st == P_LATENT
+            provision = provision or st == P_PROVISION
             if st == P_PROVISION and t >= p_start[i, d]:
                 provisions[k, provision_kind(age[i])] += 1
             elif st == P_SPECIALIST:
+                specialist = True
                 in_treatment[k, p.domain_provider[d], 1 if age[i] == AGE_MINOR else 0] += 1
             elif st == P_WAIT_SPECIALIST:
+                specialist = True
                 waiting_specialist[k, p.domain_provider[d]] += 1
+        journeys[k, journey(c_state[i], specialist, provision, latent)] += 1
     for h in range(hh_start.shape[0] - 1):
         if hh_cases[h] > 0:
             k = hh_nbh[h]
