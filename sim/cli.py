@@ -271,6 +271,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine_options(sub: argparse.ArgumentParser, default_out: str) -> None:
+    """The options of every command that runs many simulations on the run engine."""
+    sub.add_argument("--workers", type=int, help="worker processes (default: one per core; 0 = in-process)")
+    sub.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://host:8786")
+    sub.add_argument("--out", help=f"job folder (default: {default_out})")
+    sub.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the `wijkteam` command."""
     p = argparse.ArgumentParser(prog="wijkteam", description="Simulate Dutch social neighbourhood teams.")
@@ -292,10 +300,7 @@ def parser() -> argparse.ArgumentParser:
     pv.set_defaults(func=cmd_provenance)
     sw = sub.add_parser("sweep", help="run an experiment (many runs) on the run engine")
     sw.add_argument("experiment", help="experiment TOML file")
-    sw.add_argument("--workers", type=int, help="worker processes (default: one per core; 0 = in-process)")
-    sw.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://host:8786")
-    sw.add_argument("--out", help="job folder (default: results/sweep-<name>)")
-    sw.add_argument("--quiet", action="store_true", help="no progress bar")
+    _engine_options(sw, "results/sweep-<name>")
     sw.set_defaults(func=cmd_sweep)
     cp = sub.add_parser("compare", help="compare designs on the same population (paired, common random numbers)")
     cp.add_argument("scenario")
@@ -303,19 +308,13 @@ def parser() -> argparse.ArgumentParser:
     cp.add_argument("--replications", type=int, default=20)
     cp.add_argument("--equal", choices=("none", "staff", "budget"), default="none",
                     help="scale every design's staff to the first design's staff or team budget")
-    cp.add_argument("--workers", type=int, help="worker processes (default: one per core; 0 = in-process)")
-    cp.add_argument("--scheduler", help="address of an existing Dask scheduler")
-    cp.add_argument("--out", help="folder (default: results/compare-<scenario>)")
-    cp.add_argument("--quiet", action="store_true", help="no progress bar")
+    _engine_options(cp, "results/compare-<scenario>")
     cp.set_defaults(func=cmd_compare)
     au = sub.add_parser("audit", help="test the scenario's policy assumptions (beleidstafel) against simulation")
     au.add_argument("scenario")
     au.add_argument("--replications", type=int, default=20)
     au.add_argument("--lang", choices=("nl", "en"), default="en")
-    au.add_argument("--workers", type=int, help="worker processes (default: one per core; 0 = in-process)")
-    au.add_argument("--scheduler", help="address of an existing Dask scheduler")
-    au.add_argument("--out", help="folder (default: results/audit-<scenario>)")
-    au.add_argument("--quiet", action="store_true", help="no progress bar")
+    _engine_options(au, "results/audit-<scenario>")
     au.set_defaults(func=cmd_audit)
     ds = sub.add_parser("designs", help="list organisation forms and modifiers (and a scenario's designs)")
     ds.add_argument("scenario", nargs="?")

@@ -118,8 +118,7 @@ class WijkteamModel(mesa.Model):
 
     def intake(self, counts: WeekCounts) -> None:
         """The team triages its queue and gives cases to members with a free slot."""
-        s, st = self.state, self.staff
-        self._plan_hours()
+        s, st = self.state, self.staff  # free slots are current: casework frees them as cases close
         order = triage(s, self.design.priority_triage)
         if self.params.loket:
             self.loket(order, counts)
@@ -205,7 +204,7 @@ class WijkteamModel(mesa.Model):
         n_ref, n_closed = casework.casework_stage(
             self.week, s.nbh, s.hh, s.age, s.n_active, s.c_state, s.c_member, s.c_start, s.c_priority, s.c_support,
             s.c_ref_week, s.c_ref_provider, s.crisis_domain, s.sev, s.pstate, s.p_onset, s.p_start, s.p_until, s.hazard,
-            s.hh_cases, self.staff.caseload, self.params, self.streams["durations"], ref_res, ref_dom,
+            s.hh_cases, self.staff.caseload, self.staff.free, self.params, self.streams["durations"], ref_res, ref_dom,
             ref_pri, closed, outcome, counts.referrals, counts.provisions_granted)
         self._hand_over(ref_res[:n_ref], ref_dom[:n_ref], ref_pri[:n_ref], closed[:n_closed], outcome[:n_closed])
 

@@ -154,8 +154,8 @@ def _pick_member(i, sev, pstate, first, last, mem_free, mem_discipline, p):
 @njit(cache=True)
 def casework_stage(t, nbh, hh, age, n_active, c_state, c_member, c_start, c_priority, c_support, c_ref_week,
                    c_ref_provider, crisis_domain, sev, pstate, p_onset, p_start, p_until, hazard, hh_cases,
-                   mem_caseload, p, durations_rng, ref_res, ref_dom, ref_pri, closed, closed_outcome, referrals_out,
-                   provisions_out):
+                   mem_caseload, mem_free, p, durations_rng, ref_res, ref_dom, ref_pri, closed, closed_outcome,
+                   referrals_out, provisions_out):
     """Refer, grant provisions and close cases; returns (referrals made, cases closed)."""
     n_ref = 0
     n_closed = 0
@@ -168,7 +168,7 @@ def casework_stage(t, nbh, hh, age, n_active, c_state, c_member, c_start, c_prio
                 closed[n_closed] = i
                 closed_outcome[n_closed] = 0
                 n_closed += 1
-                _close(i, c_state, c_member, hh, hh_cases, mem_caseload)
+                _close(i, c_state, c_member, hh, hh_cases, mem_caseload, mem_free)
             continue
         crisis = crisis_domain[i]
         crisis_domain[i] = -1
@@ -197,7 +197,7 @@ def casework_stage(t, nbh, hh, age, n_active, c_state, c_member, c_start, c_prio
         closed_outcome[n_closed] = _outcome(i, pstate)
         _hand_back(i, t, pstate, p_onset, hazard)
         n_closed += 1
-        _close(i, c_state, c_member, hh, hh_cases, mem_caseload)
+        _close(i, c_state, c_member, hh, hh_cases, mem_caseload, mem_free)
     return n_ref, n_closed
 
 
@@ -230,10 +230,11 @@ def _grant(i, d, t, nbh, age, c_support, pstate, p_start, p_until, p, durations_
 
 
 @njit(cache=True)
-def _close(i, c_state, c_member, hh, hh_cases, mem_caseload):
+def _close(i, c_state, c_member, hh, hh_cases, mem_caseload, mem_free):
     """End resident i's case: free the member's slot."""
     c_state[i] = C_NONE
     mem_caseload[c_member[i]] -= 1
+    mem_free[c_member[i]] += 1
     hh_cases[hh[i]] -= 1
 
 
