@@ -46,6 +46,27 @@ values = {values}
 """
 
 
+def toy_grid(tmp_path, model: str, values: list[float]) -> Path:
+    """An experiment over one parameter x of a test model, one replication per value."""
+    path = tmp_path / f"{model}.toml"
+    path.write_text(f"""
+[experiment]
+name = "{model}"
+description = "engine test with the {model} model"
+model = "{model}"
+sampler = "grid"
+samples_are = "unused"
+replications = 1
+seed = 1
+outcomes = ["y"]
+
+[[parameters]]
+path = "x"
+values = {values}
+""")
+    return path
+
+
 def write_experiment(tmp_path, name="exp.toml", scale=0.1, reps=2, seed=3, weeks=26, values="[3.0, 6.0, 9.0]"):
     """An experiment on a reduced Kleindorp."""
     path = tmp_path / name
@@ -143,22 +164,7 @@ def test_a_changed_job_is_refused_with_what_changed(tmp_path):
 
 
 def test_a_raising_run_is_recorded_and_the_rest_completes(tmp_path, capsys):
-    path = tmp_path / "fail.toml"
-    path.write_text("""
-[experiment]
-name = "fail"
-description = "some runs raise"
-model = "raises_above"
-sampler = "grid"
-samples_are = "unused"
-replications = 1
-seed = 1
-outcomes = ["y"]
-
-[[parameters]]
-path = "x"
-values = [0.1, 0.7, 0.3, 0.9, 0.2]
-""")
+    path = toy_grid(tmp_path, "raises_above", [0.1, 0.7, 0.3, 0.9, 0.2])
     from sim.cli import main
 
     assert main(["sweep", str(path), "--workers", "2", "--out", str(tmp_path / "f"), "--quiet"]) == 0
@@ -227,22 +233,7 @@ def test_bad_experiments_get_clear_errors(tmp_path):
 
 def test_a_run_whose_worker_dies_is_retried(tmp_path, monkeypatch):
     monkeypatch.setenv("WIJKTEAM_TEST_MARKERS", str(tmp_path))
-    path = tmp_path / "die.toml"
-    path.write_text("""
-[experiment]
-name = "die"
-description = "every run kills its worker once"
-model = "dies_once"
-sampler = "grid"
-samples_are = "unused"
-replications = 1
-seed = 1
-outcomes = ["y"]
-
-[[parameters]]
-path = "x"
-values = [0.1, 0.2, 0.3]
-""")
+    path = toy_grid(tmp_path, "dies_once", [0.1, 0.2, 0.3])
     exp, p = load_experiment(path)
     report = run_job(JobStore(tmp_path / "d"), identity(exp, None), {}, plan(exp, None), {}, exp.outcomes,
                      workers=2, progress=False)

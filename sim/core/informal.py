@@ -29,10 +29,12 @@ def informal_stage(t, hh_start, hh_nbh, n_active, c_state, c_inf_hours, c_suppor
         backed = False
         for i in range(hh_start[h], hh_start[h + 1]):
             if n_active[i] > 0:  # inf_hours of residents without problems is never read
-                inf_hours[i] = 0.0
+                asked = 0.0
                 for d in range(sev.shape[1]):
                     if pstate[i, d] != P_NONE:
-                        demand += rules.informal_demand(sev[i, d], fit[d], p.hours_per_severity)
+                        asked += rules.informal_demand(sev[i, d], fit[d], p.hours_per_severity)
+                inf_hours[i] = asked  # what the member asks for; turned into hours received below
+                demand += asked
             backed = backed or c_state[i] == C_CASEWORK
         if demand <= 0.0:  # rest: willingness recovers (written only when it changes, to spare memory traffic)
             if cg_will[h] < 1.0:
@@ -61,11 +63,7 @@ def informal_stage(t, hh_start, hh_nbh, n_active, c_state, c_inf_hours, c_suppor
         for i in range(hh_start[h], hh_start[h + 1]):  # members share by what each asks for
             if n_active[i] == 0:
                 continue
-            asked = 0.0
-            for d in range(sev.shape[1]):
-                if pstate[i, d] != P_NONE:
-                    asked += rules.informal_demand(sev[i, d], fit[d], p.hours_per_severity)
-            inf_hours[i] = (given + volunteer) * asked / demand
+            inf_hours[i] = (given + volunteer) * inf_hours[i] / demand
             if c_state[i] == C_CASEWORK and inf_hours[i] > 0.0:
                 c_inf_hours[i] += inf_hours[i]
                 c_support[i] |= SUPPORT_INFORMAL
