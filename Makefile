@@ -8,7 +8,7 @@ DEFAULT_SCENARIO := scenarios/middenstad.toml
 $(BIN)/wijkteam: pyproject.toml constraints.txt
 	@sh scripts/make-venv.sh $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,ema]'
 	@touch $(BIN)/wijkteam
 
 run: $(BIN)/wijkteam
