@@ -271,6 +271,19 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analyse(args: argparse.Namespace) -> int:
+    """Sensitivity analysis (Sobol, Morris, feature scores) or PRIM boxes of a sweep job."""
+    from sim.analyse.command import run
+    from sim.analyse.sweep import AnalyseError
+
+    try:
+        paths = run(args)
+    except AnalyseError as err:
+        return _fail(err.problems)
+    print("written: " + ", ".join(str(p) for p in paths))
+    return 0
+
+
 def _engine_options(sub: argparse.ArgumentParser, default_out: str) -> None:
     """The options of every command that runs many simulations on the run engine."""
     sub.add_argument("--workers", type=int, help="worker processes (default: one per core; 0 = in-process)")
@@ -322,6 +335,11 @@ def parser() -> argparse.ArgumentParser:
     st = sub.add_parser("status", help="runs done, failed and left in a job folder")
     st.add_argument("folder")
     st.set_defaults(func=cmd_status)
+    an = sub.add_parser("analyse", help="sensitivity analysis or PRIM scenario discovery on a sweep job folder")
+    from sim.analyse.options import options as analyse_options
+
+    analyse_options(an)
+    an.set_defaults(func=cmd_analyse)
     return p
 
 

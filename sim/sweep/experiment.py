@@ -19,6 +19,8 @@ from sim.scenario import Scenario, ScenarioError, format_errors, load, parse, sc
 from sim.sweep.spec import RunSpec, run_seed
 from sim.tables import known_outcomes
 
+MORRIS_LEVELS = 4  # grid levels of the Morris design (SALib's num_levels); analyses use the same
+
 DEFAULT_OUTCOMES = ["queue_length", "mean_wait_weeks", "open_cases", "hours_outreach", "informal_share",
                     "crises", "cost_per_resident"]
 
@@ -159,13 +161,19 @@ def _typed(current: object, value: float) -> float | int:
     return int(round(value)) if isinstance(current, int) else float(value)
 
 
+def salib_problem(exp: Experiment) -> dict:
+    """The SALib problem of a sampled experiment: parameter paths and their bounds."""
+    pars = exp.parameters
+    return {"num_vars": len(pars), "names": [p.path for p in pars], "bounds": [[p.low, p.high] for p in pars]}
+
+
 def sample_points(exp: Experiment) -> np.ndarray:
     """The parameter points, one row per point, one column per parameter."""
     pars = exp.parameters
     if exp.sampler == "grid":
         axes = [p.values if p.values is not None else np.linspace(p.low, p.high, p.levels).tolist() for p in pars]
         return np.array(list(itertools.product(*axes)), dtype=float)
-    problem = {"num_vars": len(pars), "names": [p.path for p in pars], "bounds": [[p.low, p.high] for p in pars]}
+    problem = salib_problem(exp)
     if exp.sampler == "lhs":
         from SALib.sample import latin
 
@@ -176,19 +184,31 @@ def sample_points(exp: Experiment) -> np.ndarray:
         return sobol.sample(problem, exp.samples, calc_second_order=False, seed=exp.seed % 2**32)
     from SALib.sample import morris
 
-    return morris.sample(problem, exp.samples, num_levels=4, seed=exp.seed % 2**32)
+    return morris.sample(problem, exp.samples, num_levels=MORRIS_LEVELS, seed=exp.seed % 2**32)
 
 
-def plan(exp: Experiment, base: Scenario | None) -> list[RunSpec]:
-    """Every run of the experiment: points × designs × replications, with their seeds."""
+def point_overrides(exp: Experiment, base: Scenario | None) -> list[dict[str, float | int]]:
+    """The overrides of every sample row, in sample order (integer parameters rounded).
+
+    Repeated rows (Morris trajectories, integers rounded alike) give equal dicts; analyses
+    map each row to its runs through these values.
+    """
     data = base.model_dump(mode="json") if base is not None else {}
-    designs = exp.designs or ([base.meta.design] if base is not None else ["toy"])
-    specs = []
-    for k, row in enumerate(sample_points(exp)):
+    rows = []
+    for row in sample_points(exp):
         overrides = {}
         for par, value in zip(exp.parameters, row, strict=True):
             current = _lookup(data, par.path) if base is not None else 0.0
             overrides[par.path] = _typed(current, float(value))
+        rows.append(overrides)
+    return rows
+
+
+def plan(exp: Experiment, base: Scenario | None) -> list[RunSpec]:
+    """Every run of the experiment: points × designs × replications, with their seeds."""
+    designs = exp.designs or ([base.meta.design] if base is not None else ["toy"])
+    specs = []
+    for k, overrides in enumerate(point_overrides(exp, base)):
         for rep in range(exp.replications):
             seed = run_seed(exp.seed, overrides, rep)
             specs.extend(RunSpec(k, rep, d, overrides, seed, exp.model) for d in designs)
