@@ -46,7 +46,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("results") / f"{Path(args.scenario).stem}-{design}-seed{seed}"
     files = ["neighbourhood_weekly.parquet", "weekly_totals.parquet", "cases.parquet", "summary.parquet"]
     info = manifest(scenario, design, seed, files, {"weeks": scenario.meta.weeks,
-                                                    "burn_in_weeks": scenario.meta.burn_in_weeks})
+                                                    "burn_in_weeks": scenario.meta.burn_in_weeks,
+                                                    "scenario_file": str(args.scenario)})
     write_run(out, result.by_neighbourhood, result.totals, result.cases, info)
     print(f"\nResults written to {out}/")
     for key, value in summary(result.totals).items():
@@ -156,7 +157,8 @@ def _paired_runs(args: argparse.Namespace, scenario, designs: list[str], outcome
     if args.replications < 2:
         return _fail([f"--replications {args.replications}: allowed range [2, 10000]"])
     try:
-        report = run_job(JobStore(out), {"kind": kind, **identity}, {"scenario_file": str(args.scenario)},
+        report = run_job(JobStore(out), {"kind": kind, **identity},
+                         {"scenario_file": str(args.scenario), "scenario": scenario.model_dump(mode="json")},
                          compare.plan(scenario, designs, args.replications), scenario.model_dump(mode="json"),
                          outcomes, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
     except JobChanged as err:
@@ -191,8 +193,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     base = compare.equalise(scenario, designs, args.equal)
     out = Path(args.out) if args.out else Path("results") / f"compare-{Path(args.scenario).stem}"
     identity = {"scenario_sha256": scenario_hash(base), "designs": designs, "equal": args.equal,
-                "outcomes": compare.OUTCOMES}
-    runs = _paired_runs(args, base, designs, compare.OUTCOMES, "comparison", identity, out)
+                "outcomes": compare.kept()}
+    runs = _paired_runs(args, base, designs, compare.kept(), "comparison", identity, out)
     if isinstance(runs, int):
         return runs
     units = {"outcome": "column of weekly_totals (mean over recorded weeks)", "design": "name",
@@ -230,7 +232,7 @@ def cmd_designs(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Test the scenario's policy assumptions against simulated practice."""
-    from sim import audit
+    from sim import audit, compare
     from sim.scenario import ScenarioError, load, scenario_hash
 
     try:
@@ -245,7 +247,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     designs, metrics = audit.designs_needed(scenario), audit.metrics_needed(scenario)
     out = Path(args.out) if args.out else Path("results") / f"audit-{Path(args.scenario).stem}"
     identity = {"scenario_sha256": scenario_hash(scenario), "designs": designs, "metrics": metrics}
-    runs = _paired_runs(args, scenario, designs, metrics, "audit", identity, out)
+    runs = _paired_runs(args, scenario, designs, compare.kept(metrics), "audit", identity, out)
     if isinstance(runs, int):
         return runs
     table = audit.audit_table(scenario, runs)
@@ -256,6 +258,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
     _write_report(out, "audit", table, units, f"{scenario.meta.name}: beleidstafel audit",
                   f"{args.replications} replications per design, common random numbers\n\n"
                   + audit.markdown(table, args.lang))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the municipality report (one self-contained HTML page) of a results folder."""
+    from sim.report import ReportError, write
+
+    try:
+        path = write(Path(args.results), Path(args.out) if args.out else None, args.lang)
+    except ReportError as err:
+        return _fail(err.problems)
+    print(f"Report written to {path}")
     return 0
 
 
@@ -332,6 +346,11 @@ def parser() -> argparse.ArgumentParser:
     ds = sub.add_parser("designs", help="list organisation forms and modifiers (and a scenario's designs)")
     ds.add_argument("scenario", nargs="?")
     ds.set_defaults(func=cmd_designs)
+    rp = sub.add_parser("report", help="one self-contained HTML report of a run, compare, audit or sweep folder")
+    rp.add_argument("results", help="results folder (of run, compare, audit or sweep, or a folder of run folders)")
+    rp.add_argument("--lang", choices=("nl", "en"), default="nl", help="language of the labels (default: nl)")
+    rp.add_argument("--out", help="HTML file (default: RESULTS/report.html, or report-en.html for --lang en)")
+    rp.set_defaults(func=cmd_report)
     st = sub.add_parser("status", help="runs done, failed and left in a job folder")
     st.add_argument("folder")
     st.set_defaults(func=cmd_status)

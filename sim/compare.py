@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.domains import DOMAINS, PAYERS, PROVIDERS
+from sim.flows import FLOW_OUTCOMES
 from sim.scenario import Scenario, parse
 from sim.sweep.spec import RunSpec, run_seed
 
@@ -22,7 +24,21 @@ OUTCOMES = ["new_cases", "queue_length", "mean_wait_weeks", "open_cases", "casel
             "signals_outreach", "informal_share", "professionals_per_client_household", "referrals_youth_care",
             "referrals_ggz", "crises", "self_reliant_share", "cost_team", "cost_specialist", "cost_per_resident"]
 
+# The weekly series a report draws (sim.report); compare and audit jobs keep them, and the
+# case-flow counts (sim.flows), besides the outcomes they tabulate.
+SERIES = ([f"prevalence_{d}" for d in DOMAINS]
+          + ["queue_length", "mean_wait_weeks", *(f"waiting_{p}" for p in PROVIDERS),
+             *(f"mean_wait_{p}" for p in PROVIDERS), "open_cases", "caseload_per_fte", "hours_outreach",
+             "informal_hours", "volunteer_hours", "crises", *(f"referrals_{p}" for p in PROVIDERS),
+             "cost_team", "cost_provisions", "cost_welfare", "cost_specialist", "cost_crisis",
+             *(f"cost_{p}" for p in PAYERS), "cost_total", "cost_per_resident"])
+
 Equal = Literal["none", "staff", "budget"]
+
+
+def kept(first: list[str] | None = None) -> list[str]:
+    """What a compare or audit job keeps: `first`, OUTCOMES, the report's SERIES and the flows; each once."""
+    return list(dict.fromkeys([*(first or []), *OUTCOMES, *SERIES, *FLOW_OUTCOMES]))
 
 
 def team_cost_per_year(scenario: Scenario, design: str) -> float:

@@ -1,0 +1,110 @@
+"""Plotly figures of a report (also used by the workshop app): series, flows, costs, sweeps.
+
+Every function takes plain tables and a language and returns a `plotly.graph_objects.Figure`;
+titles and axis names come from sim.report.labels.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+from sim.flows import LAYERS
+from sim.report.labels import label, label_or_key
+
+PALETTE = qualitative.Plotly
+LAYER_COLOURS = ("#636efa", "#00a3a3", "#ab63fa", "#ef553b")
+BAND = (0.025, 0.975)
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    """A '#rrggbb' colour as an rgba() string with the given opacity."""
+    r, g, b = (int(colour[k:k + 2], 16) for k in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def colours(designs: list[str]) -> dict[str, str]:
+    """A fixed colour per design, in the order given (the same in every figure)."""
+    return {d: PALETTE[k % len(PALETTE)] for k, d in enumerate(designs)}
+
+
+def _layout(fig: go.Figure, title: str, x: str, y: str) -> go.Figure:
+    """Common layout: title, axis names, legend below, compact margins."""
+    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, template="plotly_white", height=340,
+                      margin={"l": 60, "r": 20, "t": 50, "b": 40}, legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def band(weekly: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """Per design and week: mean over replications and the 2.5 and 97.5 percentiles (NaN skipped)."""
+    grouped = weekly.groupby(["design", "week"], sort=False)[outcome]
+    return grouped.agg(mean="mean", low=lambda x: x.quantile(BAND[0]), high=lambda x: x.quantile(BAND[1])).reset_index()
+
+
+def timeseries(weekly: pd.DataFrame, outcome: str, lang: str = "nl") -> go.Figure:
+    """Weekly series of one outcome: per design the mean line and a 2.5-97.5 % replication band.
+
+    `weekly` has columns design, replication, week and the outcome. With one replication
+    per design only the line is drawn.
+    """
+    designs = list(dict.fromkeys(weekly["design"]))
+    colour = colours(designs)
+    stats = band(weekly, outcome)
+    fig = go.Figure()
+    for d in designs:
+        s = stats[stats["design"] == d].sort_values("week")
+        name = str(d)
+        if weekly.loc[weekly["design"] == d, "replication"].nunique() > 1:
+            fig.add_trace(go.Scatter(x=s["week"], y=s["high"], mode="lines", line={"width": 0}, showlegend=False,
+                                     hoverinfo="skip", legendgroup=name))
+            fig.add_trace(go.Scatter(x=s["week"], y=s["low"], mode="lines", line={"width": 0}, fill="tonexty",
+                                     fillcolor=_rgba(colour[d], 0.2), showlegend=False, hoverinfo="skip",
+                                     legendgroup=name))
+        fig.add_trace(go.Scatter(x=s["week"], y=s["mean"], mode="lines", name=name, legendgroup=name,
+                                 line={"color": colour[d], "width": 2}))
+    return _layout(fig, label(outcome, lang), label("week", lang), "")
+
+
+def sankey(flows: pd.DataFrame, lang: str = "nl", title: str = "") -> go.Figure:
+    """A Sankey diagram of case flows (columns source, target, value; node names are label keys).
+
+    Edges without cases are left out; nodes keep the order of the layers in sim.flows.
+    """
+    f = flows[flows["value"] > 0]
+    used = set(f["source"]) | set(f["target"])
+    layer_of = {n: k for k, layer in enumerate(LAYERS) for n in layer}
+    nodes = [n for layer in LAYERS for n in layer if n in used]
+    nodes += sorted(used - set(nodes))
+    index = {n: k for k, n in enumerate(nodes)}
+    node_colour = [LAYER_COLOURS[layer_of.get(n, 0)] for n in nodes]
+    fig = go.Figure(go.Sankey(
+        arrangement="snap", valueformat=".1f",
+        node={"label": [label_or_key(n, lang) for n in nodes], "color": node_colour, "pad": 12, "thickness": 14},
+        link={"source": [index[s] for s in f["source"]], "target": [index[t] for t in f["target"]],
+              "value": f["value"].tolist(), "color": [_rgba(node_colour[index[s]], 0.3) for s in f["source"]]}))
+    fig.update_layout(title=title, height=420, margin={"l": 20, "r": 20, "t": 50, "b": 20})
+    return fig
+
+
+def cost_bars(costs: pd.DataFrame, lang: str = "nl", title: str = "") -> go.Figure:
+    """Stacked bars per design (columns design, part, value): e.g. cost per resident per year by payer."""
+    designs = list(dict.fromkeys(costs["design"]))
+    fig = go.Figure()
+    for part, grp in costs.groupby("part", sort=False):
+        g = grp.set_index("design").reindex(designs)
+        fig.add_trace(go.Bar(x=designs, y=g["value"], name=label_or_key(str(part), lang)))
+    fig.update_layout(barmode="stack")
+    return _layout(fig, title, label("design", lang), "EUR")
+
+
+def scatter(runs: pd.DataFrame, parameter: str, outcome: str, lang: str = "nl") -> go.Figure:
+    """One point per run: a varied parameter against a kept outcome, coloured by design."""
+    designs = list(dict.fromkeys(runs["design"]))
+    colour = colours(designs)
+    fig = go.Figure()
+    for d in designs:
+        r = runs[runs["design"] == d]
+        fig.add_trace(go.Scatter(x=r[parameter], y=r[outcome], mode="markers", name=str(d),
+                                 marker={"color": colour[d], "size": 6, "opacity": 0.7}))
+    return _layout(fig, label_or_key(outcome, lang), parameter, "")

@@ -1,0 +1,94 @@
+"""The HTML page of a report: escaped labels, tables, and figures with plotly.js embedded once."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from sim.report.labels import label
+
+CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
+color:#222;line-height:1.45}
+h1{font-size:1.7em}h2{border-bottom:2px solid #636efa;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.3em .6em;
+text-align:left;vertical-align:top}th{background:#f2f2f7}td.num{text-align:right;white-space:nowrap}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:.5em}
+.note{color:#555;font-size:.9em}.holds{color:#1a7f37;font-weight:bold}.fails{color:#c62828;font-weight:bold}
+.inconclusive{color:#8a6d00;font-weight:bold}details{margin:.3em 0}summary{cursor:pointer}
+"""
+
+
+class Page:
+    """Collects the HTML parts and embeds Plotly's JavaScript with the first figure only."""
+
+    def __init__(self, lang: str):
+        """An empty page in `lang`."""
+        self.lang = lang
+        self.parts: list[str] = []
+        self.figures = 0
+
+    def text(self, key: str) -> str:
+        """The label of key in the page's language (not escaped)."""
+        return label(key, self.lang)
+
+    def t(self, key: str) -> str:
+        """The label of key, HTML-escaped."""
+        return html.escape(self.text(key))
+
+    def add(self, text: str) -> None:
+        """Append raw HTML."""
+        self.parts.append(text)
+
+    def section(self, key: str) -> None:
+        """Start a section titled by a label key."""
+        self.add(f'<h2 id="{key}">{self.t(key)}</h2>')
+
+    def figure(self, fig: go.Figure) -> str:
+        """A figure as an HTML fragment (the first one carries plotly.js)."""
+        first = self.figures == 0
+        self.figures += 1
+        return fig.to_html(full_html=False, include_plotlyjs=first, include_mathjax=False,
+                           config={"displaylogo": False, "responsive": True})
+
+    def grid(self, figs: list[go.Figure]) -> None:
+        """Figures side by side where the page is wide enough."""
+        self.add('<div class="grid">' + "".join(f"<div>{self.figure(f)}</div>" for f in figs) + "</div>")
+
+    def html(self, title: str) -> str:
+        """The whole page."""
+        return (f'<!DOCTYPE html>\n<html lang="{self.lang}"><head><meta charset="utf-8">'
+                f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
+                + "\n".join(self.parts) + "</body></html>\n")
+
+
+def table(head: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
+    """An HTML table of already-escaped cells; columns from `numeric_from` on align right."""
+    th = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if k >= numeric_from else f"<td>{c}</td>"
+                                    for k, c in enumerate(r)) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def fmt(x: float) -> str:
+    """A number for a table: 4 significant digits, thousands separated; a dash when missing."""
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "–"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.4g}"
+
+
+def spread(values: pd.Series) -> str:
+    """Mean with the 2.5-97.5 % range over replications (the mean alone for one value)."""
+    v = values.dropna().astype(float)
+    if v.empty:
+        return "–"
+    if len(v) < 2:
+        return fmt(v.mean())
+    return f"{fmt(v.mean())} [{fmt(v.quantile(0.025))}, {fmt(v.quantile(0.975))}]"
+
+

@@ -1,0 +1,210 @@
+"""The sections of a report, and the whole page: tables and Plotly figures per section.
+
+Plotly's JavaScript is embedded once, with the first figure; the page needs no network.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+
+from sim.report import figures
+from sim.report.labels import label, label_or_key
+from sim.report.limitations import limitations
+from sim.report.page import Page, fmt, spread, table
+from sim.report.results import Results
+
+SERIES_SECTIONS = {
+    "section_problems": ["prevalence_care", "prevalence_youth", "prevalence_debts", "prevalence_work",
+                         "prevalence_mental", "prevalence_loneliness"],
+    "section_waiting": ["queue_length", "mean_wait_weeks", "waiting_youth_care", "waiting_ggz",
+                        "waiting_debt_restructuring", "waiting_reintegration", "mean_wait_youth_care",
+                        "mean_wait_ggz", "mean_wait_debt_restructuring", "mean_wait_reintegration"],
+    "section_caseload": ["open_cases", "caseload_per_fte"],
+    "section_hours": ["hours_outreach", "informal_hours", "volunteer_hours"],
+    "section_crises": ["crises", "referrals_youth_care", "referrals_ggz", "referrals_debt_restructuring",
+                       "referrals_reintegration"],
+    "section_costs": ["cost_total", "cost_team", "cost_provisions", "cost_welfare", "cost_specialist",
+                      "cost_crisis", "cost_wmo", "cost_jeugdwet", "cost_participatiewet", "cost_zvw", "cost_wlz"],
+}
+HEADLINES = ["cost_per_resident_year", "queue_length", "mean_wait_weeks", "caseload_per_fte", "hours_outreach",
+             "informal_hours", "crises"]
+COST_CATEGORIES = ["cost_team", "cost_provisions", "cost_welfare", "cost_specialist", "cost_crisis"]
+COST_PAYERS = ["cost_wmo", "cost_jeugdwet", "cost_participatiewet", "cost_zvw", "cost_wlz"]
+SETTINGS = ["form", "description", "fte_per_10k", "hours_per_fte", "teams", "employment", "outreach_share",
+            "caseload_cap", "mandate_delay_weeks", "signalling_network", "welfare_hours_per_1000"]
+def with_per_resident(res: Results) -> pd.DataFrame:
+    """The runs with yearly costs per resident: in total, by category and by payer."""
+    runs = res.runs.copy()
+    per_year = 52.0 / res.scenario.population
+    for c in [*COST_CATEGORIES, *COST_PAYERS]:
+        if c in runs:
+            runs[f"{c}_per_resident_year"] = runs[c] * per_year
+    if "cost_per_resident" in runs:
+        runs["cost_per_resident_year"] = runs["cost_per_resident"] * 52.0
+    return runs
+
+
+def header(page: Page, res: Results) -> None:
+    """Title, what the results are, and when the report was made."""
+    sc = res.scenario
+    page.add(f"<h1>{page.t('title')}: {html.escape(sc.meta.name)}</h1>")
+    page.add(f'<p class="note">{html.escape(sc.meta.description)}</p>')
+    rows = [[page.t("results_kind"), page.t(f"kind_{res.kind}")],
+            [page.t("results_folder"), html.escape(str(res.folder))],
+            [page.t("designs"), html.escape(", ".join(res.designs))],
+            [page.t("replications"), str(res.replications())],
+            [page.t("population"), f"{sc.population:,}"],
+            [page.t("recorded_weeks"), str(sc.meta.weeks)],
+            [page.t("generated"), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")]]
+    page.add(table([page.t("setting"), page.t("value")], rows))
+
+
+def summary(page: Page, res: Results, runs: pd.DataFrame) -> None:
+    """Headline outcomes per design: mean and 2.5-97.5 % range over replications."""
+    page.section("section_summary")
+    names = [n for n in HEADLINES if n in runs]
+    rows = [[html.escape(label(n, page.lang))] + [spread(runs.loc[runs["design"] == d, n]) for d in res.designs]
+            for n in names]
+    page.add(table([page.t("outcome")] + [html.escape(d) for d in res.designs], rows))
+    page.add(f'<p class="note">{page.t("mean_range")}; {page.t("band_note")}</p>')
+
+
+def settings(page: Page, res: Results) -> None:
+    """The scenario's key settings and each design's main parameters."""
+    page.section("section_settings")
+    sc = res.scenario
+    rows = [[page.t("population"), f"{sc.population:,}"], [page.t("neighbourhoods"), str(len(sc.neighbourhoods))],
+            [page.t("recorded_weeks"), str(sc.meta.weeks)], [page.t("burn_in_weeks"), str(sc.meta.burn_in_weeks)],
+            [page.t("seed"), str(sc.meta.seed)]]
+    page.add(table([page.t("setting"), page.t("value")], rows))
+    designs = [d for d in res.designs if d in sc.designs]
+
+    def cell(value: object) -> str:
+        if isinstance(value, bool):
+            return page.t("yes" if value else "no")
+        return html.escape(fmt(value) if isinstance(value, float) else str(value))
+
+    rows = [[page.t(k)] + [cell(getattr(sc.designs[d], k)) for d in designs] for k in SETTINGS]
+    page.add(table([page.t("setting")] + [html.escape(d) for d in designs], rows))
+
+
+def comparison(page: Page, res: Results) -> None:
+    """The paired comparison table of `wijkteam compare`."""
+    if res.comparison is None:
+        return
+    page.section("section_comparison")
+    designs = list(dict.fromkeys(res.comparison["design"]))
+    head = [page.t("outcome"), f"{html.escape(designs[0])}: {page.t('mean')} [{page.t('interval')}]"]
+    for d in designs[1:]:
+        head += [f"{html.escape(d)}: {page.t('mean')}", f"{html.escape(d)}: {page.t('difference')}"]
+    rows = []
+    for outcome, grp in res.comparison.groupby("outcome", sort=False):
+        g = grp.set_index("design")
+        first = g.loc[designs[0]]
+        cells = [html.escape(label_or_key(str(outcome), page.lang)),
+                 f"{fmt(first['mean'])} [{fmt(first['low'])}, {fmt(first['high'])}]"]
+        for d in designs[1:]:
+            r = g.loc[d]
+            cells += [fmt(r["mean"]), f"{fmt(r['difference'])} [{fmt(r['difference_low'])}, "
+                                      f"{fmt(r['difference_high'])}]"]
+        rows.append(cells)
+    page.add(table(head, rows))
+
+
+def audit(page: Page, res: Results) -> None:
+    """The audit of the policy table's assumptions, with verdicts."""
+    if res.audit is None:
+        return
+    page.section("section_audit")
+    statement = "statement_nl" if page.lang == "nl" else "statement_en"
+    rows = []
+    for _, r in res.audit.iterrows():
+        pct = r["size_kind"] == "relative"
+        f = (lambda x: "–" if np.isnan(x) else f"{x:+.1%}") if pct else (lambda x: "–" if np.isnan(x) else f"{x:+.3g}")
+        rows.append([html.escape(str(r["id"])), html.escape(str(r[statement])),
+                     html.escape(label_or_key(str(r["metric"]), page.lang)),
+                     f"{html.escape(str(r['design']))} {page.t('versus')} {html.escape(str(r['baseline']))}",
+                     html.escape(str(r["expected"])), f"{f(r['effect'])} [{f(r['effect_low'])}, {f(r['effect_high'])}]",
+                     f'<span class="{html.escape(str(r["verdict"]))}">{page.t(str(r["verdict"]))}</span>',
+                     html.escape(str(r["changed_most"]))])
+    head = ["id", page.t("assumption"), page.t("metric"), page.t("designs"), page.t("expected"), page.t("effect"),
+            page.t("verdict"), page.t("changed_most")]
+    page.add(table(head, rows, numeric_from=5))
+
+
+def series(page: Page, res: Results) -> None:
+    """The weekly series, section by section: mean line and replication band per design."""
+    many = res.replications() > 1
+    for key, names in SERIES_SECTIONS.items():
+        present = [n for n in names if n in res.weekly and res.weekly[n].notna().any()]
+        if not present:
+            continue
+        page.section(key)
+        page.add(f'<p class="note">{page.t("band_note" if many else "single_note")}</p>')
+        page.grid([figures.timeseries(res.weekly, n, page.lang) for n in present])
+
+
+def costs(page: Page, res: Results, runs: pd.DataFrame) -> None:
+    """Cost per resident per year, by category and by payer, per design."""
+    if "cost_per_resident_year" not in runs:
+        return
+    page.section("section_cost_per_resident")
+    figs, rows = [], []
+    for parts, key in ((COST_CATEGORIES, "category"), (COST_PAYERS, "payer")):
+        cols = [c for c in parts if f"{c}_per_resident_year" in runs]
+        means = runs.groupby("design", sort=False)[[f"{c}_per_resident_year" for c in cols]].mean()
+        long = [{"design": d, "part": c, "value": means.loc[d, f"{c}_per_resident_year"]}
+                for d in res.designs for c in cols]
+        figs.append(figures.cost_bars(pd.DataFrame(long), page.lang,
+                                      f"{label('cost_per_resident_year', page.lang)}: {label(key, page.lang)}"))
+        rows += [[html.escape(label(c, page.lang).replace(" (EUR)", ""))]
+                 + [fmt(means.loc[d, f"{c}_per_resident_year"]) for d in res.designs] for c in cols]
+    rows.append([page.t("cost_per_resident_year")] + [spread(runs.loc[runs["design"] == d, "cost_per_resident_year"])
+                                                      for d in res.designs])
+    page.grid(figs)
+    page.add(table([f"{page.t('cost_per_resident_year')}"] + [html.escape(d) for d in res.designs], rows))
+
+
+def flows(page: Page, res: Results) -> None:
+    """The Sankey of case flows per design."""
+    page.section("section_flows")
+    figs = [(d, res.flows(d)) for d in res.designs]
+    if all(f is None for _, f in figs):
+        page.add(f'<p class="note">{page.t("flows_missing")}</p>')
+        return
+    page.add(f'<p class="note">{page.t("flows_note")}</p>')
+    for d, f in figs:
+        if f is not None:
+            page.add(page.figure(figures.sankey(f, page.lang, d)))
+
+
+def sweep(page: Page, res: Results) -> None:
+    """Each varied parameter against each kept outcome, one point per run."""
+    page.section("section_sweep")
+    page.add(f'<p class="note">{page.t("sweep_note")}</p>')
+    page.grid([figures.scatter(res.runs, p, o, page.lang) for o in res.outcomes for p in res.parameters
+               if p in res.runs and o in res.runs])
+
+
+def build_page(res: Results, lang: str) -> str:
+    """The report of loaded results as one HTML page."""
+    page = Page(lang)
+    runs = with_per_resident(res)
+    header(page, res)
+    if res.kind != "sweep":
+        summary(page, res, runs)
+    settings(page, res)
+    comparison(page, res)
+    audit(page, res)
+    if res.kind == "sweep":
+        sweep(page, res)
+    else:
+        series(page, res)
+        costs(page, res, runs)
+        flows(page, res)
+    limitations(page, res)
+    return page.html(f"{label('title', lang)}: {res.scenario.meta.name}")

@@ -1,0 +1,223 @@
+"""The municipality report: one self-contained HTML page per results folder, flows that add up."""
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import tomlkit
+
+from sim.cli import main
+from sim.flows import EDGES, FLOW_OUTCOMES, LAYERS, flows, paths
+from sim.provenance import entries
+from sim.report import ReportError, build, figures, read, write
+from sim.report.labels import label
+from sim.tables import known_outcomes
+
+from .conftest import ROOT
+from .test_sweep import write_experiment
+
+DESIGNS = ["integraal", "outreach"]
+WEEKS = 26
+SECTIONS = ["section_summary", "section_settings", "section_problems", "section_waiting", "section_caseload",
+            "section_hours", "section_crises", "section_costs", "section_cost_per_resident", "section_flows",
+            "section_limitations"]
+EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?(https?:)?//", re.I)
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory):
+    """Kleindorp at a quarter of its residents, 26 recorded weeks: a run, a runs set, a compare and an audit.
+
+    Staff is cut to 2 FTE per 10k so that a waiting list forms (cases still waiting at the end).
+    """
+    root = tmp_path_factory.mktemp("report")
+    doc = tomlkit.parse((ROOT / "scenarios" / "kleindorp.toml").read_text(encoding="utf-8"))
+    for nbh in doc["neighbourhoods"]:
+        nbh["residents"] = nbh["residents"] // 4
+    doc["meta"]["weeks"], doc["meta"]["burn_in_weeks"] = WEEKS, 26
+    doc["designs"]["integraal"]["fte_per_10k"] = 2.0
+    scenario = root / "tiny.toml"
+    scenario.write_text(tomlkit.dumps(doc), encoding="utf-8")  # comments (provenance) kept
+    quiet = ["--quiet"]
+    assert main(["run", str(scenario), "--out", str(root / "run"), *quiet]) == 0
+    for k, design in enumerate(DESIGNS):
+        for seed in (1, 2):
+            assert main(["run", str(scenario), "--design", design, "--seed", str(seed + k),
+                         "--out", str(root / "runs" / f"{design}-{seed}"), *quiet]) == 0
+    engine = ["--replications", "3", "--workers", "0", *quiet]
+    assert main(["compare", str(scenario), "--designs", ",".join(DESIGNS), "--out", str(root / "compare"),
+                 *engine]) == 0
+    assert main(["audit", str(scenario), "--out", str(root / "audit"), *engine[:1], "2", *engine[2:]]) == 0
+    return {"scenario": scenario, "run": root / "run", "runs": root / "runs", "compare": root / "compare",
+            "audit": root / "audit"}
+
+
+@pytest.mark.parametrize("kind", ["run", "runs", "compare", "audit"])
+def test_report_is_one_self_contained_page_with_every_section(folders, kind, capsys):
+    capsys.readouterr()
+    assert main(["report", str(folders[kind])]) == 0
+    out = folders[kind] / "report.html"
+    assert str(out) in capsys.readouterr().out
+    page = out.read_text(encoding="utf-8")
+    assert not EXTERNAL_SCRIPT.search(page)
+    assert page.count("plotly.js v") == 1  # the bundle's banner: embedded once
+    assert page.count("Plotly.newPlot(") >= 30
+    for key in SECTIONS:
+        assert f'<h2 id="{key}">{label(key, "nl")}</h2>' in page
+    assert ('<h2 id="section_audit">' in page) == (kind == "audit")
+    assert ('<h2 id="section_comparison">' in page) == (kind == "compare")
+    assert '"type":"sankey"' in page.replace(" ", "")
+
+
+def test_flows_conserve_cases_and_agree_with_the_case_table(folders):
+    cases = pd.read_parquet(folders["run"] / "cases.parquet")
+    weekly = pd.read_parquet(folders["run"] / "weekly_totals.parquet")
+    weeks = len(weekly)
+    f = flows(cases, weeks)
+    assert set(zip(f["source"], f["target"], strict=True)) == set(EDGES)
+    into = f.groupby("target")["value"].sum()
+    out = f.groupby("source")["value"].sum()
+    for layer in LAYERS[1:-1]:
+        for node in layer:
+            assert into.get(node, 0.0) == out.get(node, 0.0), node
+    window = cases[(cases["signal_week"] >= 0) & (cases["signal_week"] < weeks)]
+    assert len(window) > 50 and window["intake_week"].isna().any()
+    # Every case signalled in the recorded weeks, once: the weekly new cases add up to them.
+    assert out[list(LAYERS[0])].sum() == len(window) == weekly["new_cases"].sum()
+    by_route = window["route"].astype(str).value_counts()
+    for route in by_route.index:
+        assert out.get(f"route_{route}", 0.0) == by_route[route]
+    by_outcome = window["outcome"].astype(str).value_counts()
+    for outcome, n in by_outcome.items():
+        assert into.get(f"outcome_{outcome}", 0.0) == n
+    waiting = window["intake_week"].isna().sum()
+    assert into.get("waiting", 0.0) == waiting
+    assert (paths(cases, weeks)["support"] == "support_specialist").sum() == window["support_specialist"].sum()
+    res = read(folders["run"])
+    pd.testing.assert_frame_equal(res.flows("integraal"), f)
+
+
+def test_flows_of_a_job_are_kept_per_run_and_conserve(folders):
+    runs = pd.read_parquet(folders["compare"] / "runs.parquet")
+    assert set(FLOW_OUTCOMES) <= set(runs.columns)
+    res = read(folders["compare"])
+    for design in DESIGNS:
+        f = res.flows(design)
+        into, out = f.groupby("target")["value"].sum(), f.groupby("source")["value"].sum()
+        for node in LAYERS[1] + LAYERS[2]:
+            assert into.get(node, 0.0) == pytest.approx(out.get(node, 0.0)), node
+        r = runs[runs["design"] == design]
+        # Mean cases per run = mean over runs of (mean new cases per week x recorded weeks).
+        assert out[list(LAYERS[0])].sum() == pytest.approx((r["new_cases"] * WEEKS).mean())
+
+
+def test_report_in_english_differs_from_dutch(folders, tmp_path):
+    nl = build(folders["compare"], "nl")
+    en = build(folders["compare"], "en")
+    for key in SECTIONS:
+        assert label(key, "en") in en
+        if label(key, "nl") != label(key, "en"):
+            assert label(key, "nl") not in en
+    assert '<html lang="nl">' in nl and '<html lang="en">' in en
+    assert main(["report", str(folders["compare"]), "--lang", "en", "--out", str(tmp_path / "r.html")]) == 0
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_limitations_list_exactly_the_scenarios_assumptions(folders):
+    expected = {e.path for e in entries(folders["scenario"]) if e.kind == "assumption"}
+    assert len(expected) > 100
+    for kind in ("run", "compare", "audit"):
+        page = build(folders[kind])
+        listed = re.findall(r'data-assumption="([^"]+)"', page)
+        assert len(listed) == len(set(listed))
+        assert {p.replace("&quot;", '"') for p in listed} == expected
+        assert 'data-validation="none"' in page
+        assert label("not_validated", "nl") in page
+
+
+def test_audit_table_shows_each_assumption_with_its_verdict(folders):
+    audit = pd.read_parquet(folders["audit"] / "audit.parquet")
+    page = build(folders["audit"], "en")
+    section = page[page.index('id="section_audit"'):page.index('id="section_problems"')]
+    for _, row in audit.iterrows():
+        assert row["statement_en"] in section
+        assert f'<span class="{row["verdict"]}">{label(row["verdict"], "en")}</span>' in section
+    assert section.count("<tr>") == len(audit) + 1
+
+
+def test_runs_set_numbers_replications_per_design(folders):
+    res = read(folders["runs"])
+    assert res.kind == "runs" and res.designs == DESIGNS and res.replications() == 2
+    assert sorted(res.weekly["replication"].unique()) == [0, 1]
+
+
+def test_sweep_report_plots_each_parameter_against_each_outcome(tmp_path):
+    exp = write_experiment(tmp_path, scale=0.05, reps=1, weeks=8, values="[4.0, 8.0]")
+    out = tmp_path / "sweep"
+    assert main(["sweep", str(exp), "--workers", "0", "--out", str(out), "--quiet"]) == 0
+    page = build(out, "en")
+    assert '<h2 id="section_sweep">' in page
+    outcomes = json.loads((out / "job.json").read_text())["job"]["experiment"]["outcomes"]
+    assert page.count("Plotly.newPlot(") == len(outcomes) > 1  # 1 parameter x each kept outcome
+    assert page.count('"title":{"text":"designs.integraal.fte_per_10k"}') == len(outcomes)
+    assert {e.path for e in entries(ROOT / "scenarios" / "kleindorp.toml") if e.kind == "assumption"} == set(
+        re.findall(r'data-assumption="([^"]+)"', page))
+
+
+def test_timeseries_band_is_the_replication_percentiles():
+    weekly = pd.DataFrame([{"design": d, "replication": r, "week": w, "crises": r + 10 * (d == "b") + w}
+                           for d in ("a", "b") for r in range(5) for w in range(3)])
+    fig = figures.timeseries(weekly, "crises", "en")
+    assert fig.layout.title.text == label("crises", "en")
+    lines = [t for t in fig.data if t.showlegend is not False]
+    assert [t.name for t in lines] == ["a", "b"]
+    a_high, a_low, a_mean = fig.data[0].y, fig.data[1].y, fig.data[2].y
+    assert list(a_mean) == [2.0, 3.0, 4.0]
+    expected = np.percentile([0, 1, 2, 3, 4], [2.5, 97.5])
+    assert a_low[0] == pytest.approx(expected[0]) and a_high[0] == pytest.approx(expected[1])
+    single = figures.timeseries(weekly[weekly["replication"] == 0], "crises", "nl")
+    assert len(single.data) == 2  # no band with one replication
+
+
+def test_sankey_labels_follow_the_language_and_skip_empty_edges():
+    f = pd.DataFrame({"source": ["route_self", "route_partner", "intake_team"],
+                      "target": ["intake_team", "intake_team", "support_team"], "value": [3.0, 0.0, 3.0]})
+    nl, en = figures.sankey(f, "nl"), figures.sankey(f, "en")
+    assert list(nl.data[0].node.label) == [label(k, "nl") for k in ("route_self", "intake_team", "support_team")]
+    assert list(en.data[0].node.label) != list(nl.data[0].node.label)
+    assert list(en.data[0].link.value) == [3.0, 3.0]
+
+
+def test_every_outcome_and_flow_node_has_both_labels():
+    for key in known_outcomes() | {n for layer in LAYERS for n in layer}:
+        assert label(key, "nl") and label(key, "en"), key
+    with pytest.raises(KeyError):
+        label("no_such_outcome", "nl")
+    with pytest.raises(ValueError, match="allowed"):
+        label("crises", "de")
+
+
+def test_bad_input_gives_a_clear_error_and_status_2(tmp_path, folders, capsys):
+    assert main(["report", str(tmp_path / "missing")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["report", str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert str(empty) in err and "not a results folder" in err
+    wrong = tmp_path / "wrong"
+    wrong.mkdir()
+    (wrong / "manifest.json").write_text(json.dumps({"kind": "sweep"}))
+    assert main(["report", str(wrong)]) == 2
+    err = capsys.readouterr().err
+    assert "manifest.json" in err and "kind" in err
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "manifest.json").write_text((folders["run"] / "manifest.json").read_text())
+    assert main(["report", str(broken)]) == 2
+    assert "weekly_totals.parquet: missing" in capsys.readouterr().err
+    with pytest.raises(ReportError, match="allowed"):
+        write(folders["run"], tmp_path / "x.html", lang="de")
+    assert not (tmp_path / "x.html").exists()
