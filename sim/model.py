@@ -14,7 +14,7 @@ import numpy as np
 from sim import designs, population
 from sim.agents import CarerNetworkView, ResidentView, SpecialistProvider, VolunteerPool
 from sim.agents.team import triage
-from sim.core import casework, informal, problems, rules, signals
+from sim.core import casework, household, problems, rules, signals
 from sim.core.params import build as build_params
 from sim.core.params import onset_rates
 from sim.core.streams import make_streams
@@ -83,16 +83,15 @@ class WijkteamModel(mesa.Model):
     def step(self) -> None:
         """Advance one week.
 
-        Stages in order: onsets, signals, intake, hours, informal care, problem dynamics,
-        casework, specialist care, record (with costs).
+        Stages in order: onsets, signals, intake, hours, households (informal care, then
+        problem dynamics), casework, specialist care, record (with costs).
         """
         counts = WeekCounts(self)
         self.onsets(counts)
         self.signals(counts)
         self.intake(counts)
         self._plan_hours()
-        self.informal_care(counts)
-        self.dynamics(counts)
+        self.households(counts)
         self.casework(counts)
         self.specialist_care(counts)
         self.record(counts)
@@ -170,25 +169,23 @@ class WijkteamModel(mesa.Model):
         share = weight / weight.sum(axis=(1, 2), keepdims=True)
         return np.einsum("t,tkg->k", by_team, share)
 
-    def informal_care(self, counts: WeekCounts) -> None:
-        """Household carers and neighbourhood volunteers give informal help."""
-        s = self.state
-        volunteer_left = np.array([v.hours for v in self.volunteers])
-        informal.informal_stage(self.week, s.hh_start, s.hh_nbh, s.n_active, s.c_state, s.c_inf_hours,
-                                s.c_support, s.sev, s.pstate, s.inf_hours, s.cg_carers, s.cg_init, s.cg_will,
-                                s.cg_sustained, s.cg_rejoin, volunteer_left, self.params, self.streams["informal"],
-                                counts.informal_hours, counts.volunteer_hours, counts.overburdened,
-                                counts.dropouts, counts.carers)
+    def households(self, counts: WeekCounts) -> None:
+        """Informal care, then problem dynamics, in one pass over the households.
 
-    def dynamics(self, counts: WeekCounts) -> None:
-        """Problems grow, resolve or respond to support; a sustained deficit escalates."""
+        Carers and volunteers give informal help; then each member's problems grow, resolve
+        or respond to support, and a sustained deficit escalates. Finished treatments free
+        provider places.
+        """
         s, st = self.state, self.staff
+        volunteer_left = np.array([v.hours for v in self.volunteers])
         completions = np.zeros(len(self.providers), np.int64)
-        problems.dynamics_stage(self.week, s.nbh, s.age, s.n_active, s.resilience, s.strain, s.deficit,
-                                s.inf_hours, s.urgent, s.crisis_domain, s.c_state, s.c_member, s.sev, s.pstate,
-                                s.p_onset, s.p_resolve, s.p_start, s.p_until, s.hazard, st.case_hours, st.discipline,
-                                self.params, completions, counts.crises, counts.child_protection,
-                                counts.crisis_payer)
+        household.household_stage(
+            self.week, s.hh_start, s.hh_nbh, s.nbh, s.age, s.n_active, s.resilience, s.strain, s.deficit, s.inf_hours,
+            s.urgent, s.crisis_domain, s.c_state, s.c_member, s.c_inf_hours, s.c_support, s.sev, s.pstate, s.p_onset,
+            s.p_resolve, s.p_start, s.p_until, s.hazard, s.cg_carers, s.cg_init, s.cg_will, s.cg_sustained,
+            s.cg_rejoin, volunteer_left, st.case_hours, st.discipline, self.params, self.streams["informal"],
+            counts.informal_hours, counts.volunteer_hours, counts.overburdened, counts.dropouts, counts.carers,
+            completions, counts.crises, counts.child_protection, counts.crisis_payer)
         for prov, n in zip(self.providers, completions, strict=True):
             prov.complete(int(n))
 

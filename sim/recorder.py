@@ -19,13 +19,14 @@ from sim.domains import (
     N_ROUTES,
     OUT_OPEN,
     OUTCOMES,
+    P_WAIT_SPECIALIST,
     PAYERS,
     PROVIDERS,
     PROVISIONS,
     ROUTES,
     WMO,
 )
-from sim.tables import payer_of_specialist
+from sim.tables import TREEKNORM_WEEKS, payer_of_specialist
 
 
 class WeekCounts:
@@ -58,6 +59,7 @@ class WeekCounts:
         self.provisions = np.zeros((k, len(PROVISIONS)), np.int64)
         self.in_treatment = np.zeros((k, p, 2), np.int64)
         self.waiting_specialist = np.zeros((k, p), np.int64)
+        self.waiting_over_norm = np.zeros(p, np.int64)
         self.client_households = np.zeros(k, np.int64)
         self.professionals = np.zeros(k, np.int64)
         self.multi_households = np.zeros(k, np.int64)
@@ -66,11 +68,15 @@ class WeekCounts:
     def state_counts(self, model) -> None:
         """Count the stocks at the end of the week with the record kernel."""
         s = model.state
-        record.record_stage(model.week, s.nbh, s.age, s.n_active, s.deficit, s.c_state, s.c_member, s.pstate, s.p_start,
+        record.record_stage(model.week, model.residents_per_nbh, s.nbh, s.age, s.n_active, s.deficit, s.c_state,
+                            s.c_member, s.pstate, s.p_start,
                             s.hh_start, s.hh_nbh, s.hh_cases, model.params, self.prevalence, self.journeys,
                             self.self_reliant, self.provisions, self.in_treatment, self.waiting_specialist,
                             self.client_households, self.professionals, self.multi_households,
                             self.multi_professionals)
+        res, dom = np.nonzero(s.pstate == P_WAIT_SPECIALIST)  # p_start holds the referral week
+        late = model.week - s.p_start[res, dom] > TREEKNORM_WEEKS
+        self.waiting_over_norm = np.bincount(model.params.domain_provider[dom[late]], minlength=len(PROVIDERS))
 
 
 class Recorder:
@@ -164,12 +170,13 @@ class Recorder:
         col["cost_total"] = col["cost_team"] + col["cost_provisions"] + col["cost_welfare"] + spec + col["cost_crisis"]
 
     def _provider_week(self, c: WeekCounts) -> dict[str, float]:
-        """Municipality-wide specialist admissions and their mean wait this week."""
+        """Municipality-wide specialist admissions, their mean wait, and waiters beyond the Treeknorm."""
         out: dict[str, float] = {}
         for k, name in enumerate(PROVIDERS):
             out[f"admissions_{name}"] = int(c.admissions[k])
             n = c.admissions[k]
             out[f"mean_wait_{name}"] = c.admission_wait_weeks[k] / n if n else np.nan
+            out[f"waiting_over_norm_{name}"] = int(c.waiting_over_norm[k])
         return out
 
     def close_cases(self, rows: np.ndarray, outcome: np.ndarray, week: int) -> None:

@@ -47,7 +47,7 @@ def test_onset_draws_are_identical_across_designs(small):
         np.testing.assert_array_equal(due_a, due_b)
         np.testing.assert_array_equal(ca.onsets, cb.onsets)
         assert a.streams["onset"].bit_generator.state == b.streams["onset"].bit_generator.state
-        for stage in ("signals", "intake", "informal_care", "dynamics", "casework", "specialist_care", "record"):
+        for stage in ("signals", "intake", "households", "casework", "specialist_care", "record"):
             getattr(a, stage)(ca)
             getattr(b, stage)(cb)
         a._plan_hours()

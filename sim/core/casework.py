@@ -6,6 +6,7 @@ The Mesa team decides the order of the queue (triage) and owns the members; thes
 kernels do the per-case arithmetic over arrays.
 """
 
+import numpy as np
 from numba import njit
 
 from sim.core import rules
@@ -81,15 +82,6 @@ def _household_coordinator(first, last, team, c_state, c_member, mem_team):
 
 
 @njit(cache=True)
-def team_of(i, nbh, age, sev, pstate, nbh_team, discipline_team, p):
-    """The team (or organisation) that takes resident i's case."""
-    if p.route_by_discipline:
-        worst = _worst_latent(i, sev, pstate)
-        return discipline_team[p.domain_discipline[worst] if worst >= 0 else 0]
-    return nbh_team[nbh[i], 0 if age[i] == AGE_MINOR else 1]
-
-
-@njit(cache=True)
 def _worst_latent(i, sev, pstate):
     """The domain of resident i's most severe unknown problem, or -1."""
     worst = -1
@@ -106,20 +98,29 @@ def assign_cases(t, order, nbh, hh, age, c_state, c_member, c_start, c_queue, c_
     """Give queued residents, in triage order, to a member with a free slot.
 
     With one family, one plan, a household already in casework with this team keeps its coordinator.
-    Otherwise the member whose discipline fits the worst problem is preferred.
+    Otherwise the member whose discipline fits the worst problem is preferred. Each team's
+    free slots are counted, so a long queue before a full team costs no search of its members.
     """
+    team_free = _free_slots(team_first, mem_free)
     for k in range(order.shape[0]):
         i = order[k]
         if c_state[i] != C_QUEUED:  # handled by the counter this week
             continue
-        team = team_of(i, nbh, age, sev, pstate, nbh_team, discipline_team, p)
+        if p.route_by_discipline:  # the team (or organisation) that takes the case
+            worst = _worst_latent(i, sev, pstate)
+            team = discipline_team[p.domain_discipline[worst] if worst >= 0 else 0]
+        else:
+            team = nbh_team[nbh[i], 0 if age[i] == AGE_MINOR else 1]
         m = -1
-        if p.one_family_one_plan:
-            m = _household_coordinator(hh_start[hh[i]], hh_start[hh[i] + 1], team, c_state, c_member, mem_team)
-        if m < 0:
+        h = hh[i]
+        if p.one_family_one_plan and hh_cases[h] > 0:
+            m = _household_coordinator(hh_start[h], hh_start[h + 1], team, c_state, c_member, mem_team)
+        if m < 0 and team_free[team] > 0:
             m = _pick_member(i, sev, pstate, team_first[team], team_first[team + 1], mem_free, mem_discipline, p)
         if m < 0:
             continue
+        if mem_free[m] > 0:  # a coordinator may take a family member beyond a full caseload
+            team_free[team] -= 1
         c_state[i] = C_CASEWORK
         c_member[i] = m
         c_start[i] = t
@@ -130,9 +131,19 @@ def assign_cases(t, order, nbh, hh, age, c_state, c_member, c_start, c_queue, c_
                 c_domains[i] |= 1 << d
         mem_caseload[m] += 1
         mem_free[m] -= 1
-        hh_cases[hh[i]] += 1
+        hh_cases[h] += 1
         intakes_out[nbh[i]] += 1
         wait_out[nbh[i]] += t - c_queue[i]
+
+
+@njit(cache=True)
+def _free_slots(team_first, mem_free):
+    """Free case slots per team (members over their cap count as none)."""
+    free = np.zeros(team_first.shape[0] - 1, np.int64)
+    for team in range(free.shape[0]):
+        for m in range(team_first[team], team_first[team + 1]):
+            free[team] += max(0, mem_free[m])
+    return free
 
 
 @njit(cache=True, inline="always")

@@ -14,7 +14,6 @@ from sim.domains import (
     AGE_MINOR,
     AGE_OLD,
     AGE_YOUNG_OLD,
-    C_CASEWORK,
     CARE,
     JEUGDWET,
     P_KNOWN,
@@ -23,7 +22,6 @@ from sim.domains import (
     P_PROVISION,
     P_SPECIALIST,
     WLZ,
-    YOUTH,
     ZVW,
 )
 
@@ -81,74 +79,6 @@ def crisis_payer(age_band, domain):
     if age_band == AGE_OLD and domain == CARE:
         return WLZ
     return ZVW
-
-
-@njit(cache=True)
-def dynamics_stage(t, nbh, age, n_active, resilience, strain, deficit, inf_hours, urgent, crisis_domain,
-                   c_state, c_member, sev, pstate, p_onset, p_resolve, p_start, p_until, hazard,
-                   mem_case_hours, mem_discipline, p, completions, crises_out, child_protection_out,
-                   crisis_payer_out):
-    """One week of every problem's course, then burden against capacity and escalation.
-
-    Helpers in this loop take scalars only: passing arrays or the parameter tuple to a
-    function per problem costs reference counting that dominated the week.
-    """
-    n_dom = sev.shape[1]
-    fit, weight, provider, discipline = p.informal_fit, p.burden_weight, p.domain_provider, p.domain_discipline
-    growth, effect, treated, relief_of = p.growth, p.team_effect, p.treatment_effect, p.provision_relief
-    for i in range(nbh.shape[0]):
-        if n_active[i] == 0:  # no burden: only remembered strain fades; deficit is not read
-            if strain[i] > 0.0:
-                strain[i] = rules.strain_update(strain[i], 0.0, resilience[i], p.strain_memory)
-            continue
-        in_case = c_state[i] == C_CASEWORK
-        known = 0
-        demand = 0.0
-        for d in range(n_dom):
-            if pstate[i, d] != P_NONE:
-                demand += rules.informal_demand(sev[i, d], fit[d], 1.0)
-                known += pstate[i, d] == P_KNOWN
-        case_hours = mem_case_hours[c_member[i]] / known if in_case and known > 0 else 0.0
-        burden = 0.0
-        worst = -1
-        for d in range(n_dom):
-            st = pstate[i, d]
-            if st == P_NONE:
-                continue
-            hours = 0.0
-            if st == P_KNOWN:
-                hours = case_hours * (p.discipline_match if mem_discipline[c_member[i]] == discipline[d] else 1.0)
-            share = rules.informal_demand(sev[i, d], fit[d], 1.0) / demand if demand > 0 else 0.0
-            te = treated[provider[d]] if provider[d] >= 0 else 0.0
-            new_st, s, done = course(st, sev[i, d], t, p_resolve[i, d], p_start[i, d], p_until[i, d], in_case,
-                                     hours, inf_hours[i] * share, growth[d], effect[d], p.informal_effect,
-                                     p.resolved_below, te)
-            if done:
-                completions[provider[d]] += 1
-            if new_st == P_NONE:
-                n_active[i] -= 1
-            elif new_st != st:  # back from treatment: unknown again from this week, signalling afresh
-                hazard[i, d] = 0.0
-                p_onset[i, d] = t
-            pstate[i, d] = new_st
-            sev[i, d] = s
-            if new_st == P_NONE:
-                continue
-            relief = relief_of[provision_kind(age[i])] if new_st == P_PROVISION and t >= p_start[i, d] else 0.0
-            burden += rules.problem_burden(s, weight[d], relief)
-            if worst < 0 or s > sev[i, worst]:
-                worst = d
-        cap = rules.capacity(resilience[i], inf_hours[i], p.capacity_per_hour)
-        deficit[i] = burden - cap
-        strain[i] = rules.strain_update(strain[i], burden, cap, p.strain_memory)
-        if worst >= 0 and rules.is_crisis(strain[i], p.crisis_threshold):
-            strain[i] = 0.0
-            urgent[i] = 1
-            crisis_domain[i] = worst
-            crises_out[nbh[i]] += 1
-            crisis_payer_out[nbh[i], crisis_payer(age[i], worst)] += 1
-            if worst == YOUTH and age[i] == AGE_MINOR:
-                child_protection_out[nbh[i]] += 1
 
 
 @njit(cache=True)

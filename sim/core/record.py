@@ -1,5 +1,6 @@
 """Kernel that counts the week's state per neighbourhood for the outcome tables."""
 
+import numpy as np
 from numba import njit
 
 from sim.core.problems import provision_kind
@@ -37,16 +38,21 @@ def journey(case_state, specialist, provision, latent):
 
 
 @njit(cache=True)
-def record_stage(t, nbh, age, n_active, deficit, c_state, c_member, pstate, p_start, hh_start, hh_nbh, hh_cases, p,
-                 prevalence, journeys, self_reliant, provisions, in_treatment, waiting_specialist,
+def record_stage(t, residents, nbh, age, n_active, deficit, c_state, c_member, pstate, p_start, hh_start, hh_nbh,
+                 hh_cases, p, prevalence, journeys, self_reliant, provisions, in_treatment, waiting_specialist,
                  client_households, professionals, multi_households, multi_professionals):
-    """Fill the per-neighbourhood count arrays (zeroed by the caller) for week t."""
+    """Fill the per-neighbourhood count arrays (zeroed by the caller) for week t.
+
+    `residents` holds each neighbourhood's number of residents: those without a problem
+    or a case are counted as the rest, so the loop over residents only reads for them.
+    """
+    domain_provider = p.domain_provider  # helpers called per household get this array, not the whole tuple
+    busy = np.zeros(residents.shape[0], np.int64)
     for i in range(nbh.shape[0]):
-        k = nbh[i]
-        if n_active[i] == 0 and c_state[i] == C_NONE:  # most residents: no problem, self-reliant
-            journeys[k, J_NONE] += 1
-            self_reliant[k] += 1
+        if n_active[i] == 0 and c_state[i] == C_NONE:  # most residents: no problem, self-reliant; counted below
             continue
+        k = nbh[i]
+        busy[k] += 1
         if n_active[i] == 0 or deficit[i] <= 0.0:
             self_reliant[k] += 1
         specialist = provision = latent = False
@@ -66,10 +72,13 @@ def record_stage(t, nbh, age, n_active, deficit, c_state, c_member, pstate, p_st
                 specialist = True
                 waiting_specialist[k, p.domain_provider[d]] += 1
         journeys[k, journey(c_state[i], specialist, provision, latent)] += 1
+    for k in range(residents.shape[0]):
+        journeys[k, J_NONE] += residents[k] - busy[k]
+        self_reliant[k] += residents[k] - busy[k]
     for h in range(hh_start.shape[0] - 1):
         if hh_cases[h] > 0:
             k = hh_nbh[h]
-            count = _professionals(hh_start[h], hh_start[h + 1], c_state, c_member, pstate, p)
+            count = _professionals(hh_start[h], hh_start[h + 1], c_state, c_member, pstate, domain_provider)
             client_households[k] += 1
             professionals[k] += count
             if _domains(hh_start[h], hh_start[h + 1], pstate) >= 2:
@@ -93,7 +102,7 @@ def _domains(first, last, pstate):
 
 
 @njit(cache=True)
-def _professionals(first, last, c_state, c_member, pstate, p):
+def _professionals(first, last, c_state, c_member, pstate, domain_provider):
     """Distinct team members and specialist providers working with one household."""
     members = 0
     providers = 0
@@ -107,7 +116,7 @@ def _professionals(first, last, c_state, c_member, pstate, p):
                 members += 1
         for d in range(pstate.shape[1]):
             if pstate[i, d] == P_SPECIALIST:
-                providers |= 1 << p.domain_provider[d]
+                providers |= 1 << domain_provider[d]
     count = members
     while providers:
         count += providers & 1
