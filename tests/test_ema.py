@@ -1,0 +1,123 @@
+"""The EMA Workbench bridge: schema-bounded parameters, and an evaluator on the run engine.
+
+The engine evaluator's results equal EMA's own sequential evaluator's (same seeds) and the
+engine's run table, and a second evaluation of the same experiments runs nothing again.
+"""
+
+import importlib
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.scenario import ScenarioError, with_overrides
+from sim.sweep.ema import EngineEvaluator, ema_workbench, schema_parameters, wijkteam_model
+from sim.sweep.store import JobStore
+
+from .conftest import shrink
+
+ema = ema_workbench()
+
+
+@pytest.fixture(scope="module")
+def tiny(rural):
+    """Kleindorp at a tenth of its residents, 26 recorded weeks."""
+    return shrink(rural, 0.1, weeks=26, burn_in=26)
+
+
+def model(scenario):
+    """Two uncertainties (one at its schema bounds), two levers, two replications."""
+    return wijkteam_model(scenario, {"signals.self_report_per_week": (0.002, 0.03), "costs.crisis_cost": None},
+                          {"designs.integraal.fte_per_10k": (1.5, 4.0), "designs.integraal.caseload_cap": (10, 40)},
+                          outcomes=["mean_wait_weeks", "crises"], seed=5, replications=2)
+
+
+def experiments(evaluator_or_model, **kw):
+    """Three scenarios times two policies, seeded samples."""
+    args = {"scenarios": 3, "policies": 2, "uncertainty_sampling_kwargs": {"rng": 1},
+            "lever_sampling_kwargs": {"rng": 2}, **kw}
+    if isinstance(evaluator_or_model, EngineEvaluator):
+        return evaluator_or_model.perform_experiments(**args)
+    return ema.perform_experiments(evaluator_or_model, **args)
+
+
+def test_engine_evaluator_equals_ema_sequential_and_the_engine_table(tiny, tmp_path):
+    m = model(tiny)
+    with EngineEvaluator(m, tmp_path / "job", workers=2, progress=False) as ev:
+        cases, outcomes = experiments(ev)
+    assert (ev.report.executed, ev.report.failed) == (12, 0)
+    seq_cases, seq_outcomes = experiments(m)  # EMA's own evaluator, in-process
+    names = ["scenario", "policy"]  # EMA numbers its samples by a global counter
+    pd.testing.assert_frame_equal(cases.drop(columns=names), seq_cases.drop(columns=names))
+    for name in ("mean_wait_weeks", "crises"):
+        np.testing.assert_array_equal(outcomes[name], seq_outcomes[name])
+    assert np.ptp(outcomes["mean_wait_weeks"]) > 0  # the experiments differ
+    runs = JobStore(tmp_path / "job").runs()
+    means = runs.groupby(["designs.integraal.fte_per_10k", "signals.self_report_per_week"])["mean_wait_weeks"].mean()
+    for k, row in cases.iterrows():
+        key = (row["designs__integraal__fte_per_10k"], row["signals__self_report_per_week"])
+        assert means.loc[key] == outcomes["mean_wait_weeks"][k]
+    assert sorted(runs["replication"].value_counts()) == [6, 6]
+    # Resumable: the same experiments again run nothing and give the same outcomes.
+    with EngineEvaluator(m, tmp_path / "job", workers=0, progress=False) as again:
+        _, outcomes_again = experiments(again)
+    assert (again.report.skipped, again.report.executed) == (12, 0)
+    np.testing.assert_array_equal(outcomes_again["crises"], outcomes["crises"])
+
+
+def test_parameter_ranges_are_the_schema_bounds(tiny):
+    params = schema_parameters(tiny)
+    cap = params["designs.integraal.caseload_cap"]
+    assert cap.integer and (cap.low, cap.high) == (1, 500)
+    assert not any(p.startswith(("meta.", "assumptions.")) for p in params)
+    for path, par in params.items():  # one step outside either bound, the scenario is refused
+        below = par.low - 1 if par.integer else float(np.nextafter(par.low, -np.inf))
+        above = par.high + 1 if par.integer else float(np.nextafter(par.high, np.inf))
+        for value in (below, above):
+            with pytest.raises(ScenarioError):
+                with_overrides(tiny, **{path: value})
+    m = model(tiny)
+    crisis = m.uncertainties["costs__crisis_cost"]
+    assert (crisis.lower_bound, crisis.upper_bound) == (0.0, params["costs.crisis_cost"].high)
+    assert isinstance(m.levers["designs__integraal__caseload_cap"], ema.IntegerParameter)
+
+
+def test_bad_parameters_are_refused_with_the_allowed_range(tiny):
+    with pytest.raises(ValueError, match=r"self_report_per_week: range \[0.0, 2.0\]: allowed range \[0.0, 1.0\]"):
+        wijkteam_model(tiny, {"signals.self_report_per_week": (0.0, 2.0)})
+    with pytest.raises(ValueError, match="a design field is a lever"):
+        wijkteam_model(tiny, {"designs.integraal.fte_per_10k": None})
+    with pytest.raises(ValueError, match="a lever must be a field of designs.integraal"):
+        wijkteam_model(tiny, {}, {"signals.self_report_per_week": None})
+    with pytest.raises(ValueError, match="nope: not a bounded numeric parameter of the scenario"):
+        wijkteam_model(tiny, {"nope": None})
+    with pytest.raises(ValueError, match="'waits' is not an outcome"):
+        wijkteam_model(tiny, {}, outcomes=["waits"])
+
+
+def test_without_the_workbench_the_messages_say_how_to_install_it(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "grid.toml"
+    path.write_text("""
+[experiment]
+name = "grid"
+description = "a tiny grid of the Ishigami function"
+model = "ishigami"
+sampler = "grid"
+samples_are = "unused"
+replications = 1
+seed = 1
+outcomes = ["y"]
+""" + "".join(f'\n[[parameters]]\npath = "x{k}"\nvalues = [-1.0, 0.5, 2.0]\n' for k in (1, 2, 3)))
+    assert main(["sweep", str(path), "--workers", "0", "--out", str(tmp_path / "g"), "--quiet"]) == 0
+    monkeypatch.setitem(sys.modules, "ema_workbench", None)
+    with pytest.raises(ImportError, match=r"pip install '\.\[ema\]'"):
+        ema_workbench()
+    monkeypatch.delitem(sys.modules, "sim.sweep.ema")
+    with pytest.raises(ImportError, match=r"sim.sweep.ema needs the EMA Workbench"):
+        importlib.import_module("sim.sweep.ema")
+    capsys.readouterr()
+    assert main(["analyse", str(tmp_path / "g"), "--method", "prim", "--outcome", "y", "--above", "3"]) == 2
+    assert "--method prim needs the EMA Workbench: pip install '.[ema]'" in capsys.readouterr().err
+    assert main(["analyse", str(tmp_path / "g"), "--method", "features"]) == 0  # the rest works without it
