@@ -46,14 +46,18 @@ def household_stage(t, hh_start, hh_nbh, nbh, age, n_active, resilience, strain,
         carers_out[k] += cg_carers[h]
         demand = 0.0
         backed = False
+        active = False
         for i in range(first, last):
             if n_active[i] > 0:  # inf_hours of residents without problems is never read
+                active = True
                 asked = 0.0
                 for d in range(n_dom):
                     if pstate[i, d] != P_NONE:
                         asked += rules.informal_demand(sev[i, d], fit[d], p.hours_per_severity)
                 inf_hours[i] = asked  # what the member asks for; turned into hours received below
                 demand += asked
+            elif strain[i] > 0.0:  # dynamics of a member without problems: remembered strain fades
+                strain[i] = rules.strain_update(strain[i], 0.0, resilience[i], p.strain_memory)
             backed = backed or c_state[i] == C_CASEWORK
         if demand <= 0.0:  # rest: willingness recovers (written only when it changes, to spare memory traffic)
             if cg_will[h] < 1.0:
@@ -87,10 +91,8 @@ def household_stage(t, hh_start, hh_nbh, nbh, age, n_active, resilience, strain,
                     c_inf_hours[i] += inf_hours[i]
                     c_support[i] |= SUPPORT_INFORMAL
         # --- dynamics: each member's problems run their course; burden against capacity
-        for i in range(first, last):
-            if n_active[i] == 0:  # no burden: only remembered strain fades; deficit is not read
-                if strain[i] > 0.0:
-                    strain[i] = rules.strain_update(strain[i], 0.0, resilience[i], p.strain_memory)
+        for i in range(first, last if active else first):
+            if n_active[i] == 0:  # strain already faded above; deficit is not read
                 continue
             in_case = c_state[i] == C_CASEWORK
             known = 0
