@@ -298,6 +298,17 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibration(args: argparse.Namespace) -> int:
+    """Validate a scenario against published figures, calibrate it, or build one from a CBS table."""
+    from sim.calibrate.command import InputError
+    from sim.calibrate.engine import EngineError
+
+    try:
+        return args.calibration(args)
+    except (InputError, EngineError) as err:
+        return _fail(err.problems)
+
+
 def _engine_options(sub: argparse.ArgumentParser, default_out: str) -> None:
     """The options of every command that runs many simulations on the run engine."""
     sub.add_argument("--workers", type=int, help="worker processes (default: one per core; 0 = in-process)")
@@ -354,6 +365,9 @@ def parser() -> argparse.ArgumentParser:
     st = sub.add_parser("status", help="runs done, failed and left in a job folder")
     st.add_argument("folder")
     st.set_defaults(func=cmd_status)
+    from sim.calibrate.cli import register
+
+    register(sub, cmd_calibration)
     an = sub.add_parser("analyse", help="sensitivity analysis or PRIM scenario discovery on a sweep job folder")
     from sim.analyse.options import options as analyse_options
 

@@ -12,6 +12,9 @@ from sim.domains import JEUGDWET, PARTICIPATIEWET, PROVIDERS, ZVW
 
 SCHEMA_VERSION = "1.0"
 
+# GGZ Treeknorm (NZa): at most 4 weeks from registration to intake plus 10 from intake to treatment.
+TREEKNORM_WEEKS = 14
+
 # Unit of every column, by exact name or by prefix (first match wins).
 UNITS = (
     ("week", "week (0 = first week after burn-in)"),
@@ -40,6 +43,7 @@ UNITS = (
     ("carers_overburdened", "carers"),
     ("carers", "carers"),
     ("referrals_", "referrals per week"),
+    ("waiting_over_norm_", "residents waiting more than 14 weeks since referral (end of week)"),
     ("waiting_", "residents waiting (end of week)"),
     ("in_treatment_", "residents (end of week)"),
     ("admissions_", "admissions per week"),
@@ -143,7 +147,8 @@ def known_outcomes(reference: bool = False) -> set[str]:
     names |= {f"{kind}_{p}" for p in PROVISIONS for kind in ("granted", "provisions")}
     if reference:
         return names - {"loket_cases"}
-    return names | {f"{kind}_{p}" for p in PROVIDERS for kind in ("admissions", "mean_wait")} | set(RUN_METRICS)
+    extra = ("admissions", "mean_wait", "waiting_over_norm")
+    return names | {f"{kind}_{p}" for p in PROVIDERS for kind in extra} | set(RUN_METRICS)
 
 
 def run_metric(name: str, cases: pd.DataFrame, weeks: int) -> float:

@@ -1,0 +1,206 @@
+"""`wijkteam init`: a scenario for your own municipality from a CBS neighbourhood table.
+
+The table has the column layout of CBS "Kerncijfers wijken en buurten" (the kwb-YYYY
+download; columns documented in docs/outputs.md, "Neighbourhood tables for init"). Each
+neighbourhood (rows with `recs` = Wijk; Buurt rows when the table has no Wijk rows) becomes
+one scenario neighbourhood; everything else comes from the national defaults in
+scenarios/middenstad.toml, comments included.
+
+CBS age groups map to the model's bands by spreading each group evenly over its years:
+0-17 = a_00_14 + 3/10 a_15_24; 18-22 = 5/10 a_15_24; 23-64 = 2/10 a_15_24 + a_25_44 +
+a_45_64; a_65_oo splits into 65-74 and 75+ by SHARE_65_74 (an assumption: CBS gives no
+finer split in this table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import re
+from pathlib import Path
+
+import tomlkit
+
+DEFAULTS = Path(__file__).resolve().parent.parent.parent / "scenarios" / "middenstad.toml"
+REQUIRED = ("gwb_code", "regio", "a_inw", "a_00_14", "a_15_24", "a_25_44", "a_45_64", "a_65_oo", "a_hh",
+            "g_hhgro", "p_hh_li")
+COUNTS = ("a_inw", "a_00_14", "a_15_24", "a_25_44", "a_45_64", "a_65_oo", "a_hh")
+SHARE_65_74 = 0.55  # assumption: about 55 % of Dutch over-65s are 65-74 (national age structure, rounded)
+
+
+class InitError(Exception):
+    """The table cannot be used; `problems` holds one line per problem (file, row, column)."""
+
+    def __init__(self, problems: list[str]):
+        """Keep the problem lines; the message joins them."""
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _number(text: str) -> float:
+    """A CBS cell as a number: decimal comma allowed; '.', '' and CBS secrecy codes are missing (NaN)."""
+    text = text.strip().replace(",", ".")
+    if text in ("", ".", "-") or re.fullmatch(r"-9999999\d", text):
+        return math.nan
+    return float(text)
+
+
+def _read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Header and (file line, row) pairs of a CSV (comma or semicolon separated; '#' lines above are notes)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InitError([f"{path}: file not found"]) from None
+    except UnicodeDecodeError:
+        raise InitError([f"{path}: not a UTF-8 text file"]) from None
+    every = text.splitlines()
+    lines = [ln for ln in every if ln.strip() and not ln.lstrip().startswith("#")]
+    if not lines:
+        raise InitError([f"{path}: no table"])
+    start = every.index(lines[0])
+    if any(ln.lstrip().startswith("#") or not ln.strip() for ln in every[start:len(lines) + start]):
+        raise InitError([f"{path}: notes ('#') and blank lines are allowed only above the header"])
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.DictReader(lines, delimiter=delimiter)
+    header = [h.strip() for h in reader.fieldnames or []]
+    rows = [{k.strip(): (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    return header, [(k + 2 + start, row) for k, row in enumerate(rows)]  # file line numbers
+
+
+def _selected(numbered: list[tuple[int, dict[str, str]]]) -> list[tuple[int, dict[str, str]]]:
+    """Rows that are neighbourhoods, with their line number: Wijk rows, else Buurt rows, else all."""
+    kinds = {r.get("recs", "") for _, r in numbered}
+    for kind in ("Wijk", "Buurt"):
+        if kind in kinds:
+            return [(n, r) for n, r in numbered if r.get("recs") == kind]
+    return numbered
+
+
+def _neighbourhood(path: Path, line: int, row: dict[str, str], all_problems: list[str]) -> dict | None:
+    """One neighbourhood's scenario values from one row; problems appended (file, row, column)."""
+    problems = _row_problems(path, line, row, [])
+    all_problems += problems
+    return None if problems else _values(row)
+
+
+def _row_problems(path: Path, line: int, row: dict[str, str], problems: list[str]) -> list[str]:
+    """Check one row; the problems found (file, row, column)."""
+    where = f"{path}: row {line} ({row.get('regio', '?')})"
+    values = {}
+    for col in (*COUNTS, "g_hhgro", "p_hh_li"):
+        try:
+            values[col] = _number(row.get(col, ""))
+        except ValueError:
+            problems.append(f"{where}: {col}: {row.get(col)!r}: not a number")
+            return problems
+        if math.isnan(values[col]):
+            problems.append(f"{where}: {col}: missing (CBS hides small areas): fill it in or drop the row")
+            return problems
+    bad = [c for c in COUNTS if values[c] < 0]
+    problems += [f"{where}: {c}: {values[c]:g}: negative count; allowed: >= 0" for c in bad]
+    if not 0 <= values["p_hh_li"] <= 100:
+        problems.append(f"{where}: p_hh_li: {values['p_hh_li']:g}: share above 100 % or below 0; allowed: [0, 100]")
+    if not 1 <= values["g_hhgro"] <= 6:
+        problems.append(f"{where}: g_hhgro: {values['g_hhgro']:g}: allowed range [1, 6]")
+    ages = sum(values[c] for c in COUNTS[1:6])
+    if values["a_inw"] < 10:
+        problems.append(f"{where}: a_inw: {values['a_inw']:g}: allowed: >= 10 residents")
+    elif not bad and abs(ages - values["a_inw"]) > 0.02 * values["a_inw"] + 10:
+        problems.append(f"{where}: a_00_14..a_65_oo: sum {ages:g} differs from a_inw {values['a_inw']:g} "
+                        "by more than 2 %")
+    return problems
+
+
+def _values(row: dict[str, str]) -> dict:
+    """The scenario neighbourhood of a checked row (CBS age groups mapped to the model's bands)."""
+    values = {col: _number(row[col]) for col in (*COUNTS, "g_hhgro", "p_hh_li")}
+    y = values["a_15_24"]
+    bands = [values["a_00_14"] + 0.3 * y, 0.5 * y, 0.2 * y + values["a_25_44"] + values["a_45_64"],
+             SHARE_65_74 * values["a_65_oo"], (1 - SHARE_65_74) * values["a_65_oo"]]
+    shares = [round(b / sum(bands), 4) for b in bands]
+    shares[2] = round(1 - sum(shares) + shares[2], 4)  # the rounding rest goes to the largest band
+    return {"name": row.get("regio") or row.get("gwb_code"), "residents": int(values["a_inw"]), "age_shares": shares,
+            "household_size": round(values["g_hhgro"], 2), "low_income_share": round(values["p_hh_li"] / 100, 4)}
+
+
+def neighbourhoods(path: str | Path) -> list[tuple[dict, str]]:
+    """The table's neighbourhoods with the code they came from; InitError listing every problem."""
+    p = Path(path)
+    header, rows = _read(p)
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise InitError([f"{p}: missing columns: {', '.join(missing)}; required: {', '.join(REQUIRED)}"])
+    problems: list[str] = []
+    found = [(nbh, r["gwb_code"]) for n, r in _selected(rows) if (nbh := _neighbourhood(p, n, r, problems))]
+    names = [n["name"] for n, _ in found]
+    problems += [f"{p}: regio {n!r} appears more than once; names must be unique" for n in sorted(set(names))
+                 if names.count(n) > 1]
+    if not found and not problems:
+        problems.append(f"{p}: no neighbourhood rows")
+    if problems:
+        raise InitError(problems)
+    return found
+
+
+def scenario_text(path: str | Path, name: str) -> str:
+    """The scenario as TOML: the table's neighbourhoods, the national defaults for the rest."""
+    found = neighbourhoods(path)
+    doc = tomlkit.parse(DEFAULTS.read_text(encoding="utf-8"))
+    array = tomlkit.array()
+    for nbh, code in found:
+        item = tomlkit.inline_table()
+        item.update(nbh)
+        array.add_line(item, comment=f"source: CBS Kerncijfers wijken en buurten ({Path(path).name}, {code}); "
+                                     f"65-74/75+ split: assumption ({SHARE_65_74:.0%} of 65+ aged 65-74)")
+    array.add_line(indent="")
+    doc["neighbourhoods"] = array
+    _set(doc["meta"], "name", name, "assumption: name given to wijkteam init")
+    _set(doc["meta"], "description", f"{name}: {len(found)} neighbourhoods from {Path(path).name}, national defaults",
+         "assumption: written by wijkteam init")
+    _drop_designs_that_do_not_fit(doc, len(found))
+    return tomlkit.dumps(doc)
+
+
+def _set(table, key: str, value: object, comment: str) -> None:
+    """Set a value with its provenance comment."""
+    item = tomlkit.item(value)
+    item.comment(comment)
+    item.trivia.comment_ws = "  "
+    table[key] = item
+
+
+def _drop_designs_that_do_not_fit(doc: tomlkit.TOMLDocument, n: int) -> None:
+    """Remove designs with more district teams than neighbourhoods, and the assumptions naming them."""
+    too_big = [k for k, d in doc["designs"].items() if isinstance(d.get("teams"), int) and d["teams"] > n]
+    for key in too_big:
+        del doc["designs"][key]
+    if "assumptions" in doc:
+        kept = [a for a in doc["assumptions"] if a["design"] not in too_big and a["baseline"] not in too_big]
+        doc["assumptions"] = tomlkit.aot()
+        for a in kept:
+            doc["assumptions"].append(a)
+
+
+def command(args: argparse.Namespace) -> int:
+    """Write the scenario, check that it loads, and say where it went."""
+    from sim.calibrate.command import InputError
+    from sim.output import write_text
+    from sim.scenario import ScenarioError, load
+
+    if not args.name.strip() or len(args.name) > 80:
+        raise InputError([f"--name {args.name!r}: allowed: 1-80 characters"])
+    try:
+        text = scenario_text(args.source, args.name.strip())
+    except InitError as err:
+        raise InputError(err.problems) from None
+    slug = re.sub(r"[^a-z0-9]+", "-", args.name.lower()).strip("-") or "gemeente"
+    out = Path(args.out) if args.out else Path("scenarios") / f"{slug}.toml"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_text(out, text)
+    try:
+        scenario = load(out)
+    except ScenarioError as err:
+        raise InputError(err.problems) from None
+    print(f"written: {out} ({scenario.population:,} residents in {len(scenario.neighbourhoods)} neighbourhoods)")
+    return 0

@@ -1,0 +1,173 @@
+"""The fixed registry of observables a target may name, each computed from one run's tables.
+
+An observable turns a run (weekly totals, the case table, the residents per age band and
+the scenario) into one number comparable with a published Dutch figure. The definitions,
+with their approximations, are documented in docs/outputs.md ("Observables").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.domains import AGE_BANDS, DOMAINS
+from sim.scenario import Scenario
+
+YEAR, HALF_YEAR = 52, 26
+YOUTH_BIT = 1 << DOMAINS.index("youth")
+UNDER_23 = AGE_BANDS[:2]  # 0-17 and 18-22
+
+
+@dataclass(frozen=True)
+class RunData:
+    """What an observable may look at: one run's tables, its age structure and its scenario."""
+
+    totals: pd.DataFrame
+    cases: pd.DataFrame
+    age_counts: np.ndarray  # residents per age band (sim.domains.AGE_BANDS)
+    scenario: Scenario
+
+
+@dataclass(frozen=True)
+class Observable:
+    """One observable: its unit, its definition in a sentence, and how to compute it."""
+
+    unit: str
+    meaning: str
+    compute: Callable[[RunData], float]
+
+
+def _windows(weeks: int, length: int) -> list[tuple[int, int]]:
+    """Consecutive complete windows [start, end) of `length` weeks within the recorded weeks."""
+    return [(start, start + length) for start in range(0, weeks - length + 1, length)]
+
+
+def _youth_users(run: RunData, start: int, end: int) -> pd.DataFrame:
+    """Under-23 residents in youth help during [start, end): one row per resident, `team_only` flag.
+
+    A case counts from its intake to its closure (open cases to the end); a case referred to
+    youth care counts on for the provider's mean treatment length after closure, since the
+    treatment outlives the team's case.
+    """
+    c = run.cases
+    c = c[c["age_band"].isin(UNDER_23) & ((c["domains"] & YOUTH_BIT) > 0) & c["intake_week"].notna()]
+    treatment = run.scenario.specialists.youth_care.mean_treatment_weeks
+    last = c["closure_week"].astype("float").fillna(np.inf)
+    last = last + np.where(c["referral_provider"].astype(object) == "youth_care", treatment, 0.0)
+    active = c[(c["intake_week"].astype(float) < end) & (last >= start)]
+    return active.groupby("resident")["support_specialist"].any().rename("referred").to_frame()
+
+
+def _per_year_mean(run: RunData, value: Callable[[int, int], float]) -> float:
+    """Mean of value(start, end) over the complete years of the recorded weeks (NaN without one)."""
+    years = _windows(len(run.totals), YEAR)
+    return float(np.mean([value(a, b) for a, b in years])) if years else np.nan
+
+
+def youth_care_share_under23(run: RunData) -> float:
+    """Share of under-23s in youth help per year (distinct residents over each 52-week year)."""
+    young = float(run.age_counts[: len(UNDER_23)].sum())
+    return _per_year_mean(run, lambda a, b: len(_youth_users(run, a, b)) / young) if young else np.nan
+
+
+def youth_help_by_team_share(run: RunData) -> float:
+    """Of the under-23s in youth help in a year, the share the team helped without specialist care."""
+    def share(a: int, b: int) -> float:
+        users = _youth_users(run, a, b)
+        return float((~users["referred"]).mean()) if len(users) else np.nan
+
+    return _per_year_mean(run, share)
+
+
+def _clients_per_1000(run: RunData, provision: str) -> float:
+    """Residents with a provision in a half-year per 1,000: the stock before it plus its grants.
+
+    Mean over the complete 26-week windows that have a week before them (so from week 1).
+    """
+    t = run.totals
+    stock, granted = t[f"provisions_{provision}"].to_numpy(float), t[f"granted_{provision}"].to_numpy(float)
+    residents = float(t["residents"].iloc[0])
+    halves = [(a + 1, b + 1) for a, b in _windows(len(t) - 1, HALF_YEAR)]
+    if not halves:
+        return np.nan
+    return float(np.mean([(stock[a - 1] + granted[a:b].sum()) / residents * 1000 for a, b in halves]))
+
+
+def household_help_per_1000(run: RunData) -> float:
+    """Clients with Wmo household help per 1,000 residents per half-year."""
+    return _clients_per_1000(run, "household_help")
+
+
+def support_at_home_per_1000(run: RunData) -> float:
+    """Clients with Wmo support at home per 1,000 residents per half-year."""
+    return _clients_per_1000(run, "support_at_home")
+
+
+def _ratio_of_sums(num: pd.Series, den: pd.Series) -> float:
+    """sum(num) / sum(den) over the recorded weeks; NaN when den sums to 0."""
+    total = float(den.sum())
+    return float(num.sum()) / total if total > 0 else np.nan
+
+
+def overburdened_carers_share(run: RunData) -> float:
+    """Share of informal carers overburdened: carer-weeks overburdened over carer-weeks."""
+    return _ratio_of_sums(run.totals["carers_overburdened"], run.totals["carers"])
+
+
+def ggz_waiting_beyond_norm_share(run: RunData) -> float:
+    """Share of the GGZ waiting list waiting longer than the Treeknorm (14 weeks), over all weeks."""
+    return _ratio_of_sums(run.totals["waiting_over_norm_ggz"], run.totals["waiting_ggz"])
+
+
+def child_protection_per_1000_minors(run: RunData) -> float:
+    """Child-protection measures started per 1,000 under-18s per year."""
+    minors = float(run.age_counts[0])
+    weeks = len(run.totals)
+    if not minors or not weeks:
+        return np.nan
+    return float(run.totals["child_protection_measures"].sum()) / minors * 1000 * YEAR / weeks
+
+
+OBSERVABLES: dict[str, Observable] = {
+    "youth_care_share_under23": Observable(
+        "share of residents aged 0-22 per year",
+        "distinct under-23 residents with a youth-domain team case active in a 52-week year (cases referred to "
+        "youth care count on for the mean treatment length after closure), over the under-23 residents; mean "
+        "over the complete recorded years", youth_care_share_under23),
+    "youth_help_by_team_share": Observable(
+        "share of under-23s in youth help",
+        "of those residents, the share whose cases in the year had no specialist referral (help from the team "
+        "itself); mean over the complete recorded years", youth_help_by_team_share),
+    "household_help_per_1000": Observable(
+        "clients per 1,000 residents per half-year",
+        "residents with household help in a 26-week window (the running provisions the week before it plus "
+        "its grants) per 1,000 residents; mean over the complete windows", household_help_per_1000),
+    "support_at_home_per_1000": Observable(
+        "clients per 1,000 residents per half-year",
+        "as household_help_per_1000, for support at home (begeleiding)", support_at_home_per_1000),
+    "overburdened_carers_share": Observable(
+        "share of informal carers",
+        "sum of carers_overburdened over sum of carers, over the recorded weeks", overburdened_carers_share),
+    "ggz_waiting_beyond_norm_share": Observable(
+        "share of residents waiting for GGZ",
+        "sum of waiting_over_norm_ggz (waiting more than the 14-week Treeknorm since referral) over sum of "
+        "waiting_ggz, over the recorded weeks; empty when nobody waits", ggz_waiting_beyond_norm_share),
+    "child_protection_per_1000_minors": Observable(
+        "measures started per 1,000 residents aged 0-17 per year",
+        "child_protection_measures summed over the recorded weeks, per 1,000 under-18 residents, per 52 weeks",
+        child_protection_per_1000_minors),
+}
+
+
+def compute(names: list[str], run: RunData) -> dict[str, float]:
+    """The named observables of one run."""
+    return {name: OBSERVABLES[name].compute(run) for name in names}
+
+
+def run_data(result, scenario: Scenario) -> RunData:
+    """The observables' view of a finished simulation (sim.run.RunResult)."""
+    ages = np.bincount(result.model.state.age, minlength=len(AGE_BANDS))
+    return RunData(result.totals, result.cases, ages, scenario)

@@ -1,0 +1,166 @@
+"""Calibration, validation and `wijkteam init`: recovery of known parameters, clear errors, loadable output."""
+
+import argparse
+import re
+
+import pandas as pd
+import pytest
+import tomlkit
+
+from sim.calibrate.command import calibrate
+from sim.calibrate.init import InitError, neighbourhoods
+from sim.calibrate.space import SpaceError, free_parameters
+from sim.calibrate.targets import TargetsError, load_targets
+from sim.calibrate.validate import CALIBRATION, plan
+from sim.cli import main
+from sim.scenario import load
+from sim.sweep.engine import run_job
+from sim.sweep.store import JobStore
+
+from .conftest import ROOT
+
+TARGETS = ROOT / "scenarios" / "targets" / "nl.toml"
+EXAMPLE = ROOT / "scenarios" / "example-wijken.csv"
+GOOD_TARGET = """
+[[targets]]
+id = "carers"
+observable = "overburdened_carers_share"
+value = 0.09
+tolerance = 0.03
+source = "RIVM Monitor Langer Thuis 2019"
+use = "calibration"
+"""
+
+
+def test_shipped_targets_file_names_the_six_figures_with_sources():
+    targets = load_targets(TARGETS)
+    assert {"youth_care_share_under23", "youth_help_by_team_share", "household_help_per_1000",
+            "support_at_home_per_1000", "overburdened_carers_share", "ggz_waiting_beyond_norm_share",
+            "child_protection_per_1000_minors"} <= set(targets.observables)
+    assert all(t.source and t.tolerance > 0 for t in targets.targets)
+
+
+@pytest.mark.parametrize(("change", "field", "allowed"), [
+    (("overburdened_carers_share", "no_such_thing"), "observable", "allowed: child_protection_per_1000_minors"),
+    (("tolerance = 0.03", "tolerance = -0.5"), "tolerance", "allowed: a finite number > 0"),
+    (("value = 0.09", "value = nan"), "value", "allowed: a finite number"),
+    (('source = "RIVM Monitor Langer Thuis 2019"\n', ""), "source", "missing"),
+    (('use = "calibration"', 'use = "maybe"'), "use", "allowed: calibration or holdout"),
+])
+def test_bad_target_files_get_a_clear_error_and_exit_status_2(tmp_path, capsys, change, field, allowed):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(GOOD_TARGET.replace(*change))
+    with pytest.raises(TargetsError) as err:
+        load_targets(bad)
+    line = err.value.problems[0]
+    assert line.startswith(f"{bad}: targets[0].{field}:") and allowed in line
+    code = main(["validate", str(ROOT / "scenarios" / "kleindorp.toml"), "--targets", str(bad), "--workers", "0"])
+    assert code == 2 and f"targets[0].{field}" in capsys.readouterr().err
+
+
+def _csv(tmp_path, old: str, new: str):
+    """The example CSV with one text replaced."""
+    path = tmp_path / "wijken.csv"
+    text = EXAMPLE.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    (",p_hh_li,", ",laag_inkomen,", r"missing columns: p_hh_li; required: gwb_code"),
+    ("1.7,13.1,", "1.7,113.1,", r"row 5 \(Binnenstad\): p_hh_li: 113.1: share above 100 %"),
+    ("Noordwijk,Voorbeeldstad,Wijk,7400,1280", "Noordwijk,Voorbeeldstad,Wijk,7400,-1280",
+     r"row 6 \(Noordwijk\): a_00_14: -1280: negative count"),
+    ("Het Veld,Voorbeeldstad,Wijk,5900", "Het Veld,Voorbeeldstad,Wijk,.", r"row 7 \(Het Veld\): a_inw: missing"),
+])
+def test_bad_neighbourhood_tables_name_file_row_and_column(tmp_path, capsys, old, new, expected):
+    path = _csv(tmp_path, old, new)
+    with pytest.raises(InitError) as err:
+        neighbourhoods(path)
+    assert any(re.search(expected, line) and line.startswith(str(path)) for line in err.value.problems)
+    assert main(["init", "--from", str(path), "--name", "X", "--out", str(tmp_path / "x.toml")]) == 2
+    assert not (tmp_path / "x.toml").exists() and re.search(expected, capsys.readouterr().err)
+
+
+def test_init_builds_a_scenario_that_loads_and_runs(tmp_path):
+    out = tmp_path / "voorbeeldstad.toml"
+    assert main(["init", "--from", str(EXAMPLE), "--name", "Voorbeeldstad", "--out", str(out)]) == 0
+    sc = load(out)
+    assert [n.name for n in sc.neighbourhoods] == ["Binnenstad", "Noordwijk", "Het Veld", "Oude Haven"]
+    binnenstad = sc.neighbourhoods[0]
+    # 0-17 = a_00_14 + 3/10 of a_15_24; 65+ split 55/45 (documented rule)
+    assert binnenstad.residents == 6100 and binnenstad.age_shares[0] == pytest.approx((640 + 306) / 6100, abs=2e-3)
+    assert binnenstad.age_shares[3] + binnenstad.age_shares[4] == pytest.approx(1010 / 6100, abs=2e-3)
+    assert binnenstad.low_income_share == pytest.approx(0.131)
+    assert main(["provenance", str(out)]) == 0
+    assert main(["run", str(out), "--weeks", "4", "--quiet", "--out", str(tmp_path / "run")]) == 0
+
+
+def test_a_calibrate_range_on_a_sourced_value_or_past_the_schema_is_refused(tmp_path):
+    text = (ROOT / "scenarios" / "kleindorp.toml").read_text()
+    sourced = tmp_path / "sourced.toml"
+    marked = "(Jeugdautoriteit 2023; CBS); calibrate: [100, 300]"
+    sourced.write_text(text.replace("(Jeugdautoriteit 2023; CBS)", marked))
+    with pytest.raises(SpaceError, match=r"specialists.youth_care.cost_per_week: calibrate range on a source value"):
+        free_parameters(sourced, load(sourced))
+    wide = tmp_path / "wide.toml"
+    wide.write_text(text.replace("calibrate: [0.2, 0.9]", "calibrate: [0.2, 9]"))
+    with pytest.raises(SpaceError, match=r"informal.overburden_load: calibrate range end 9 gives an invalid"):
+        free_parameters(wide, load(wide))
+
+
+# Recovery on a synthetic problem: a small town simulated at known values of two assumption
+# parameters; its observables become the targets; calibration starts elsewhere.
+TRUTH = {"informal.overburden_load": 0.45, "problems.care.onset_per_1000_per_year*scale": 1.4}
+RANGES = {"informal.overburden_load": (0.2, 0.9), "problems.care.onset_per_1000_per_year*scale": (0.5, 2.5)}
+
+
+def _small_town(tmp_path):
+    """Kleindorp at a fifth of its size, one recorded year; only the two recovery parameters free."""
+    text = re.sub(r"; calibrate: (scale )?\[[^\]]*\]", "", (ROOT / "scenarios" / "kleindorp.toml").read_text())
+    doc = tomlkit.parse(text)
+    for n in doc["neighbourhoods"]:
+        n["residents"] = int(n["residents"] * 0.2)
+    doc["meta"]["weeks"], doc["meta"]["burn_in_weeks"] = 52, 52
+    for path, (low, high) in RANGES.items():
+        *parents, leaf = path.removesuffix("*scale").split(".")
+        table = doc
+        for part in parents:
+            table = table[part]
+        kind = "scale " if path.endswith("*scale") else ""
+        table[leaf].comment(table[leaf].trivia.comment.lstrip("# ") + f"; calibrate: {kind}[{low}, {high}]")
+    path = tmp_path / "town.toml"
+    path.write_text(tomlkit.dumps(doc))
+    return path
+
+
+def test_calibration_recovers_known_parameters_of_the_real_simulation(tmp_path):
+    town = _small_town(tmp_path)
+    scenario = load(town)
+    space = free_parameters(town, scenario)
+    assert [f.name for f in space] == ["problems.care.onset_per_1000_per_year*scale", "informal.overburden_load"]
+    truth = {}
+    for free in space:
+        truth.update(free.overrides(TRUTH[free.name]))
+    observables = ["overburdened_carers_share", "household_help_per_1000"]
+    run_job(JobStore(tmp_path / "truth"), {"kind": "truth"}, {}, plan(scenario, 3, CALIBRATION, 0, truth),
+            scenario.model_dump(mode="json"), observables, workers=0, progress=False)
+    means = JobStore(tmp_path / "truth").runs()[observables].mean()
+    targets = tmp_path / "targets.toml"
+    targets.write_text("".join(
+        f'[[targets]]\nid = "{name}"\nobservable = "{name}"\nvalue = {float(means[name])!r}\n'
+        f'tolerance = {0.05 * float(means[name])!r}\nsource = "simulated at known values"\nuse = "calibration"\n\n'
+        for name in observables))
+    args = argparse.Namespace(scenario=str(town), targets=str(targets), replications=3, workers=0, scheduler=None,
+                              out=str(tmp_path / "cal"), quiet=True, budget=40, batch=8)
+    assert calibrate(args) in (0, 1)
+    trials = pd.read_parquet(tmp_path / "cal" / "trials.parquet")
+    best = trials.loc[trials["loss"].idxmin()]
+    for name, (low, high) in RANGES.items():
+        assert abs(best[name] - TRUTH[name]) <= 0.1 * (high - low), (name, best[name])
+    calibrated = load(tmp_path / "cal" / "town-calibrated.toml")
+    assert calibrated.informal.overburden_load == pytest.approx(best["informal.overburden_load"], rel=1e-3)
+    assert "calibrated: " in (tmp_path / "cal" / "town-calibrated.toml").read_text()
+    table = pd.read_parquet(tmp_path / "cal" / "validation.parquet")
+    assert set(table["id"]) == set(observables) and (tmp_path / "cal" / "validation.html").stat().st_size > 100_000
