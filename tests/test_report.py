@@ -221,3 +221,27 @@ def test_bad_input_gives_a_clear_error_and_status_2(tmp_path, folders, capsys):
     with pytest.raises(ReportError, match="allowed"):
         write(folders["run"], tmp_path / "x.html", lang="de")
     assert not (tmp_path / "x.html").exists()
+
+
+def test_validation_table_beside_the_results_is_used_for_the_same_scenario_only(folders, tmp_path):
+    import shutil
+
+    from sim.scenario import scenario_hash
+
+    run = tmp_path / "run"
+    shutil.copytree(folders["run"], run)
+    same = scenario_hash(read(run).scenario)
+    table = pd.DataFrame({"id": ["wmo", "jeugd"], "value": [60.0, 100.0], "tolerance": [10.0, 5.0],
+                          "simulated": [62.0, 120.0], "simulated_low": [61.0, 118.0], "simulated_high": [63.0, 122.0],
+                          "within": [True, False], "source": ["CBS", "CBS"]})
+    other = tmp_path / "validate-other"
+    (other / "validation").mkdir(parents=True)
+    table.to_parquet(other / "validation.parquet")
+    (other / "validation" / "job.json").write_text(json.dumps({"identity": {"scenario_sha256": "0" * 64}}))
+    assert 'data-validation="none"' in build(run)
+    mine = tmp_path / "validate-mine"
+    shutil.copytree(other, mine)
+    (mine / "validation" / "job.json").write_text(json.dumps({"identity": {"scenario_sha256": same}}))
+    page = build(run, "en")
+    assert f'data-validation="{mine / "validation.parquet"}"' in page
+    assert label("validated_with", "en").format(ok=1, n=2, file=mine / "validation.parquet") in page

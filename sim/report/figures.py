@@ -29,17 +29,24 @@ def colours(designs: list[str]) -> dict[str, str]:
     return {d: PALETTE[k % len(PALETTE)] for k, d in enumerate(designs)}
 
 
-def _layout(fig: go.Figure, title: str, x: str, y: str) -> go.Figure:
-    """Common layout: title, axis names, legend below, compact margins."""
-    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, template="plotly_white", height=340,
-                      margin={"l": 60, "r": 20, "t": 50, "b": 40}, legend={"orientation": "h", "y": -0.2})
+def separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators for the language (Dutch: 1.234,5)."""
+    return ",." if lang == "nl" else ".,"
+
+
+def _layout(fig: go.Figure, title: str, x: str, y: str, lang: str) -> go.Figure:
+    """Common layout: title, axis names, legend below, compact margins, the language's separators."""
+    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, template="plotly_white", height=360,
+                      margin={"l": 60, "r": 20, "t": 50, "b": 60}, legend={"orientation": "h", "y": -0.3},
+                      separators=separators(lang), yaxis={"tickformat": ",.4~g"})
     return fig
 
 
 def band(weekly: pd.DataFrame, outcome: str) -> pd.DataFrame:
     """Per design and week: mean over replications and the 2.5 and 97.5 percentiles (NaN skipped)."""
     grouped = weekly.groupby(["design", "week"], sort=False)[outcome]
-    return grouped.agg(mean="mean", low=lambda x: x.quantile(BAND[0]), high=lambda x: x.quantile(BAND[1])).reset_index()
+    q = grouped.quantile(list(BAND)).unstack()
+    return pd.DataFrame({"mean": grouped.mean(), "low": q[BAND[0]], "high": q[BAND[1]]}).reset_index()
 
 
 def timeseries(weekly: pd.DataFrame, outcome: str, lang: str = "nl") -> go.Figure:
@@ -63,7 +70,7 @@ def timeseries(weekly: pd.DataFrame, outcome: str, lang: str = "nl") -> go.Figur
                                      legendgroup=name))
         fig.add_trace(go.Scatter(x=s["week"], y=s["mean"], mode="lines", name=name, legendgroup=name,
                                  line={"color": colour[d], "width": 2}))
-    return _layout(fig, label(outcome, lang), label("week", lang), "")
+    return _layout(fig, label(outcome, lang), label("week", lang), "", lang)
 
 
 def sankey(flows: pd.DataFrame, lang: str = "nl", title: str = "") -> go.Figure:
@@ -83,7 +90,7 @@ def sankey(flows: pd.DataFrame, lang: str = "nl", title: str = "") -> go.Figure:
         node={"label": [label_or_key(n, lang) for n in nodes], "color": node_colour, "pad": 12, "thickness": 14},
         link={"source": [index[s] for s in f["source"]], "target": [index[t] for t in f["target"]],
               "value": f["value"].tolist(), "color": [_rgba(node_colour[index[s]], 0.3) for s in f["source"]]}))
-    fig.update_layout(title=title, height=420, margin={"l": 20, "r": 20, "t": 50, "b": 20})
+    fig.update_layout(title=title, height=420, margin={"l": 20, "r": 20, "t": 50, "b": 20}, separators=separators(lang))
     return fig
 
 
@@ -95,7 +102,7 @@ def cost_bars(costs: pd.DataFrame, lang: str = "nl", title: str = "") -> go.Figu
         g = grp.set_index("design").reindex(designs)
         fig.add_trace(go.Bar(x=designs, y=g["value"], name=label_or_key(str(part), lang)))
     fig.update_layout(barmode="stack")
-    return _layout(fig, title, label("design", lang), "EUR")
+    return _layout(fig, title, "", "EUR", lang)
 
 
 def scatter(runs: pd.DataFrame, parameter: str, outcome: str, lang: str = "nl") -> go.Figure:
@@ -107,4 +114,4 @@ def scatter(runs: pd.DataFrame, parameter: str, outcome: str, lang: str = "nl") 
         r = runs[runs["design"] == d]
         fig.add_trace(go.Scatter(x=r[parameter], y=r[outcome], mode="markers", name=str(d),
                                  marker={"color": colour[d], "size": 6, "opacity": 0.7}))
-    return _layout(fig, label_or_key(outcome, lang), parameter, "")
+    return _layout(fig, label_or_key(outcome, lang), parameter, "", lang)

@@ -196,6 +196,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "signalling_network": ("Signaleringsnetwerk", "Signalling network"),
     "welfare_hours_per_1000": ("Uren welzijn per 1.000 inwoners", "Welfare hours per 1,000 residents"),
     "per_year": ("per jaar", "per year"),
+    "costs_team": ("wijkteam", "team"),
+    "costs_provisions": ("voorzieningen", "provisions"),
+    "costs_welfare": ("welzijn en preventie", "welfare and prevention"),
+    "costs_specialist": ("specialistische zorg", "specialist care"),
+    "costs_crisis": ("crises", "crises"),
     "payer": ("Financier", "Payer"),
     "category": ("Kostensoort", "Cost category"),
     "flows_note": ("Aanmeldingen in de gemeten weken; gemiddeld over de herhalingen. Breedte = aantal casussen.",
@@ -228,6 +233,10 @@ TEXT: dict[str, tuple[str, str]] = {
                    "This is a model: a simplification of neighbourhood team practice. It shows what the "
                    "assumptions add up to, not what will happen in a real municipality."),
     "sweep_note": ("Elk punt is één simulatie; kleur: ontwerp.", "Each point is one simulation; colour: design."),
+    "published": ("Gepubliceerd (± marge)", "Published (± tolerance)"),
+    "simulated": ("Gesimuleerd [95 %-interval]", "Simulated [95 % interval]"),
+    "within": ("Binnen de marge", "Within tolerance"),
+    "source": ("Bron", "Source"),
     "yes": ("ja", "yes"),
     "no": ("nee", "no"),
 }

@@ -11,7 +11,7 @@ import html
 from itertools import groupby
 
 from sim.provenance import entries
-from sim.report.page import Page
+from sim.report.page import Page, table
 from sim.report.results import Results
 from sim.scenario import ScenarioError, load
 
@@ -47,11 +47,11 @@ def assumptions(page: Page, res: Results) -> None:
     marked = [e for e in rows if e.kind == "assumption"]
     page.add("<p>" + html.escape(page.text("assumptions_intro").format(n=len(marked), total=len(rows))) + "</p>")
     page.add(f'<p class="note">{page.t("provenance_file")}: <code>{html.escape(str(res.scenario_file))}</code></p>')
-    for table, group in groupby(marked, key=lambda e: e.path.split(".")[0].split("[")[0]):
+    for section, group in groupby(marked, key=lambda e: e.path.split(".")[0].split("[")[0]):
         items = list(group)
         lis = "".join(f'<li data-assumption="{html.escape(e.path)}"><code>{html.escape(e.path)}</code>'
                       f"{': ' + html.escape(e.text) if e.text else ''}</li>" for e in items)
-        page.add(f"<details><summary>{html.escape(table)} ({len(items)})</summary><ul>{lis}</ul></details>")
+        page.add(f"<details><summary>{html.escape(section)} ({len(items)})</summary><ul>{lis}</ul></details>")
     diffs = changed(res)
     if diffs:
         lis = "".join(f'<li data-changed="{html.escape(p)}"><code>{html.escape(p)}</code>: '
@@ -60,15 +60,18 @@ def assumptions(page: Page, res: Results) -> None:
 
 
 def validation(page: Page, res: Results) -> None:
-    """Whether the results' scenario was validated against published figures."""
+    """Whether the results' scenario was validated against published figures, and how it did."""
     page.add(f"<h3>{page.t('validation')}</h3>")
     v = res.validation
     if v is None:
         page.add(f'<p data-validation="none">{page.t("not_validated")}</p>')
         return
-    ok = int(v["within"].sum()) if "within" in v else 0
-    text = page.text("validated_with").format(ok=ok, n=len(v), file=res.validation_file)
+    text = page.text("validated_with").format(ok=int(v["within"].sum()), n=len(v), file=res.validation_file)
     page.add(f'<p data-validation="{html.escape(str(res.validation_file))}">{html.escape(text)}</p>')
+    rows = [[html.escape(str(r["id"])), f"{page.num(r['value'])} ± {page.num(r['tolerance'])}",
+             f"{page.num(r['simulated'])} [{page.num(r['simulated_low'])}, {page.num(r['simulated_high'])}]",
+             page.t("yes" if r["within"] else "no"), html.escape(str(r["source"]))] for _, r in v.iterrows()]
+    page.add(table(["id", page.t("published"), page.t("simulated"), page.t("within"), page.t("source")], rows))
 
 
 def limitations(page: Page, res: Results) -> None:

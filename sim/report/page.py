@@ -18,7 +18,7 @@ table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px soli
 text-align:left;vertical-align:top}th{background:#f2f2f7}td.num{text-align:right;white-space:nowrap}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:.5em}
 .note{color:#555;font-size:.9em}.holds{color:#1a7f37;font-weight:bold}.fails{color:#c62828;font-weight:bold}
-.inconclusive{color:#8a6d00;font-weight:bold}details{margin:.3em 0}summary{cursor:pointer}
+.inconclusive{color:#8a6d00;font-weight:bold}.wide{overflow-x:auto}details{margin:.3em 0}summary{cursor:pointer}
 """
 
 
@@ -38,6 +38,14 @@ class Page:
     def t(self, key: str) -> str:
         """The label of key, HTML-escaped."""
         return html.escape(self.text(key))
+
+    def num(self, x: float) -> str:
+        """A number in the page's language."""
+        return fmt(x, self.lang)
+
+    def spread(self, values: pd.Series) -> str:
+        """Mean and 2.5-97.5 % range over replications in the page's language."""
+        return spread(values, self.lang)
 
     def add(self, text: str) -> None:
         """Append raw HTML."""
@@ -70,25 +78,22 @@ def table(head: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
     th = "".join(f"<th>{h}</th>" for h in head)
     body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if k >= numeric_from else f"<td>{c}</td>"
                                     for k, c in enumerate(r)) + "</tr>" for r in rows)
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="wide"><table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
-def fmt(x: float) -> str:
-    """A number for a table: 4 significant digits, thousands separated; a dash when missing."""
+def fmt(x: float, lang: str = "en") -> str:
+    """A number for a table: 4 significant digits, thousands grouped; Dutch separators for nl; a dash if missing."""
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return "–"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.4g}"
+    text = f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "nl" else text
 
 
-def spread(values: pd.Series) -> str:
+def spread(values: pd.Series, lang: str = "en") -> str:
     """Mean with the 2.5-97.5 % range over replications (the mean alone for one value)."""
     v = values.dropna().astype(float)
     if v.empty:
         return "–"
     if len(v) < 2:
-        return fmt(v.mean())
-    return f"{fmt(v.mean())} [{fmt(v.quantile(0.025))}, {fmt(v.quantile(0.975))}]"
-
-
+        return fmt(v.mean(), lang)
+    return f"{fmt(v.mean(), lang)} [{fmt(v.quantile(0.025), lang)}, {fmt(v.quantile(0.975), lang)}]"

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from sim import compare
 from sim.flows import FLOW_OUTCOMES, flow_outcomes, from_outcomes
-from sim.scenario import Scenario, ScenarioError, load
+from sim.scenario import Scenario, ScenarioError, load, scenario_hash
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 VALIDATION_FILE = "validation.parquet"
@@ -186,11 +186,35 @@ def _job(folder: Path) -> Results:
     return res
 
 
+def _in_design_order(res: Results) -> Results:
+    """Sort the runs and weekly series by design (in the results' order), replication and week."""
+    order = {d: k for k, d in enumerate(res.designs)}
+    keys = ["design", "replication"]
+    res.runs = res.runs.sort_values(keys, key=lambda c: c.map(order) if c.name == "design" else c,
+                                    kind="stable").reset_index(drop=True)
+    res.weekly = res.weekly.sort_values([*keys, "week"], key=lambda c: c.map(order) if c.name == "design" else c,
+                                        kind="stable").reset_index(drop=True)
+    return res
+
+
+def _validated_scenario(path: Path) -> str | None:
+    """The scenario hash a validation table was made for (its job folder's identity), or None."""
+    job = path.parent / "validation" / "job.json"
+    try:
+        return json.loads(job.read_text(encoding="utf-8"))["identity"]["scenario_sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _validation(res: Results) -> None:
-    """Attach the validation table of `wijkteam validate` found in or beside the results folder."""
-    for place in (res.folder, *sorted(p for p in res.folder.parent.iterdir() if p.is_dir())):
+    """Attach the table of `wijkteam validate` in the results folder, or beside it for the same scenario."""
+    if (res.folder / VALIDATION_FILE).is_file():
+        res.validation, res.validation_file = _parquet(res.folder / VALIDATION_FILE), res.folder / VALIDATION_FILE
+        return
+    wanted = scenario_hash(res.scenario)
+    for place in sorted(p for p in res.folder.resolve().parent.iterdir() if p.is_dir()):
         path = place / VALIDATION_FILE
-        if path.is_file():
+        if path.is_file() and _validated_scenario(path) == wanted:
             res.validation, res.validation_file = _parquet(path), path
             return
 
@@ -215,4 +239,4 @@ def read(folder: str | Path) -> Results:
     if res.runs.empty:
         raise ReportError([f"{folder}: no finished runs"])
     _validation(res)
-    return res
+    return _in_design_order(res)

@@ -14,7 +14,7 @@ import pandas as pd
 from sim.report import figures
 from sim.report.labels import label, label_or_key
 from sim.report.limitations import limitations
-from sim.report.page import Page, fmt, spread, table
+from sim.report.page import Page, table
 from sim.report.results import Results
 
 SERIES_SECTIONS = {
@@ -57,7 +57,7 @@ def header(page: Page, res: Results) -> None:
             [page.t("results_folder"), html.escape(str(res.folder))],
             [page.t("designs"), html.escape(", ".join(res.designs))],
             [page.t("replications"), str(res.replications())],
-            [page.t("population"), f"{sc.population:,}"],
+            [page.t("population"), page.num(float(sc.population))],
             [page.t("recorded_weeks"), str(sc.meta.weeks)],
             [page.t("generated"), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")]]
     page.add(table([page.t("setting"), page.t("value")], rows))
@@ -67,7 +67,7 @@ def summary(page: Page, res: Results, runs: pd.DataFrame) -> None:
     """Headline outcomes per design: mean and 2.5-97.5 % range over replications."""
     page.section("section_summary")
     names = [n for n in HEADLINES if n in runs]
-    rows = [[html.escape(label(n, page.lang))] + [spread(runs.loc[runs["design"] == d, n]) for d in res.designs]
+    rows = [[html.escape(label(n, page.lang))] + [page.spread(runs.loc[runs["design"] == d, n]) for d in res.designs]
             for n in names]
     page.add(table([page.t("outcome")] + [html.escape(d) for d in res.designs], rows))
     page.add(f'<p class="note">{page.t("mean_range")}; {page.t("band_note")}</p>')
@@ -77,7 +77,8 @@ def settings(page: Page, res: Results) -> None:
     """The scenario's key settings and each design's main parameters."""
     page.section("section_settings")
     sc = res.scenario
-    rows = [[page.t("population"), f"{sc.population:,}"], [page.t("neighbourhoods"), str(len(sc.neighbourhoods))],
+    rows = [[page.t("population"), page.num(float(sc.population))],
+            [page.t("neighbourhoods"), str(len(sc.neighbourhoods))],
             [page.t("recorded_weeks"), str(sc.meta.weeks)], [page.t("burn_in_weeks"), str(sc.meta.burn_in_weeks)],
             [page.t("seed"), str(sc.meta.seed)]]
     page.add(table([page.t("setting"), page.t("value")], rows))
@@ -86,10 +87,10 @@ def settings(page: Page, res: Results) -> None:
     def cell(value: object) -> str:
         if isinstance(value, bool):
             return page.t("yes" if value else "no")
-        return html.escape(fmt(value) if isinstance(value, float) else str(value))
+        return html.escape(page.num(value) if isinstance(value, float) else str(value))
 
     rows = [[page.t(k)] + [cell(getattr(sc.designs[d], k)) for d in designs] for k in SETTINGS]
-    page.add(table([page.t("setting")] + [html.escape(d) for d in designs], rows))
+    page.add(table([page.t("setting")] + [html.escape(d) for d in designs], rows, numeric_from=len(designs) + 1))
 
 
 def comparison(page: Page, res: Results) -> None:
@@ -106,11 +107,11 @@ def comparison(page: Page, res: Results) -> None:
         g = grp.set_index("design")
         first = g.loc[designs[0]]
         cells = [html.escape(label_or_key(str(outcome), page.lang)),
-                 f"{fmt(first['mean'])} [{fmt(first['low'])}, {fmt(first['high'])}]"]
+                 f"{page.num(first['mean'])} [{page.num(first['low'])}, {page.num(first['high'])}]"]
         for d in designs[1:]:
             r = g.loc[d]
-            cells += [fmt(r["mean"]), f"{fmt(r['difference'])} [{fmt(r['difference_low'])}, "
-                                      f"{fmt(r['difference_high'])}]"]
+            cells += [page.num(r["mean"]), f"{page.num(r['difference'])} [{page.num(r['difference_low'])}, "
+                                      f"{page.num(r['difference_high'])}]"]
         rows.append(cells)
     page.add(table(head, rows))
 
@@ -148,6 +149,11 @@ def series(page: Page, res: Results) -> None:
         page.grid([figures.timeseries(res.weekly, n, page.lang) for n in present])
 
 
+def part(column: str) -> str:
+    """The short label key of a cost column: its category, or its payer."""
+    return "costs_" + column.removeprefix("cost_") if column in COST_CATEGORIES else column.removeprefix("cost_")
+
+
 def costs(page: Page, res: Results, runs: pd.DataFrame) -> None:
     """Cost per resident per year, by category and by payer, per design."""
     if "cost_per_resident_year" not in runs:
@@ -157,16 +163,16 @@ def costs(page: Page, res: Results, runs: pd.DataFrame) -> None:
     for parts, key in ((COST_CATEGORIES, "category"), (COST_PAYERS, "payer")):
         cols = [c for c in parts if f"{c}_per_resident_year" in runs]
         means = runs.groupby("design", sort=False)[[f"{c}_per_resident_year" for c in cols]].mean()
-        long = [{"design": d, "part": c, "value": means.loc[d, f"{c}_per_resident_year"]}
+        long = [{"design": d, "part": part(c), "value": means.loc[d, f"{c}_per_resident_year"]}
                 for d in res.designs for c in cols]
         figs.append(figures.cost_bars(pd.DataFrame(long), page.lang,
                                       f"{label('cost_per_resident_year', page.lang)}: {label(key, page.lang)}"))
-        rows += [[html.escape(label(c, page.lang).replace(" (EUR)", ""))]
-                 + [fmt(means.loc[d, f"{c}_per_resident_year"]) for d in res.designs] for c in cols]
-    rows.append([page.t("cost_per_resident_year")] + [spread(runs.loc[runs["design"] == d, "cost_per_resident_year"])
-                                                      for d in res.designs])
+        rows += [[f"{page.t(key)}: {page.t(part(c))}"] + [page.num(means.loc[d, f"{c}_per_resident_year"])
+                                                          for d in res.designs] for c in cols]
+    total = runs.groupby("design", sort=False)["cost_per_resident_year"]
+    rows.append([page.t("cost_per_resident_year")] + [page.spread(total.get_group(d)) for d in res.designs])
     page.grid(figs)
-    page.add(table([f"{page.t('cost_per_resident_year')}"] + [html.escape(d) for d in res.designs], rows))
+    page.add(table([page.t("cost_per_resident_year")] + [html.escape(d) for d in res.designs], rows))
 
 
 def flows(page: Page, res: Results) -> None:
