@@ -174,7 +174,10 @@ def test_features_and_prim_find_staffing(real_sobol, capsys):
     fte = limits.loc["designs.integraal.fte_per_10k"]
     assert fte["high"] < fte["sweep_high"]  # long waits where staff is low
     trajectory = pd.read_parquet(out / "prim-mean_wait_weeks_trajectory.parquet")
-    assert trajectory["chosen"].sum() == 1 and (trajectory["coverage"].diff().dropna() <= 1e-12).all()
+    first, chosen = trajectory.iloc[0], trajectory[trajectory["chosen"]]
+    assert (first["coverage"], first["mass"]) == (1.0, 1.0) and len(chosen) == 1
+    dense = trajectory[trajectory["density"] >= 0.6]
+    assert chosen["coverage"].iloc[0] == dense["coverage"].max() and chosen["density"].iloc[0] >= 0.6
     page = (out / "prim-mean_wait_weeks.html").read_text()
     assert page.count("Plotly.newPlot") == 2 and page.count("plotly.js v") == 1
     capsys.readouterr()
@@ -189,6 +192,8 @@ def test_wrong_requests_get_clear_errors(ishigami_sobol, tmp_path, capsys):
     assert "exactly one of --above VALUE or --below VALUE" in capsys.readouterr().err
     assert main(["analyse", str(ishigami_sobol), "--method", "prim", "--outcome", "y", "--above", "1e9"]) == 2
     assert "0 of 2560 runs" in capsys.readouterr().err
+    assert main(["analyse", str(ishigami_sobol), "--method", "sobol", "--above", "3"]) == 2
+    assert "apply to --method prim only" in capsys.readouterr().err
     assert main(["analyse", str(ishigami_sobol), "--outcome", "queue_length"]) == 2
     assert "'queue_length': not kept by this sweep; allowed: y" in capsys.readouterr().err
     compare_like = tmp_path / "compare"

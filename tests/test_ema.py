@@ -82,6 +82,12 @@ def test_parameter_ranges_are_the_schema_bounds(tiny):
     crisis = m.uncertainties["costs__crisis_cost"]
     assert (crisis.lower_bound, crisis.upper_bound) == (0.0, params["costs.crisis_cost"].high)
     assert isinstance(m.levers["designs__integraal__caseload_cap"], ema.IntegerParameter)
+    m.constants = [ema.Constant("staff_hours", 32.0, variable_name="designs.integraal.hours_per_fte")]
+    values = {"signals__self_report_per_week": 0.01, "costs__crisis_cost": 5.0, "designs__integraal__fte_per_10k": 2,
+              "designs__integraal__caseload_cap": 12.0}
+    assert m.overrides(values) == {"signals.self_report_per_week": 0.01, "costs.crisis_cost": 5.0,
+                                   "designs.integraal.fte_per_10k": 2.0, "designs.integraal.caseload_cap": 12,
+                                   "designs.integraal.hours_per_fte": 32.0}
 
 
 def test_bad_parameters_are_refused_with_the_allowed_range(tiny):

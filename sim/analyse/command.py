@@ -17,7 +17,8 @@ NOTES = {
     "morris": "Morris elementary effects (SALib, trajectories rebuilt from the experiment; repeated points run "
               "once and reused); replications averaged per point; mu_star_conf is a 95 % bootstrap half-width.",
     "features": "Extra-trees feature scores (scikit-learn, seeded with the job seed) over every finished run; "
-                "score_sd is the spread over the trees.",
+                "score_sd is the spread over the trees. Scores sum to 1 even where no parameter matters (noise "
+                "is split among them): read them as a ranking.",
 }
 
 # method: (table function, column units, {bar column: its interval column})
@@ -34,6 +35,8 @@ def run(args: argparse.Namespace) -> list[Path]:
     outcomes = args.outcome or list(sweep.experiment.outcomes)
     check_outcomes(sweep, outcomes)
     out = Path(args.out) if args.out else sweep.folder / "analysis"
+    if args.method != "prim" and (args.above, args.below, args.threshold) != (None, None, None):
+        raise AnalyseError(["--above, --below and --threshold apply to --method prim only"])
     if args.method == "prim":
         if len(outcomes) != 1:
             raise AnalyseError(["--method prim needs exactly one --outcome NAME"])
@@ -69,10 +72,11 @@ def _prim_report(sweep: Sweep, outcome: str, args: argparse.Namespace, out: Path
     """PRIM: trajectory and box limits (Parquet, Markdown) and the trade-off and limits figures."""
     from sim.analyse import prim
 
-    res = prim.prim_boxes(sweep, outcome, args.above, args.below, args.threshold)
+    threshold = prim.MIN_DENSITY if args.threshold is None else args.threshold
+    res = prim.prim_boxes(sweep, outcome, args.above, args.below, threshold)
     chosen = res.trajectory[res.trajectory["chosen"]].iloc[0]
     summary = (f"Cases of interest: {res.question}: {res.cases} of {res.runs} finished runs. Chosen box "
-               f"{int(chosen['box'])} (highest coverage with density >= {args.threshold:g}, else the densest): "
+               f"{int(chosen['box'])} (highest coverage with density >= {threshold:g}, else the densest): "
                f"coverage {chosen['coverage']:.3f}, density {chosen['density']:.3f}, mass {chosen['mass']:.3f}.")
     out.mkdir(parents=True, exist_ok=True)
     stem = f"prim-{outcome}"

@@ -16,6 +16,6 @@ def options(sub: argparse.ArgumentParser) -> None:
                      help="outcome to analyse (repeatable; default: every kept outcome; prim: exactly one)")
     sub.add_argument("--above", type=float, help="prim: cases of interest have the outcome above this value")
     sub.add_argument("--below", type=float, help="prim: cases of interest have the outcome below this value")
-    sub.add_argument("--threshold", type=float, default=0.8,
+    sub.add_argument("--threshold", type=float,
                      help="prim: minimum density of the reported box (default 0.8)")
     sub.add_argument("--out", help="output folder (default: SWEEP_DIR/analysis)")

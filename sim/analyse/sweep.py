@@ -41,8 +41,9 @@ class Sweep:
 
     @property
     def designs(self) -> list[str]:
-        """The designs run at every point."""
-        return list(dict.fromkeys(self.runs["design"]))
+        """The designs with finished runs, in the experiment's order."""
+        present = set(self.runs["design"])
+        return [d for d in self.experiment.designs or [] if d in present] or sorted(present)
 
 
 def load_sweep(folder: str | Path) -> Sweep:
@@ -53,8 +54,8 @@ def load_sweep(folder: str | Path) -> Sweep:
         raise AnalyseError([f"{folder}: no job.json: not a job folder (run `wijkteam sweep` first)"])
     job = json.loads(manifest_path.read_text(encoding="utf-8")).get("job", {})
     if "experiment" not in job:
-        raise AnalyseError([f"{manifest_path}: job.experiment: missing: not a sweep job (compare and audit "
-                            "folders have no experiment to analyse)"])
+        raise AnalyseError([f"{manifest_path}: job.experiment: missing: not a sweep job (compare, audit and "
+                            "EMA job folders have no experiment to analyse)"])
     try:
         exp = Experiment.model_validate(job["experiment"])
     except ValidationError as err:

@@ -221,6 +221,7 @@ class WijkteamModel(_wijkteam_model_class()):
             path = par.variable_name[0]
             value = values[par.name] if par.name in values else values[path]
             out[path] = int(value) if isinstance(par, ema_workbench().IntegerParameter) else float(value)
+        out.update({c.variable_name[0]: c.value for c in self.constants})  # fixed values, by dotted path
         return out
 
     def run_specs(self, values: dict, point: int) -> list[RunSpec]:
