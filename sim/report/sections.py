@@ -70,7 +70,7 @@ def summary(page: Page, res: Results, runs: pd.DataFrame) -> None:
     rows = [[html.escape(label(n, page.lang))] + [page.spread(runs.loc[runs["design"] == d, n]) for d in res.designs]
             for n in names]
     page.add(table([page.t("outcome")] + [html.escape(d) for d in res.designs], rows))
-    page.add(f'<p class="note">{page.t("mean_range")}; {page.t("band_note")}</p>')
+    page.add(f'<p class="note">{page.t("mean_range")}</p>')
 
 
 def settings(page: Page, res: Results) -> None:
