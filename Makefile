@@ -2,6 +2,9 @@
 VENV := .venv
 BIN := $(VENV)/bin
 DEFAULT_SCENARIO := scenarios/middenstad.toml
+# make run: one design per organisation form, 8 replications each (40 runs, about 3 minutes on 2 cores)
+RUN_DESIGNS := integraal,gesplitst,multiprobleem,dorpsondersteuner,netwerk
+RUN_OUT := results/compare-middenstad
 
 .PHONY: run test lint bench clean
 
@@ -12,7 +15,9 @@ $(BIN)/wijkteam: pyproject.toml constraints.txt
 	@touch $(BIN)/wijkteam
 
 run: $(BIN)/wijkteam
-	$(BIN)/wijkteam run $(DEFAULT_SCENARIO)
+	rm -rf $(RUN_OUT)
+	$(BIN)/wijkteam compare $(DEFAULT_SCENARIO) --designs $(RUN_DESIGNS) --replications 8 --out $(RUN_OUT)
+	$(BIN)/wijkteam report $(RUN_OUT)
 
 lint: $(BIN)/wijkteam
 	$(BIN)/ruff check .
