@@ -195,12 +195,7 @@ class LocalRuns:
         return mean_outcomes(rows, self.model.outcome_names)
 
 
-def _wijkteam_model_class():
-    """EMA's Model class (a base class is needed when this module is imported)."""
-    return ema_workbench().Model
-
-
-class WijkteamModel(_wijkteam_model_class()):
+class WijkteamModel(ema_workbench().Model):
     """An EMA Workbench model whose experiments are runs of the wijkteam model."""
 
     def __init__(self, name: str, scenario: Scenario, design: str, outcomes: list[str], seed: int,
