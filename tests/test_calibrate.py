@@ -164,3 +164,12 @@ def test_calibration_recovers_known_parameters_of_the_real_simulation(tmp_path):
     assert "calibrated: " in (tmp_path / "cal" / "town-calibrated.toml").read_text()
     table = pd.read_parquet(tmp_path / "cal" / "validation.parquet")
     assert set(table["id"]) == set(observables) and (tmp_path / "cal" / "validation.html").stat().st_size > 100_000
+
+
+def test_the_shipped_rural_profile_passes_validation_at_full_scale(tmp_path, capsys):
+    # middenstad and grootstad share these values but are not validated here (minutes per run)
+    code = main(["validate", str(ROOT / "scenarios" / "kleindorp.toml"), "--targets", str(TARGETS),
+                 "--replications", "4", "--workers", "0", "--quiet", "--out", str(tmp_path)])
+    table = pd.read_parquet(tmp_path / "validation.parquet")
+    assert code == 0, table[["id", "value", "tolerance", "simulated"]]
+    assert bool(table["within"].all()) and len(table) == len(load_targets(TARGETS).targets)
