@@ -245,3 +245,18 @@ def test_validation_table_beside_the_results_is_used_for_the_same_scenario_only(
     page = build(run, "en")
     assert f'data-validation="{mine / "validation.parquet"}"' in page
     assert label("validated_with", "en").format(ok=1, n=2, file=mine / "validation.parquet") in page
+
+
+def test_job_still_running_is_reported_from_its_finished_parts(folders, tmp_path):
+    import shutil
+
+    job = tmp_path / "compare"
+    shutil.copytree(folders["compare"], job)
+    (job / "runs.parquet").unlink()
+    (job / "weekly.parquet").unlink()
+    for part in sorted((job / "runs").glob("*.parquet"))[:2]:  # two runs not finished yet
+        part.unlink()
+    res, full = read(job), read(folders["compare"])
+    assert len(res.runs) == len(full.runs) - 2
+    assert len(res.weekly) == len(full.weekly) - 2 * WEEKS
+    assert "Plotly.newPlot(" in build(job)

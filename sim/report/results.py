@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sim import compare
 from sim.flows import FLOW_OUTCOMES, flow_outcomes, from_outcomes
 from sim.scenario import Scenario, ScenarioError, load, scenario_hash
+from sim.sweep.store import JobStore
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 VALIDATION_FILE = "validation.parquet"
@@ -146,14 +147,27 @@ def _from_runs(folder: Path, run_folders: list[Path], kind: str) -> Results:
     return Results(folder, kind, scenario, file, designs, pd.concat(weekly, ignore_index=True), pd.DataFrame(rows))
 
 
+def _job_tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A job's runs and weekly series: the consolidated datasets, or the finished parts of a job still running."""
+    if (folder / "runs.parquet").exists():
+        runs = _parquet(folder / "runs.parquet")
+        weekly = _parquet(folder / "weekly.parquet") if (folder / "weekly.parquet").exists() else None
+    else:
+        store = JobStore(folder)
+        runs, weekly = store.runs(), store.weekly()
+        if runs.empty:
+            raise ReportError([f"{folder / 'runs.parquet'}: missing, and no finished runs in {folder / 'runs'}"])
+    if weekly is None or weekly.empty:
+        weekly = pd.DataFrame({"run_id": pd.Series(dtype=str), "week": pd.Series(dtype=int)})
+    return runs, weekly
+
+
 def _job(folder: Path) -> Results:
     """A job folder of the run engine: a comparison, an audit or a sweep."""
     man = _json(folder / "job.json")
     job, identity = man.get("job", {}), man.get("identity", {})
-    runs = _parquet(folder / "runs.parquet")
+    runs, weekly = _job_tables(folder)
     runs = runs[runs["status"] == "ok"]
-    weekly_path = folder / "weekly.parquet"
-    weekly = _parquet(weekly_path) if weekly_path.exists() else pd.DataFrame({"run_id": [], "week": []})
     weekly = weekly.merge(runs[["run_id", "design", "replication"]], on="run_id")
     if identity.get("kind") in ("comparison", "audit"):
         kind = "compare" if identity["kind"] == "comparison" else "audit"
