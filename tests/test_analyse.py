@@ -5,12 +5,14 @@ over the indices checked in a test): with a fixed seed the test is deterministic
 estimator that drifted from the analytic value by more than its stated uncertainty fails.
 """
 
+import dataclasses
 import json
 import math
 
 import pandas as pd
 import pytest
 
+from sim.analyse.features import feature_table
 from sim.analyse.morris import morris_table
 from sim.analyse.sobol import sobol_table
 from sim.analyse.sweep import load_sweep
@@ -107,6 +109,15 @@ def test_sobol_indices_of_ishigami_match_the_analytic_values(ishigami_sobol):
             error = abs(row[index] - ref[index][k])
             assert error <= row[f"{index}_conf"], f"{index} of {row['parameter']}: {row[index]:.3f}"
     assert (table["S1_conf"] < 0.15).all() and (table["ST_conf"] < 0.2).all()  # the check has power
+
+
+@pytest.mark.filterwarnings("error")
+def test_an_outcome_that_did_not_vary_gets_no_indices(ishigami_sobol):
+    sweep = load_sweep(ishigami_sobol)
+    flat = dataclasses.replace(sweep, runs=sweep.runs.assign(y=2.5))
+    for table in (sobol_table(flat, ["y"]), feature_table(flat, ["y"])):
+        assert len(table) == 3 and table.drop(columns=["design", "outcome", "parameter", "runs"],
+                                              errors="ignore").isna().all().all()
 
 
 def test_analyse_sobol_writes_tables_and_one_page(ishigami_sobol, capsys):

@@ -19,18 +19,24 @@ UNITS = {"design": "name", "outcome": "name", "parameter": "dotted path",
 
 def feature_table(sweep: Sweep, outcomes: list[str]) -> pd.DataFrame:
     """Feature score and its spread over the trees per design, outcome and parameter."""
-    from sklearn.ensemble import ExtraTreesRegressor
-
     rows = []
     for design in sweep.designs:
         runs = sweep.runs[sweep.runs["design"] == design]
         x = runs[sweep.parameters].to_numpy(dtype=float)
         for outcome in outcomes:
-            forest = ExtraTreesRegressor(n_estimators=TREES, random_state=sweep.experiment.seed % 2**32, n_jobs=1)
-            forest.fit(x, runs[outcome].to_numpy(dtype=float))
-            spread = np.std([tree.feature_importances_ for tree in forest.estimators_], axis=0)
+            y = runs[outcome].to_numpy(dtype=float)
+            score, spread = _scores(x, y, sweep.experiment.seed % 2**32)
             for k, name in enumerate(sweep.parameters):
-                rows.append({"design": design, "outcome": outcome, "parameter": name,
-                             "score": float(forest.feature_importances_[k]), "score_sd": float(spread[k]),
-                             "runs": len(runs)})
+                rows.append({"design": design, "outcome": outcome, "parameter": name, "score": float(score[k]),
+                             "score_sd": float(spread[k]), "runs": len(runs)})
     return pd.DataFrame(rows, columns=list(UNITS))
+
+
+def _scores(x: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The forest's feature scores and their spread over the trees (NaN if y did not vary)."""
+    from sklearn.ensemble import ExtraTreesRegressor
+
+    if np.ptp(y) == 0:
+        return np.full(x.shape[1], np.nan), np.full(x.shape[1], np.nan)
+    forest = ExtraTreesRegressor(n_estimators=TREES, random_state=seed, n_jobs=1).fit(x, y)
+    return forest.feature_importances_, np.std([tree.feature_importances_ for tree in forest.estimators_], axis=0)

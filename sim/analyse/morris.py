@@ -7,9 +7,10 @@ over replications) back, so the elementary effects are those of the full design.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from sim.analyse.sweep import Sweep, point_means, require_sampler
+from sim.analyse.sweep import Sweep, point_means, require_sampler, undefined
 from sim.sweep.experiment import MORRIS_LEVELS, salib_problem, sample_points
 
 CONF_LEVEL = 0.95
@@ -32,8 +33,9 @@ def morris_table(sweep: Sweep, outcomes: list[str], conf_level: float = CONF_LEV
     for design in sweep.designs:
         for outcome in outcomes:
             y = point_means(sweep, outcome, design)
-            res = morris.analyze(problem, x, y, num_resamples=RESAMPLES, conf_level=conf_level,
-                                 num_levels=MORRIS_LEVELS, seed=sweep.experiment.seed % 2**32)
+            res = (morris.analyze(problem, x, y, num_resamples=RESAMPLES, conf_level=conf_level,
+                                  num_levels=MORRIS_LEVELS, seed=sweep.experiment.seed % 2**32)
+                   if np.ptp(y) > 0 else undefined(problem, ("mu", "mu_star", "mu_star_conf", "sigma")))
             for k, name in enumerate(problem["names"]):
                 rows.append({"design": design, "outcome": outcome, "parameter": name, "mu": float(res["mu"][k]),
                              "mu_star": float(res["mu_star"][k]), "mu_star_conf": float(res["mu_star_conf"][k]),

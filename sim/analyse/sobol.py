@@ -9,9 +9,10 @@ parameter's ST (not in S1, whose estimator is unbiased for a parameter without e
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from sim.analyse.sweep import Sweep, point_means, require_sampler
+from sim.analyse.sweep import Sweep, point_means, require_sampler, undefined
 from sim.sweep.experiment import salib_problem
 
 CONF_LEVEL = 0.95
@@ -31,8 +32,9 @@ def sobol_table(sweep: Sweep, outcomes: list[str], conf_level: float = CONF_LEVE
     for design in sweep.designs:
         for outcome in outcomes:
             y = point_means(sweep, outcome, design)
-            res = sobol.analyze(problem, y, calc_second_order=False, num_resamples=RESAMPLES,
-                                conf_level=conf_level, seed=sweep.experiment.seed % 2**32)
+            res = (sobol.analyze(problem, y, calc_second_order=False, num_resamples=RESAMPLES,
+                                 conf_level=conf_level, seed=sweep.experiment.seed % 2**32)
+                   if np.ptp(y) > 0 else undefined(problem, ("S1", "S1_conf", "ST", "ST_conf")))
             for k, name in enumerate(problem["names"]):
                 rows.append({"design": design, "outcome": outcome, "parameter": name,
                              "S1": float(res["S1"][k]), "S1_conf": float(res["S1_conf"][k]),

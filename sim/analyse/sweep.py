@@ -111,6 +111,11 @@ def point_means(sweep: Sweep, outcome: str, design: str) -> np.ndarray:
     return means.loc[rows].to_numpy(dtype=float)
 
 
+def undefined(problem: dict, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """NaN indices for an outcome that did not vary over the sample (no variance to apportion)."""
+    return {key: np.full(problem["num_vars"], np.nan) for key in keys}
+
+
 def _key(overrides: dict) -> str:
     """A point's identity: its parameter values as canonical JSON (ints stay ints)."""
     return canonical({k: (v.item() if isinstance(v, np.generic) else v) for k, v in overrides.items()})
