@@ -9,7 +9,7 @@ METHODS = ("sobol", "morris", "features", "prim")
 
 def options(sub: argparse.ArgumentParser) -> None:
     """The options of `wijkteam analyse`."""
-    sub.add_argument("folder", help="sweep job folder (holds job.json and runs.parquet)")
+    sub.add_argument("folder", metavar="SWEEP_DIR", help="sweep job folder (holds job.json and runs.parquet)")
     sub.add_argument("--method", choices=METHODS, default="features",
                      help="sobol (sobol sweeps), morris (morris sweeps), features or prim (any sweep)")
     sub.add_argument("--outcome", action="append",
