@@ -1,0 +1,370 @@
+"""The Solara page of the workshop app: settings on the left, the two designs side by side.
+
+Every module-level `solara.reactive` value below is per browser session (Solara keeps one
+value per virtual kernel), and so is the `run_comparison` task: sessions never see each
+other's settings or runs. Values the user sets are validated again on the server
+(sim.scenario.with_overrides) before anything runs.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import solara
+import solara.lab
+
+from sim.app import session, worker
+from sim.app.figures import neighbourhood_grid, shared_range
+from sim.app.params import Slider, assumption_sliders, best_pair, design_sliders, scenario_sliders
+from sim.app.profiles import from_upload, load_profile, profiles, to_toml
+from sim.app.texts import text
+from sim.report.figures import sankey, timeseries
+from sim.report.labels import label
+from sim.scenario import Scenario, ScenarioError, with_overrides
+
+DEFAULT_PROFILE = "middenstad"
+MAX_REPLICATIONS = 5
+APP_ROOT = Path(os.environ.get("WIJKTEAM_APP_TMP", tempfile.gettempdir()))
+
+lang = solara.reactive("nl")
+profile = solara.reactive(DEFAULT_PROFILE)
+uploaded: solara.Reactive[tuple[str, Scenario] | None] = solara.reactive(None)
+design_a = solara.reactive("")
+design_b = solara.reactive("")
+overrides: solara.Reactive[dict] = solara.reactive({})
+replications = solara.reactive(3)
+problems: solara.Reactive[list[str]] = solara.reactive([])
+notice = solara.reactive("")
+shown: solara.Reactive[session.Comparison | None] = solara.reactive(None)
+log: solara.Reactive[list[str]] = solara.reactive([])
+tick = solara.reactive(0)
+map_outcome = solara.reactive(worker.GRID[0])
+series_outcome = solara.reactive(worker.SERIES[0])
+folder: solara.Reactive[str] = solara.reactive("")
+
+
+def base_scenario() -> Scenario:
+    """The profile picked (shipped or uploaded) before the sliders' changes."""
+    up = uploaded.value
+    if up is not None and profile.value == f"{text('uploaded', 'en')}: {up[0]}":
+        return up[1]
+    return load_profile(profile.value)
+
+
+def settings() -> Scenario:
+    """The scenario as set on screen, validated again (ScenarioError lists the problems)."""
+    return with_overrides(base_scenario(), **overrides.value)
+
+
+def pick_profile(name: str) -> None:
+    """Switch profile: its two designs most compared by assumptions, sliders back to its values."""
+    profile.set(name)
+    overrides.set({})
+    problems.set([])
+    a, b = best_pair(base_scenario())
+    design_a.set(a)
+    design_b.set(b)
+
+
+def session_folder() -> Path:
+    """This session's temporary folder for run folders (removed when the session ends)."""
+    if not folder.value:
+        folder.set(tempfile.mkdtemp(prefix="wijkteam-app-", dir=APP_ROOT))
+    return Path(folder.value)
+
+
+@solara.lab.task
+def run_comparison(c: session.Comparison) -> session.Comparison:
+    """Run a comparison in the shared pool; every streamed part redraws this session's page."""
+    shown.set(c)
+    log.set([*log.value, c.describe()])
+    session.run(c, lambda _: tick.set(tick.value + 1), run_comparison.is_current)
+    tick.set(tick.value + 1)
+    return c
+
+
+def start_run() -> None:
+    """Validate the settings and start a comparison of the two designs."""
+    try:
+        scenario = settings()
+    except ScenarioError as err:
+        problems.set(err.problems)
+        return
+    if design_a.value == design_b.value:
+        problems.set([text("same_design", lang.value)])
+        return
+    problems.set([])
+    number = len(log.value) + 1
+    out = session_folder() / f"run-{number}"
+    out.mkdir()
+    run_comparison(session.Comparison(number, scenario, [design_a.value, design_b.value], replications.value, out))
+
+
+def on_upload(info) -> None:
+    """Read an uploaded scenario (TOML text only, validated); show what is wrong otherwise."""
+    try:
+        scenario = from_upload(info["name"], info["data"] or b"")
+    except ScenarioError as err:
+        problems.set(err.problems)
+        notice.set("")
+        return
+    uploaded.set((info["name"], scenario))
+    pick_profile(f"{text('uploaded', 'en')}: {info['name']}")
+    notice.set(text("upload_ok", lang.value).format(info["name"]))
+
+
+@solara.component
+def ParamSlider(s: Slider, name: str):
+    """One slider bound to an override path."""
+    value = overrides.value.get(s.path, s.value)
+
+    def set_value(v) -> None:
+        overrides.set({**overrides.value, s.path: int(v) if s.integer else float(v)})
+
+    if s.integer:
+        solara.SliderInt(name, value=int(value), min=int(s.low), max=int(s.high), step=int(s.step),
+                         on_value=set_value)
+    else:
+        solara.SliderFloat(name, value=float(value), min=s.low, max=s.high, step=s.step, on_value=set_value)
+
+
+@solara.component
+def RunLength(scenario: Scenario):
+    """Recorded weeks, burn-in, seed and replications."""
+    meta = scenario.meta
+    lg = lang.value
+
+    def setter(path: str):
+        return lambda v: overrides.set({**overrides.value, path: v})
+
+    solara.InputInt(text("weeks", lg), value=overrides.value.get("meta.weeks", meta.weeks),
+                    on_value=setter("meta.weeks"), classes=["input-weeks"])
+    solara.InputInt(text("burn_in", lg), value=overrides.value.get("meta.burn_in_weeks", meta.burn_in_weeks),
+                    on_value=setter("meta.burn_in_weeks"), classes=["input-burn-in"])
+    solara.InputInt(text("seed", lg), value=overrides.value.get("meta.seed", meta.seed),
+                    on_value=setter("meta.seed"), classes=["input-seed"])
+    solara.SliderInt(text("replications", lg), value=replications, min=1, max=MAX_REPLICATIONS)
+
+
+@solara.component
+def Settings():
+    """The left column: profile, designs, run length, sliders, upload, run and downloads."""
+    lg = lang.value
+    names = list(profiles())
+    if uploaded.value is not None:
+        names.append(f"{text('uploaded', 'en')}: {uploaded.value[0]}")
+    base = base_scenario()
+    designs = list(base.designs)
+    with solara.Card(text("app_title", lg)):
+        solara.ToggleButtonsSingle(value=lang, values=["nl", "en"], classes=["lang-toggle"])
+        solara.Select(text("profile", lg), values=names, value=profile.value, on_value=pick_profile,
+                      classes=["select-profile"])
+        solara.Select(text("design_a", lg), values=designs, value=design_a, classes=["select-design-a"])
+        solara.Select(text("design_b", lg), values=designs, value=design_b, classes=["select-design-b"])
+        with solara.Details(text("run_settings", lg), expand=True):
+            RunLength(base)
+        with solara.Details(text("municipality", lg)):
+            for s in scenario_sliders(base):
+                ParamSlider(s, text(s.path.rsplit(".", 1)[1], lg))
+        for d in (design_a.value, design_b.value):
+            with solara.Details(text("design_params", lg).format(d)):
+                for s in design_sliders(base, d):
+                    ParamSlider(s, text(s.path.rsplit(".", 1)[1], lg))
+        Beleidstafel(base)
+        solara.Button(text("run", lg), on_click=start_run, color="primary", disabled=run_comparison.pending,
+                      classes=["run-button"])
+        solara.FileDrop(label=text("upload", lg), on_file=on_upload, lazy=False)
+        if notice.value:
+            solara.Success(notice.value)
+        if problems.value:
+            solara.Error(text("errors", lg) + "\n" + "\n".join(problems.value), classes=["problems"])
+        Downloads()
+
+
+@solara.component
+def Beleidstafel(base: Scenario):
+    """Sliders for the expected size of the assumptions that compare the two designs."""
+    lg = lang.value
+    sliders = assumption_sliders(base, [design_a.value, design_b.value])
+    with solara.Details(text("beleidstafel", lg), expand=bool(sliders)):
+        if not sliders:
+            pairs = sorted({f"{a.baseline} / {a.design}" for a in base.assumptions})
+            solara.Text(text("no_assumptions", lg).format(", ".join(pairs) or "-"))
+        for s in sliders:
+            a = base.assumptions[int(s.path.split(".")[1])]
+            statement = a.statement_nl if lg == "nl" else a.statement_en
+            ParamSlider(s, f"{statement} ({text('size', lg)}, {a.size_kind})")
+
+
+@solara.component
+def Downloads():
+    """Download the report of the comparison on screen, and its scenario file."""
+    lg = lang.value
+    c = shown.value
+    if c is not None and c.finished:
+        def report() -> str:
+            from sim.report import build
+
+            return build(c.folder, lang=lg)
+
+        stem = f"{c.scenario.meta.name.lower()}-{'-'.join(c.designs)}"
+        solara.FileDownload(report, filename=f"rapport-{stem}.html" if lg == "nl" else f"report-{stem}.html",
+                            label=text("download_report", lg), mime_type="text/html")
+        scenario = c.scenario
+    else:
+        try:
+            scenario = settings()
+        except ScenarioError:
+            return
+        stem = scenario.meta.name.lower()
+    solara.FileDownload(lambda: to_toml(scenario), filename=f"{stem}.toml", label=text("download_scenario", lg),
+                        mime_type="application/toml")
+
+
+def _choice(keys: list[str], current: solara.Reactive[str], name: str, lg: str, css: str):
+    """A select showing labels for outcome keys."""
+    by_label = {label(k, lg): k for k in keys}
+    solara.Select(name, values=list(by_label), value=label(current.value, lg),
+                  on_value=lambda v: current.set(by_label[v]), classes=[css])
+
+
+@solara.component
+def Results():
+    """The right column: progress, neighbourhood maps, time series, flows, audit and the run log."""
+    lg = lang.value
+    _ = tick.value  # redraw when the running comparison streams a part
+    c = shown.value
+    if c is None:
+        solara.Info(text("no_runs", lg))
+        RunLog()
+        return
+    if run_comparison.pending:
+        solara.Text(text("running", lg).format(c.progress), classes=["progress-text"])
+        solara.ProgressLinear(value=100 * c.progress)
+    if c.error and c.error != "cancelled":
+        solara.Error(text("run_failed", lg).format(c.error))
+    MapSection(c, c.updates)
+    SeriesSection(c, c.updates)
+    FlowSection(c, sum(len(v) for v in c.flows.values()))
+    if c.finished:
+        Audit(c)
+    RunLog()
+
+
+@solara.component
+def MapSection(c: session.Comparison, updates: int):
+    """The two designs' neighbourhood maps side by side, on one colour scale."""
+    lg = lang.value
+    grids = [c.grid[d] for d in c.designs if d in c.grid]
+    if not grids:
+        return
+    _choice(worker.GRID, map_outcome, text("outcome_shown", lg), lg, "select-map-outcome")
+    zrange = shared_range(grids, map_outcome.value)
+    with solara.Columns([1, 1]):
+        for d in c.designs:
+            if d in c.grid:
+                Figure(neighbourhood_grid(c.grid[d], map_outcome.value, d, lg, zrange),
+                       f"grid-{d}-{c.number}-{updates}-{map_outcome.value}-{lg}")
+
+
+@solara.component
+def SeriesSection(c: session.Comparison, updates: int):
+    """Both designs' weekly series of one outcome, with replication bands once they finish."""
+    lg = lang.value
+    series = c.series()
+    if not len(series):
+        return
+    _choice(worker.SERIES, series_outcome, text("series_shown", lg), lg, "select-series-outcome")
+    Figure(timeseries(series, series_outcome.value, lg), f"series-{c.number}-{updates}-{series_outcome.value}-{lg}")
+
+
+@solara.component
+def FlowSection(c: session.Comparison, finished_runs: int):
+    """Each design's case flows (mean over its finished replications) side by side."""
+    lg = lang.value
+    flows = {d: c.mean_flows(d) for d in c.designs}
+    if all(f is None for f in flows.values()):
+        return
+    Heading(label("section_flows", lg))
+    with solara.Columns([1, 1]):
+        for d, f in flows.items():
+            if f is not None:
+                Figure(sankey(f, lg, title=d), f"sankey-{d}-{c.number}-{finished_runs}-{lg}")
+
+
+@solara.component
+def Audit(c: session.Comparison):
+    """The verdicts on the assumptions that compare the two designs."""
+    lg = lang.value
+    Heading(label("section_audit", lg))
+    if c.audit is None:
+        solara.Text(text("audit_needs_two", lg) if c.replications < 2 else
+                    text("no_assumptions", lg).format("-"))
+        return
+    solara.HTML(tag="div", unsafe_innerHTML=audit_html(c.audit, lg), classes=["audit-table"])
+
+
+def audit_html(table: pd.DataFrame, lg: str) -> str:
+    """The audit as an HTML table with labels in the page's language (every cell escaped)."""
+    heads = ["assumption", "versus", "expected", "effect", "verdict"]
+    rows = ["<tr>" + "".join(f"<th>{html.escape(label(h, lg))}</th>" for h in heads) + "</tr>"]
+    for _, r in table.iterrows():
+        pct = r["size_kind"] == "relative"
+
+        def fmt(x: float, pct: bool = pct) -> str:
+            return f"{x:+.1%}" if pct else f"{x:+.3g}"
+
+        cells = [r["statement_nl"] if lg == "nl" else r["statement_en"], f"{r['design']} / {r['baseline']}",
+                 r["expected"], f"{fmt(r['effect'])} [{fmt(r['effect_low'])}, {fmt(r['effect_high'])}]",
+                 label(r["verdict"], lg)]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in cells) + "</tr>")
+    return "<table>" + "".join(rows) + "</table>"
+
+
+@solara.component
+def Heading(title: str, tag: str = "h3"):
+    """A section heading (plain HTML: Markdown would load a diagram library from a CDN)."""
+    solara.HTML(tag=tag, unsafe_innerHTML=html.escape(title))
+
+
+@solara.component
+def Figure(fig, key: str):
+    """A Plotly figure whose widget is updated only when its key (what it shows) changes."""
+    solara.FigurePlotly(fig, dependencies=[key])
+
+
+@solara.component
+def RunLog():
+    """The comparisons run in this session (and only this one)."""
+    lg = lang.value
+    Heading(f"{text('runs_log', lg)} ({len(log.value)})", "h4")
+    with solara.Column(classes=["run-log"]):
+        for line in log.value:
+            solara.Text(line, classes=["run-log-line"])
+
+
+@solara.component
+def Page():
+    """The app: settings beside results; the session folder is removed when the page closes."""
+    def first_time():
+        if not design_a.value:
+            pick_profile(profile.value)
+
+        def cleanup():
+            if folder.value:
+                shutil.rmtree(folder.value, ignore_errors=True)
+        return cleanup
+
+    solara.use_effect(first_time, [])
+    solara.Title(text("app_title", lang.value))
+    if not design_a.value:
+        return
+    with solara.Columns([1, 3]):
+        Settings()
+        with solara.Column():
+            Results()

@@ -1,0 +1,123 @@
+"""Sliders of the app: which parameters, and their ranges read from the scenario schema.
+
+A slider's range is the field's declared bounds (pydantic Field ge/gt/le). A field that is
+open-ended in the schema (an upper bound of 10^6 or more, such as an assumption's expected
+size) gets a slider up to four times its current value. Every value a slider sets is
+validated again on the server by sim.scenario.with_overrides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from sim.scenario import Scenario, _inner_model
+
+OPEN_ENDED = 1e6
+OPEN_FACTOR = 4.0
+
+SCENARIO_PARAMS = {  # dotted path: slider step
+    "residents.help_seeking_mean": 0.05,
+    "residents.care_avoider_share": 0.01,
+    "signals.self_report_per_week": 0.001,
+    "signals.outreach_per_hour_per_1000": 0.0005,
+    "informal.hours_per_carer": 0.5,
+    "informal.volunteer_hours_per_1000": 1.0,
+}
+DESIGN_PARAMS = {  # field of designs.<name>: slider step
+    "fte_per_10k": 0.5,
+    "outreach_share": 0.01,
+    "caseload_cap": 1,
+    "referral_threshold": 0.01,
+    "mandate_delay_weeks": 1,
+    "welfare_hours_per_1000": 1.0,
+}
+ASSUMPTION_STEP = 0.01
+
+
+@dataclass(frozen=True)
+class Slider:
+    """One slider: the dotted path it overrides, its range and step, and the scenario's value."""
+
+    path: str
+    low: float
+    high: float
+    step: float
+    value: float
+    integer: bool
+
+
+def field_bounds(path: str) -> tuple[float | None, float | None, bool]:
+    """The declared (lower, upper, lower-is-exclusive) bounds of the field at a dotted path."""
+    current: object = Scenario
+    info = None
+    for part in path.split("."):
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            continue  # a design's name or a list index
+        info = current.model_fields[part]
+        current = _inner_model(info.annotation)
+    if info is None:
+        raise KeyError(f"{path}: not a parameter of the scenario")
+    low = high = None
+    exclusive = False
+    for meta in info.metadata:
+        if getattr(meta, "ge", None) is not None:
+            low = meta.ge
+        if getattr(meta, "gt", None) is not None:
+            low, exclusive = meta.gt, True
+        if getattr(meta, "le", None) is not None:
+            high = meta.le
+    return low, high, exclusive
+
+
+def value_at(scenario: Scenario, path: str) -> float:
+    """The scenario's value at a dotted path (list indices as numbers)."""
+    node: object = scenario.model_dump(mode="json")
+    for part in path.split("."):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+def slider(scenario: Scenario, path: str, step: float) -> Slider:
+    """A slider for one parameter, its range from the schema."""
+    low, high, exclusive = field_bounds(path)
+    value = value_at(scenario, path)
+    if low is None or high is None:
+        raise ValueError(f"{path}: the schema declares no range; not a slider parameter")
+    if exclusive:
+        low += step
+    if high >= OPEN_ENDED:
+        high = max(OPEN_FACTOR * value, 100 * step)
+    return Slider(path, float(low), float(high), step, value, isinstance(value, int) and not isinstance(value, bool))
+
+
+def scenario_sliders(scenario: Scenario) -> list[Slider]:
+    """Sliders for the municipality-wide parameters."""
+    return [slider(scenario, path, step) for path, step in SCENARIO_PARAMS.items()]
+
+
+def design_sliders(scenario: Scenario, design: str) -> list[Slider]:
+    """Sliders for the key parameters of one design."""
+    return [slider(scenario, f"designs.{design}.{key}", step) for key, step in DESIGN_PARAMS.items()]
+
+
+def assumptions_between(scenario: Scenario, designs: list[str]) -> list[int]:
+    """Indices of the beleidstafel assumptions that compare two of the given designs."""
+    return [k for k, a in enumerate(scenario.assumptions) if a.design in designs and a.baseline in designs]
+
+
+def assumption_sliders(scenario: Scenario, designs: list[str]) -> list[Slider]:
+    """Sliders for the expected size of each assumption that compares the chosen designs."""
+    return [slider(scenario, f"assumptions.{k}.size", ASSUMPTION_STEP) for k in assumptions_between(scenario, designs)]
+
+
+def best_pair(scenario: Scenario) -> list[str]:
+    """Two designs to show first: the pair most assumptions compare, else the first two designs."""
+    names = list(scenario.designs)
+    counts: dict[tuple[str, str], int] = {}
+    for a in scenario.assumptions:
+        counts[(a.baseline, a.design)] = counts.get((a.baseline, a.design), 0) + 1
+    if counts:
+        return list(max(counts, key=counts.get))
+    return (names * 2)[:2]

@@ -1,0 +1,167 @@
+"""One comparison as a browser session runs it: two designs, a few replications, streamed.
+
+The runs go to the shared pool (sim.app.worker). Replication r of every design uses the
+same seed (common random numbers, as `wijkteam compare`), so the audit's paired effects
+are those of sim.audit. The first replication of each design streams its weekly totals;
+the page redraws from `Comparison` snapshots as parts arrive.
+"""
+
+from __future__ import annotations
+
+import queue as queue_module
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sim import audit, compare
+from sim.app import worker
+from sim.app.params import assumptions_between
+from sim.output import write_table
+from sim.scenario import Scenario
+
+POLL_SECONDS = 0.1
+UPDATE_SECONDS = 0.5
+
+
+@dataclass
+class Comparison:
+    """What the page shows of one comparison: progress, streamed series, finished runs, audit."""
+
+    number: int
+    scenario: Scenario
+    designs: list[str]
+    replications: int
+    folder: Path
+    weeks_done: dict[str, int] = field(default_factory=dict)
+    weekly: dict[str, pd.DataFrame] = field(default_factory=dict)  # key -> week, series
+    grid: dict[str, pd.DataFrame] = field(default_factory=dict)  # design -> neighbourhood means
+    flows: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    summaries: list[dict] = field(default_factory=list)
+    audit: pd.DataFrame | None = None
+    finished: bool = False
+    updates: int = 0
+    error: str = ""
+
+    @property
+    def total_weeks(self) -> int:
+        """Weeks of one run, burn-in included."""
+        return self.scenario.meta.burn_in_weeks + self.scenario.meta.weeks
+
+    @property
+    def progress(self) -> float:
+        """Share of all weeks of all runs done, 0..1."""
+        runs = len(self.designs) * self.replications
+        return sum(self.weeks_done.values()) / (runs * self.total_weeks)
+
+    def series(self) -> pd.DataFrame:
+        """Weekly series so far in the report's shape: design, replication, week, outcomes."""
+        parts = [w.assign(design=key.split("/")[0], replication=int(key.split("/")[1]))
+                 for key, w in self.weekly.items() if len(w)]
+        order = {d: k for k, d in enumerate(self.designs)}
+        if not parts:
+            return pd.DataFrame()
+        out = pd.concat(parts, ignore_index=True)
+        return out.sort_values(["design", "replication", "week"], key=lambda s: s.map(order) if s.name == "design"
+                               else s, kind="stable").reset_index(drop=True)
+
+    def mean_flows(self, design: str) -> pd.DataFrame | None:
+        """Case flows of a design, averaged over its finished replications."""
+        parts = self.flows.get(design)
+        if not parts:
+            return None
+        return pd.concat(parts).groupby(["source", "target"], sort=False, as_index=False)["value"].mean()
+
+    def describe(self) -> str:
+        """One line naming the comparison: profile, designs, weeks, replications, seed."""
+        m = self.scenario.meta
+        return (f"#{self.number} {m.name}: {' vs '.join(self.designs)}, {m.weeks} weeks "
+                f"(+{m.burn_in_weeks} burn-in), {self.replications} replications, seed {m.seed}")
+
+
+def _key(design: str, replication: int) -> str:
+    """The name of one run within a comparison."""
+    return f"{design}/{replication}"
+
+
+def _audit(c: Comparison) -> pd.DataFrame | None:
+    """The audit table of the assumptions that compare the chosen designs (needs two replications)."""
+    picked = assumptions_between(c.scenario, c.designs)
+    if not picked or c.replications < 2:
+        return None
+    sub = c.scenario.model_copy(update={"assumptions": [c.scenario.assumptions[k] for k in picked]})
+    runs = pd.DataFrame([{**row, "status": "ok"} for row in c.summaries])
+    table = audit.audit_table(sub, runs)
+    units = {col: "text" for col in table.columns}
+    units.update({col: "metric unit (relative: fraction of the baseline)" for col in ("effect", "effect_low",
+                                                                                         "effect_high")})
+    units.update({"baseline_value": "metric unit", "design_value": "metric unit", "replications": "count"})
+    write_table(table, c.folder / "audit.parquet", units, "audit")
+    return table
+
+
+def run(c: Comparison, on_update: Callable[[Comparison], None], keep_going: Callable[[], bool]) -> Comparison:
+    """Run every design and replication in the shared pool, calling on_update as results arrive."""
+    data = c.scenario.model_dump(mode="json")
+    metrics = audit.metrics_needed(c.scenario)
+    q = worker.new_queue()
+    futures = {}
+    for spec in compare.plan(c.scenario, c.designs, c.replications):
+        key = _key(spec.design, spec.replication)
+        c.weeks_done[key] = 0
+        futures[worker.pool().submit(worker.run_design, data, spec.design, spec.seed, key,
+                                     str(c.folder / f"{spec.design}-rep{spec.replication}"), metrics, q,
+                                     spec.replication == 0)] = spec
+    last = 0.0
+    pending = set(futures)
+    while pending:
+        if not keep_going():
+            for f in pending:
+                f.cancel()
+            c.error = "cancelled"
+            return c
+        changed = _drain(c, q)
+        for f in [f for f in pending if f.done()]:
+            pending.discard(f)
+            try:
+                _collect(c, f.result(), futures[f])
+            except Exception as err:  # noqa: BLE001 - a failed run is shown on the page, the others go on
+                c.error = f"{futures[f].design}, replication {futures[f].replication}: {type(err).__name__}: {err}"
+            changed = True
+        if changed and time.monotonic() - last >= UPDATE_SECONDS:
+            c.updates += 1
+            on_update(c)
+            last = time.monotonic()
+    c.audit = _audit(c)
+    c.finished = True
+    c.updates += 1
+    on_update(c)
+    return c
+
+
+def _drain(c: Comparison, q) -> bool:
+    """Take every message waiting on the queue (waiting briefly for the first); whether any came."""
+    got = False
+    timeout = POLL_SECONDS
+    while True:
+        try:
+            msg = q.get(timeout=timeout)
+        except queue_module.Empty:
+            return got
+        got, timeout = True, 0.0
+        kind, key, week = msg[0], msg[1], msg[2]
+        c.weeks_done[key] = max(c.weeks_done.get(key, 0), week)
+        if kind == "part":
+            c.weekly[key], c.grid[key.split("/")[0]] = msg[4], msg[5]
+
+
+def _collect(c: Comparison, result: dict, spec) -> None:
+    """Keep a finished run: its full series (first replications and bands), grid, flows, summary."""
+    c.weeks_done[result["key"]] = c.total_weeks
+    c.weekly[result["key"]] = result["weekly"]
+    if spec.replication == 0:
+        c.grid[spec.design] = result["grid"]
+    c.flows.setdefault(spec.design, []).append(result["flows"])
+    c.summaries.append({"design": spec.design, "replication": spec.replication, **result["summary"]})

@@ -1,0 +1,135 @@
+"""The app's shared process pool, and what one run in it computes and streams.
+
+The server keeps one bounded pool (two worker processes) for every browser session, so a
+long run never blocks the pages: the server process only gathers results. Each worker
+loads the compiled kernels once when it starts (a tiny run). A run writes its tables as
+a `wijkteam run` folder (for the report) and streams its progress, and for the first
+replication its weekly totals so far, through a multiprocessing Manager queue.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+
+from sim.scenario import parse
+
+WORKERS = 2
+STREAM_EVERY = 8  # recorded weeks between two streamed parts
+SERIES = ["queue_length", "mean_wait_weeks", "open_cases", "caseload_per_fte", "hours_outreach", "informal_hours",
+          "informal_share", "crises", "referrals_youth_care", "referrals_ggz", "self_reliant_share",
+          "cost_per_resident"]
+GRID = ["queue_length", "mean_wait_weeks", "open_cases", "caseload_per_fte", "hours_outreach", "informal_share",
+        "crises", "self_reliant_share", "cost_per_resident", "prevalence_debts", "prevalence_mental",
+        "prevalence_loneliness"]
+
+_pool: ProcessPoolExecutor | None = None
+_manager = None
+
+
+def _warm(base: dict) -> None:
+    """Pool initializer: load the compiled kernels in this worker with a tiny run."""
+    from sim.sweep.engine import warm_up
+
+    warm_up(base)
+
+
+def _ready() -> int:
+    """A task that returns once its worker has warmed up (submitted once per worker at start)."""
+    import os
+
+    return os.getpid()
+
+
+def start(base: dict, workers: int = WORKERS) -> None:
+    """Start the shared pool and queue manager, and warm every worker before returning."""
+    global _pool, _manager
+    ctx = multiprocessing.get_context("spawn")
+    _manager = ctx.Manager()
+    _pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm, initargs=(base,))
+    pids: set[int] = set()
+    for _ in range(20):
+        pids |= {f.result() for f in [_pool.submit(_ready) for _ in range(workers)]}
+        if len(pids) >= workers:
+            break
+
+
+def stop() -> None:
+    """Shut the pool and the manager down."""
+    global _pool, _manager
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+    if _manager is not None:
+        _manager.shutdown()
+    _pool = _manager = None
+
+
+def pool() -> ProcessPoolExecutor:
+    """The shared pool (start() must have run)."""
+    if _pool is None:
+        raise RuntimeError("the app's process pool is not started; call sim.app.worker.start() first")
+    return _pool
+
+
+def new_queue():
+    """A queue that pool workers can put progress on."""
+    if _manager is None:
+        raise RuntimeError("the app's queue manager is not started; call sim.app.worker.start() first")
+    return _manager.Queue()
+
+
+def _tables(model) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The model's per-neighbourhood and total weekly tables of the recorded weeks so far."""
+    from sim.tables import derive, totals
+
+    by_nbh = derive(model.recorder.neighbourhood_table())
+    return by_nbh, totals(by_nbh, model.recorder.totals_extra)
+
+
+def _grid(by_nbh: pd.DataFrame) -> pd.DataFrame:
+    """Per neighbourhood: the mean of each GRID outcome over the recorded weeks."""
+    return by_nbh.groupby("neighbourhood_name", observed=True, sort=False)[GRID].mean().reset_index()
+
+
+def summary_row(totals: pd.DataFrame, cases: pd.DataFrame, metrics: list[str], weeks: int) -> dict[str, float]:
+    """A run's outcomes as the audit reads them: weekly means, or run-level metrics from the cases."""
+    from sim.tables import RUN_METRICS, run_metric
+
+    return {m: run_metric(m, cases, weeks) if m in RUN_METRICS else float(totals[m].mean()) for m in metrics}
+
+
+def run_design(data: dict, design: str, seed: int, key: str, folder: str, metrics: list[str], queue=None,
+               stream: bool = False) -> dict:
+    """Simulate one design and replication, write its run folder, stream progress; return what the page shows."""
+    from sim.flows import flows
+    from sim.model import WijkteamModel
+    from sim.output import manifest, write_run
+
+    scenario = parse(data, "<app scenario>")
+    model = WijkteamModel(scenario, design=design, seed=seed)
+    burn_in, total = scenario.meta.burn_in_weeks, scenario.meta.burn_in_weeks + scenario.meta.weeks
+
+    def progress(_: int) -> None:
+        week = model.week
+        recorded = week - burn_in
+        if queue is None:
+            return
+        if stream and recorded > 0 and (recorded == 1 or recorded % STREAM_EVERY == 0 or week == total):
+            by_nbh, weekly = _tables(model)
+            queue.put(("part", key, week, total, weekly[["week", *SERIES]], _grid(by_nbh)))
+        elif week % 4 == 0 or week == total:
+            queue.put(("progress", key, week, total))
+
+    model.run(progress)
+    by_nbh, weekly = _tables(model)
+    cases = model.recorder.cases_table()
+    files = ["neighbourhood_weekly.parquet", "weekly_totals.parquet", "cases.parquet", "summary.parquet"]
+    info = manifest(scenario, design, seed, files, {"weeks": scenario.meta.weeks, "burn_in_weeks": burn_in,
+                                                    "source": "wijkteam app"})
+    write_run(Path(folder), by_nbh, weekly, cases, info)
+    weeks = scenario.meta.weeks
+    return {"key": key, "weekly": weekly[["week", *SERIES]], "grid": _grid(by_nbh), "flows": flows(cases, weeks),
+            "summary": summary_row(weekly, cases, metrics, weeks)}

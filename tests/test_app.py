@@ -1,0 +1,119 @@
+"""The workshop app's logic without a browser: sliders, profiles, uploads, and a streamed comparison."""
+
+import pandas as pd
+import pytest
+
+from sim.app import session, worker
+from sim.app.params import (
+    OPEN_FACTOR,
+    assumption_sliders,
+    best_pair,
+    design_sliders,
+    field_bounds,
+    scenario_sliders,
+)
+from sim.app.profiles import MAX_UPLOAD_BYTES, from_upload, load_profile, profiles, to_toml
+from sim.scenario import ScenarioError, scenario_hash, with_overrides
+from sim.sweep.models import wijkteam
+
+
+def test_profiles_leave_out_the_queue_check():
+    assert set(profiles()) == {"kleindorp", "middenstad", "grootstad"}
+    with pytest.raises(ScenarioError, match="queue-only"):
+        load_profile("queue-only")
+
+
+@pytest.mark.parametrize("name", ["kleindorp", "middenstad"])
+def test_sliders_span_the_schema_and_the_server_refuses_beyond(name):
+    scenario = load_profile(name)
+    pair = best_pair(scenario)
+    sliders = scenario_sliders(scenario) + design_sliders(scenario, pair[0]) + assumption_sliders(scenario, pair)
+    assert any(s.path.startswith("assumptions.") for s in sliders)
+    for s in sliders:
+        low, high, exclusive = field_bounds(s.path)
+        assert s.low == (low + s.step if exclusive else low)
+        assert s.high == (high if high < 1e6 else max(OPEN_FACTOR * s.value, 100 * s.step))
+        assert s.low <= s.value <= s.high
+        if high < 1e6:
+            with pytest.raises(ScenarioError, match=s.path.rsplit(".", 1)[1]):
+                with_overrides(scenario, **{s.path: high + s.step})
+        changed = with_overrides(scenario, **{s.path: s.high})
+        assert changed != scenario or s.high == s.value
+
+
+def test_assumption_sliders_only_for_assumptions_between_the_chosen_designs(rural):
+    pair = best_pair(rural)
+    picked = [rural.assumptions[int(s.path.split(".")[1])] for s in assumption_sliders(rural, pair)]
+    assert picked and all({a.design, a.baseline} == set(pair) for a in picked)
+    assert assumption_sliders(rural, [pair[0], pair[0]]) == []
+
+
+@pytest.mark.parametrize("name", ["kleindorp", "middenstad", "grootstad"])
+def test_scenario_toml_reads_back_to_the_same_scenario(name):
+    scenario = with_overrides(load_profile(name), **{"meta.weeks": 17, "assumptions.0.size": 0.3}
+                              if load_profile(name).assumptions else {"meta.weeks": 17})
+    back = from_upload(f"{name}.toml", to_toml(scenario).encode())
+    assert scenario_hash(back) == scenario_hash(scenario)
+
+
+def test_uploads_are_checked_and_errors_name_file_field_and_range(rural):
+    good = to_toml(rural)
+    with pytest.raises(ScenarioError, match=r"evil\.py: not a \.toml file"):
+        from_upload("evil.py", b"import os")
+    with pytest.raises(ScenarioError, match="allowed at most"):
+        from_upload("big.toml", b"#" * (MAX_UPLOAD_BYTES + 1))
+    with pytest.raises(ScenarioError, match="not a UTF-8"):
+        from_upload("bin.toml", b"\xff\xfe\x00")
+    with pytest.raises(ScenarioError, match="not valid TOML"):
+        from_upload("broken.toml", b"[meta\nname = ")
+    bad = good.replace("fte_per_10k = 8.0", "fte_per_10k = -1.0", 1)
+    assert bad != good
+    with pytest.raises(ScenarioError) as err:
+        from_upload("bad.toml", bad.encode())
+    assert any(line.startswith("bad.toml: designs.") and "fte_per_10k" in line and "allowed range (0.0, 200.0]"
+               in line for line in err.value.problems)
+
+
+@pytest.fixture(scope="module")
+def pool(rural):
+    """The app's process pool with one warmed worker."""
+    worker.start(rural.model_dump(mode="json"), workers=1)
+    yield
+    worker.stop()
+
+
+def test_comparison_streams_and_matches_the_run_engine(pool, rural, tmp_path):
+    scenario = with_overrides(rural, **{"meta.weeks": 24, "meta.burn_in_weeks": 8})
+    designs = best_pair(scenario)
+    c = session.Comparison(1, scenario, designs, 2, tmp_path)
+    seen = []
+    session.run(c, lambda x: seen.append((x.finished, {k: len(w) for k, w in x.weekly.items()})), lambda: True)
+    assert c.finished and not c.error
+    streamed = [sizes for done, sizes in seen if not done and sizes]
+    assert any(0 < n < 24 for sizes in streamed for n in sizes.values()), "no part streamed before a run ended"
+    series = c.series()
+    assert series.groupby(["design", "replication"]).size().to_dict() == {
+        (d, r): 24 for d in designs for r in range(2)}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["audit.parquet"] + [f"{d}-rep{r}" for d in designs for r in range(2)])
+    # the app's runs are the run engine's runs: same seeds, same outcomes
+    metrics = list(c.summaries[0])[2:]
+    from sim import compare
+
+    for spec in compare.plan(scenario, designs, 2):
+        engine, _ = wijkteam(scenario.model_dump(mode="json"), spec.to_dict(), metrics)
+        app = next(s for s in c.summaries if s["design"] == spec.design and s["replication"] == spec.replication)
+        assert {m: app[m] for m in metrics} == pytest.approx(engine, nan_ok=True)
+    assert list(c.audit["verdict"]) and set(c.audit["verdict"]) <= {"holds", "fails", "inconclusive"}
+    assert len(c.audit) == len(assumption_sliders(scenario, designs))
+    flows = c.mean_flows(designs[0])
+    assert flows["value"].sum() > 0 and set(flows.columns) == {"source", "target", "value"}
+    assert (c.grid[designs[0]]["neighbourhood_name"].tolist()
+            == [n.name for n in scenario.neighbourhoods])
+    assert isinstance(pd.read_parquet(tmp_path / "audit.parquet"), pd.DataFrame)
+
+
+def test_a_cancelled_comparison_stops(pool, rural, tmp_path):
+    c = session.Comparison(2, rural, best_pair(rural), 3, tmp_path)
+    session.run(c, lambda _: None, lambda: False)
+    assert c.error == "cancelled" and not c.finished
