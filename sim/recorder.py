@@ -19,7 +19,6 @@ from sim.domains import (
     N_ROUTES,
     OUT_OPEN,
     OUTCOMES,
-    P_WAIT_SPECIALIST,
     PAYERS,
     PROVIDERS,
     PROVISIONS,
@@ -69,14 +68,11 @@ class WeekCounts:
         """Count the stocks at the end of the week with the record kernel."""
         s = model.state
         record.record_stage(model.week, model.residents_per_nbh, s.nbh, s.age, s.n_active, s.deficit, s.c_state,
-                            s.c_member, s.pstate, s.p_start,
-                            s.hh_start, s.hh_nbh, s.hh_cases, model.params, self.prevalence, self.journeys,
-                            self.self_reliant, self.provisions, self.in_treatment, self.waiting_specialist,
+                            s.c_member, s.pstate, s.p_start, s.hh_start, s.hh_nbh, s.hh_cases, model.params,
+                            TREEKNORM_WEEKS, self.prevalence, self.journeys, self.self_reliant, self.provisions,
+                            self.in_treatment, self.waiting_specialist, self.waiting_over_norm,
                             self.client_households, self.professionals, self.multi_households,
                             self.multi_professionals)
-        res, dom = np.nonzero(s.pstate == P_WAIT_SPECIALIST)  # p_start holds the referral week
-        late = model.week - s.p_start[res, dom] > TREEKNORM_WEEKS
-        self.waiting_over_norm = np.bincount(model.params.domain_provider[dom[late]], minlength=len(PROVIDERS))
 
 
 class Recorder:

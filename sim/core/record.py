@@ -39,12 +39,14 @@ def journey(case_state, specialist, provision, latent):
 
 @njit(cache=True)
 def record_stage(t, residents, nbh, age, n_active, deficit, c_state, c_member, pstate, p_start, hh_start, hh_nbh,
-                 hh_cases, p, prevalence, journeys, self_reliant, provisions, in_treatment, waiting_specialist,
-                 client_households, professionals, multi_households, multi_professionals):
+                 hh_cases, p, over_norm_weeks, prevalence, journeys, self_reliant, provisions, in_treatment,
+                 waiting_specialist, waiting_over_norm, client_households, professionals, multi_households,
+                 multi_professionals):
     """Fill the per-neighbourhood count arrays (zeroed by the caller) for week t.
 
     `residents` holds each neighbourhood's number of residents: those without a problem
     or a case are counted as the rest, so the loop over residents only reads for them.
+    `waiting_over_norm` counts, per provider, referrals older than `over_norm_weeks`.
     """
     domain_provider = p.domain_provider  # helpers called per household get this array, not the whole tuple
     busy = np.zeros(residents.shape[0], np.int64)
@@ -67,10 +69,12 @@ def record_stage(t, residents, nbh, age, n_active, deficit, c_state, c_member, p
                 provisions[k, provision_kind(age[i])] += 1
             elif st == P_SPECIALIST:
                 specialist = True
-                in_treatment[k, p.domain_provider[d], 1 if age[i] == AGE_MINOR else 0] += 1
-            elif st == P_WAIT_SPECIALIST:
+                in_treatment[k, domain_provider[d], 1 if age[i] == AGE_MINOR else 0] += 1
+            elif st == P_WAIT_SPECIALIST:  # p_start holds the referral week
                 specialist = True
-                waiting_specialist[k, p.domain_provider[d]] += 1
+                waiting_specialist[k, domain_provider[d]] += 1
+                if t - p_start[i, d] > over_norm_weeks:
+                    waiting_over_norm[domain_provider[d]] += 1
         journeys[k, journey(c_state[i], specialist, provision, latent)] += 1
     for k in range(residents.shape[0]):
         journeys[k, J_NONE] += residents[k] - busy[k]
