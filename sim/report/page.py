@@ -73,10 +73,11 @@ class Page:
                 + "\n".join(self.parts) + "</body></html>\n")
 
 
-def table(head: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
-    """An HTML table of already-escaped cells; columns from `numeric_from` on align right."""
+def table(head: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
+    """An HTML table of already-escaped cells; the `numeric` columns (default: all but the first) align right."""
+    numeric = set(range(1, len(head))) if numeric is None else numeric
     th = "".join(f"<th>{h}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if k >= numeric_from else f"<td>{c}</td>"
+    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if k in numeric else f"<td>{c}</td>"
                                     for k, c in enumerate(r)) + "</tr>" for r in rows)
     return f'<div class="wide"><table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table></div>'
 

@@ -90,7 +90,7 @@ def settings(page: Page, res: Results) -> None:
         return html.escape(page.num(value) if isinstance(value, float) else str(value))
 
     rows = [[page.t(k)] + [cell(getattr(sc.designs[d], k)) for d in designs] for k in SETTINGS]
-    page.add(table([page.t("setting")] + [html.escape(d) for d in designs], rows, numeric_from=len(designs) + 1))
+    page.add(table([page.t("setting")] + [html.escape(d) for d in designs], rows, numeric=set()))
 
 
 def comparison(page: Page, res: Results) -> None:
@@ -134,7 +134,7 @@ def audit(page: Page, res: Results) -> None:
                      html.escape(str(r["changed_most"]))])
     head = ["id", page.t("assumption"), page.t("metric"), page.t("designs"), page.t("expected"), page.t("effect"),
             page.t("verdict"), page.t("changed_most")]
-    page.add(table(head, rows, numeric_from=5))
+    page.add(table(head, rows, numeric={5}))
 
 
 def series(page: Page, res: Results) -> None:
