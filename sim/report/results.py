@@ -114,7 +114,8 @@ def _shipped(scenario: Scenario) -> Path | None:
 
 def _means(weekly: pd.DataFrame, cases: pd.DataFrame | None, weeks: int) -> dict[str, float]:
     """A run's summary as a job keeps it: mean of each series, and the case flows."""
-    out = {c: float(weekly[c].mean()) for c in weekly.columns if c in compare.kept()}
+    kept = set(compare.kept())
+    out = {c: float(weekly[c].mean()) for c in weekly.columns if c in kept}
     if cases is not None:
         out.update(flow_outcomes(cases, weeks))
     return out
@@ -133,16 +134,16 @@ def _run_folder(folder: Path) -> tuple[dict, Scenario, pd.DataFrame, dict[str, f
 
 
 def _from_runs(folder: Path, run_folders: list[Path], kind: str) -> Results:
-    """A run folder, or a folder of them: replications numbered per design in order of seed."""
-    loaded = sorted((_run_folder(f) for f in run_folders), key=lambda x: (x[0]["design"], x[0]["seed"]))
+    """A run folder, or a folder of them: designs in folder order, replications numbered per design by seed."""
+    loaded = [_run_folder(f) for f in run_folders]
+    designs = list(dict.fromkeys(man["design"] for man, *_ in loaded))
+    loaded.sort(key=lambda x: (designs.index(x[0]["design"]), x[0]["seed"]))
     weekly, rows, counts = [], [], {}
     for man, _, w, means in loaded:
         rep = counts[man["design"]] = counts.get(man["design"], -1) + 1
         weekly.append(w.assign(design=man["design"], replication=rep))
         rows.append({"design": man["design"], "replication": rep, "seed": man["seed"], "status": "ok", **means})
-    first = loaded[0][0]
-    scenario = loaded[0][1]
-    designs = list(dict.fromkeys(man["design"] for man, *_ in loaded))
+    first, scenario = loaded[0][0], loaded[0][1]
     file = _find(first.get("scenario_file"), folder) or _shipped(scenario)
     return Results(folder, kind, scenario, file, designs, pd.concat(weekly, ignore_index=True), pd.DataFrame(rows))
 
