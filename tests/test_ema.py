@@ -5,7 +5,9 @@ engine's run table, and a second evaluation of the same experiments runs nothing
 """
 
 import importlib
+import re
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,12 +15,21 @@ import pytest
 
 from sim.cli import main
 from sim.scenario import ScenarioError, with_overrides
-from sim.sweep.ema import EngineEvaluator, ema_workbench, schema_parameters, wijkteam_model
+from sim.sweep.ema import (
+    EngineEvaluator,
+    ema_workbench,
+    load_ema_experiment,
+    run_ema_experiment,
+    schema_parameters,
+    wijkteam_model,
+)
+from sim.sweep.experiment import ExperimentError
 from sim.sweep.store import JobStore
 
-from .conftest import shrink
+from .conftest import ROOT, shrink
 
 ema = ema_workbench()
+SHIPPED_EMA = ROOT / "experiments" / "ema-kleindorp.toml"
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +139,41 @@ outcomes = ["y"]
     assert main(["analyse", str(tmp_path / "g"), "--method", "prim", "--outcome", "y", "--above", "3"]) == 2
     assert "--method prim needs the EMA Workbench: pip install '.[ema]'" in capsys.readouterr().err
     assert main(["analyse", str(tmp_path / "g"), "--method", "features"]) == 0  # the rest works without it
+
+
+def ema_file(tmp_path, lines: dict[str, object]) -> Path:
+    """The shipped EMA experiment, its scenario path made absolute, `key = value` lines replaced."""
+    text = SHIPPED_EMA.read_text().replace("../scenarios/", f"{ROOT}/scenarios/")
+    for key, value in lines.items():
+        text = re.sub(rf"^{re.escape(key)} = .*$", f"{key} = {value}", text, flags=re.M)
+    path = tmp_path / "ema.toml"
+    path.write_text(text)
+    return path
+
+
+def test_an_ema_experiment_file_runs_and_resumes(tmp_path):
+    exp, m = load_ema_experiment(SHIPPED_EMA)
+    assert (len(m.uncertainties), len(m.levers), exp.scenarios * exp.policies * exp.replications) == (4, 2, 320)
+    outreach = m.levers["designs__integraal__outreach_share"]
+    assert (outreach.lower_bound, outreach.upper_bound) == (0.0, 1.0)  # "schema": the declared bounds
+    small = ema_file(tmp_path, {"residents_scale": 0.05, "scenarios": 3, "policies": 1, "replications": 1,
+                                '"meta.weeks"': 13, '"meta.burn_in_weeks"': 13})
+    cases, outcomes = run_ema_experiment(small, tmp_path / "job", workers=0, progress=False)
+    assert len(cases) == 3 and len(JobStore(tmp_path / "job").runs()) == 3
+    again_cases, again = run_ema_experiment(small, tmp_path / "job", workers=0, progress=False)
+    np.testing.assert_array_equal(again["mean_wait_weeks"], outcomes["mean_wait_weeks"])
+    names = ["scenario", "policy"]
+    pd.testing.assert_frame_equal(cases.drop(columns=names), again_cases.drop(columns=names))
+
+
+def test_a_bad_ema_experiment_file_names_the_file_and_the_problem(tmp_path):
+    with pytest.raises(ExperimentError, match="ema.toml.*levers are sampled as policies"):
+        load_ema_experiment(ema_file(tmp_path, {"policies": 0}))
+    bad = ema_file(tmp_path, {'"residents.care_avoider_share"': "[0.05, 1.3]"})
+    with pytest.raises(ExperimentError, match=r"ema.toml: residents.care_avoider_share: range .*allowed range \[0.0"):
+        load_ema_experiment(bad)
+
+
+def test_wijkteam_sweep_points_an_ema_file_to_its_runner(capsys):
+    assert main(["sweep", str(SHIPPED_EMA), "--workers", "0", "--quiet"]) == 2
+    assert "an EMA Workbench experiment ([ema] table), not a sweep" in capsys.readouterr().err

@@ -14,15 +14,17 @@ Needs the optional extra: `pip install '.[ema]'`.
 from __future__ import annotations
 
 import math
+import tomllib
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.scenario import Scenario, scenario_hash
-from sim.sweep.experiment import DEFAULT_OUTCOMES
+from sim.scenario import Scenario, ScenarioError, format_errors, scenario_hash
+from sim.sweep.experiment import DEFAULT_OUTCOMES, ExperimentError, scaled_scenario
 from sim.sweep.spec import RunSpec, run_seed
 
 SKIPPED_TABLES = ("meta", "assumptions")  # run settings and audit claims, not model parameters
@@ -214,6 +216,8 @@ class WijkteamModel(ema_workbench().Model):
         out = {}
         for par in [*self.uncertainties, *self.levers]:
             path = par.variable_name[0]
+            if par.name not in values and path not in values:
+                continue  # not sampled (no policies): the scenario's own value
             value = values[par.name] if par.name in values else values[path]
             out[path] = int(value) if isinstance(par, ema_workbench().IntegerParameter) else float(value)
         out.update({c.variable_name[0]: c.value for c in self.constants})  # fixed values, by dotted path
@@ -273,3 +277,75 @@ class EngineEvaluator(ema_workbench().em_framework.evaluators.BaseEvaluator):
         rows = {r["run_id"]: r for r in JobStore(self.folder).runs().to_dict("records")}
         for exp, runs in planned:
             callback(exp, mean_outcomes([rows[s.run_id] for s in runs], first.outcome_names))
+
+
+Range = tuple[float, float] | Literal["schema"]
+
+
+class EmaExperiment(BaseModel):
+    """An EMA experiment file: the model (scenario, ranges, outcomes) and how many experiments to sample."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+    name: str = Field(min_length=1, max_length=80)
+    description: str = Field(min_length=1, max_length=300)
+    scenario: str = Field(min_length=1)
+    residents_scale: float = Field(default=1.0, gt=0.0, le=10.0)
+    scenario_overrides: dict[str, float | int | bool | str] = Field(default_factory=dict)
+    design: str | None = None
+    outcomes: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES), min_length=1)
+    seed: int = Field(ge=0, le=2**63 - 1)
+    replications: int = Field(default=1, ge=1, le=10_000)
+    scenarios: int = Field(ge=1, le=1_000_000)
+    policies: int = Field(default=0, ge=0, le=100_000)
+    sampler: Literal["lhs", "mc"] = "lhs"
+    uncertainties: dict[str, Range] = Field(min_length=1)
+    levers: dict[str, Range] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _levers_need_policies(self) -> EmaExperiment:
+        if self.levers and self.policies == 0:
+            raise ValueError("levers are sampled as policies: give policies >= 1")
+        return self
+
+
+def load_ema_experiment(path: str | Path) -> tuple[EmaExperiment, WijkteamModel]:
+    """Read and validate an EMA experiment file; returns it with its model."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        exp = EmaExperiment.model_validate(data.get("ema", {}) | {k: data.get(k, {})
+                                                                 for k in ("uncertainties", "levers")})
+        base = scaled_scenario(p.parent / exp.scenario, exp.residents_scale, exp.scenario_overrides, p)
+        ranges = [{k: None if v == "schema" else v for k, v in table.items()} for table in (exp.uncertainties,
+                                                                                             exp.levers)]
+        return exp, wijkteam_model(base, *ranges, design=exp.design, outcomes=exp.outcomes, seed=exp.seed,
+                                   replications=exp.replications)
+    except FileNotFoundError:
+        raise ExperimentError([f"{p}: file not found"]) from None
+    except tomllib.TOMLDecodeError as err:
+        raise ExperimentError([f"{p}: not valid TOML: {err}"]) from None
+    except ValidationError as err:
+        raise ExperimentError(format_errors(str(p), err)) from None
+    except ScenarioError as err:
+        raise ExperimentError(err.problems) from None
+    except ValueError as err:
+        raise ExperimentError([f"{p}: {line}" for line in str(err).splitlines()]) from None
+
+
+def run_ema_experiment(path: str | Path, out: str | Path | None = None, workers: int | None = None,
+                       scheduler: str | None = None, progress: bool = True):
+    """Sample and run an EMA experiment file on the run engine; EMA's (experiments, outcomes).
+
+    The samples are seeded from the file's seed, so running it again resumes the same job
+    (default folder results/ema-<name>).
+    """
+    exp, model = load_ema_experiment(path)
+    ema = ema_workbench()
+    sampler = {"lhs": ema.Samplers.LHS, "mc": ema.Samplers.MC}[exp.sampler]
+    folder = Path(out) if out else Path("results") / f"ema-{exp.name}"
+    with EngineEvaluator(model, folder, workers=workers, scheduler=scheduler, progress=progress) as evaluator:
+        return evaluator.perform_experiments(scenarios=exp.scenarios, policies=exp.policies,
+                                             uncertainty_sampling=sampler, lever_sampling=sampler,
+                                             uncertainty_sampling_kwargs={"rng": exp.seed},
+                                             lever_sampling_kwargs={"rng": exp.seed + 1})

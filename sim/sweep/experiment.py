@@ -97,6 +97,9 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Path]:
     p = Path(path)
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
+        if "ema" in data and "experiment" not in data:
+            raise ExperimentError([f"{p}: an EMA Workbench experiment ([ema] table), not a sweep: run it with "
+                                   "sim.sweep.ema.run_ema_experiment (see README)"])
         return Experiment.model_validate(data.get("experiment", {}) | {"parameters": data.get("parameters", [])}), p
     except FileNotFoundError:
         raise ExperimentError([f"{p}: file not found"]) from None
@@ -110,11 +113,15 @@ def base_scenario(exp: Experiment, path: Path) -> Scenario | None:
     """The base scenario: the file, residents scaled, fixed overrides applied."""
     if exp.scenario is None:
         return None
-    sc = load((path.parent / exp.scenario).resolve())
-    data = sc.model_dump(mode="json")
+    return scaled_scenario(path.parent / exp.scenario, exp.residents_scale, exp.scenario_overrides, path)
+
+
+def scaled_scenario(scenario_file: Path, residents_scale: float, overrides: dict, named_in: Path) -> Scenario:
+    """A scenario file with every neighbourhood's residents scaled and fixed overrides applied."""
+    data = load(scenario_file.resolve()).model_dump(mode="json")
     for nbh in data["neighbourhoods"]:
-        nbh["residents"] = max(10, int(round(nbh["residents"] * exp.residents_scale)))
-    return with_overrides(parse(data, str(path)), **exp.scenario_overrides)
+        nbh["residents"] = max(10, int(round(nbh["residents"] * residents_scale)))
+    return with_overrides(parse(data, str(named_in)), **overrides)
 
 
 def check_parameters(exp: Experiment, base: Scenario | None, path: Path) -> list[str]:
