@@ -14,7 +14,6 @@ Needs the optional extra: `pip install '.[ema]'`.
 from __future__ import annotations
 
 import math
-import tomllib
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.scenario import Scenario, ScenarioError, format_errors, scenario_hash
-from sim.sweep.experiment import DEFAULT_OUTCOMES, ExperimentError, scaled_scenario
+from sim.sweep.experiment import DEFAULT_OUTCOMES, ExperimentError, read_toml, scaled_scenario
 from sim.sweep.spec import RunSpec, run_seed
 
 SKIPPED_TABLES = ("meta", "assumptions")  # run settings and audit claims, not model parameters
@@ -312,8 +311,8 @@ class EmaExperiment(BaseModel):
 def load_ema_experiment(path: str | Path) -> tuple[EmaExperiment, WijkteamModel]:
     """Read and validate an EMA experiment file; returns it with its model."""
     p = Path(path)
+    data = read_toml(p)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
         exp = EmaExperiment.model_validate(data.get("ema", {}) | {k: data.get(k, {})
                                                                  for k in ("uncertainties", "levers")})
         base = scaled_scenario(p.parent / exp.scenario, exp.residents_scale, exp.scenario_overrides, p)
@@ -321,10 +320,6 @@ def load_ema_experiment(path: str | Path) -> tuple[EmaExperiment, WijkteamModel]
                                                                                              exp.levers)]
         return exp, wijkteam_model(base, *ranges, design=exp.design, outcomes=exp.outcomes, seed=exp.seed,
                                    replications=exp.replications)
-    except FileNotFoundError:
-        raise ExperimentError([f"{p}: file not found"]) from None
-    except tomllib.TOMLDecodeError as err:
-        raise ExperimentError([f"{p}: not valid TOML: {err}"]) from None
     except ValidationError as err:
         raise ExperimentError(format_errors(str(p), err)) from None
     except ScenarioError as err:

@@ -92,19 +92,25 @@ class ExperimentError(Exception):
         self.problems = problems
 
 
+def read_toml(path: Path) -> dict:
+    """The TOML file's tables; a missing or malformed file is an ExperimentError naming it."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ExperimentError([f"{path}: file not found"]) from None
+    except tomllib.TOMLDecodeError as err:
+        raise ExperimentError([f"{path}: not valid TOML: {err}"]) from None
+
+
 def load_experiment(path: str | Path) -> tuple[Experiment, Path]:
     """Read and validate an experiment file; returns it with its folder (for relative paths)."""
     p = Path(path)
+    data = read_toml(p)
+    if "ema" in data and "experiment" not in data:
+        raise ExperimentError([f"{p}: an EMA Workbench experiment ([ema] table), not a sweep: run it with "
+                               "sim.sweep.ema.run_ema_experiment (see README)"])
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-        if "ema" in data and "experiment" not in data:
-            raise ExperimentError([f"{p}: an EMA Workbench experiment ([ema] table), not a sweep: run it with "
-                                   "sim.sweep.ema.run_ema_experiment (see README)"])
         return Experiment.model_validate(data.get("experiment", {}) | {"parameters": data.get("parameters", [])}), p
-    except FileNotFoundError:
-        raise ExperimentError([f"{p}: file not found"]) from None
-    except tomllib.TOMLDecodeError as err:
-        raise ExperimentError([f"{p}: not valid TOML: {err}"]) from None
     except ValidationError as err:
         raise ExperimentError(format_errors(str(p), err)) from None
 
