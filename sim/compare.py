@@ -24,14 +24,19 @@ OUTCOMES = ["new_cases", "queue_length", "mean_wait_weeks", "open_cases", "casel
             "signals_outreach", "informal_share", "professionals_per_client_household", "referrals_youth_care",
             "referrals_ggz", "crises", "self_reliant_share", "cost_team", "cost_specialist", "cost_per_resident"]
 
-# The weekly series a report draws (sim.report); compare and audit jobs keep them, and the
-# case-flow counts (sim.flows), besides the outcomes they tabulate.
-SERIES = ([f"prevalence_{d}" for d in DOMAINS]
-          + ["queue_length", "mean_wait_weeks", *(f"waiting_{p}" for p in PROVIDERS),
-             *(f"mean_wait_{p}" for p in PROVIDERS), "open_cases", "caseload_per_fte", "hours_outreach",
-             "informal_hours", "volunteer_hours", "crises", *(f"referrals_{p}" for p in PROVIDERS),
-             "cost_team", "cost_provisions", "cost_welfare", "cost_specialist", "cost_crisis",
-             *(f"cost_{p}" for p in PAYERS), "cost_total", "cost_per_resident"])
+# The weekly series a report draws (sim.report), by report section; compare and audit jobs
+# keep them, and the case-flow counts (sim.flows), besides the outcomes they tabulate.
+SERIES_BY_SECTION = {
+    "section_problems": [f"prevalence_{d}" for d in DOMAINS],
+    "section_waiting": ["queue_length", "mean_wait_weeks", *(f"waiting_{p}" for p in PROVIDERS),
+                        *(f"mean_wait_{p}" for p in PROVIDERS)],
+    "section_caseload": ["open_cases", "caseload_per_fte"],
+    "section_hours": ["hours_outreach", "informal_hours", "volunteer_hours"],
+    "section_crises": ["crises", *(f"referrals_{p}" for p in PROVIDERS)],
+    "section_costs": ["cost_per_resident", "cost_total", "cost_team", "cost_provisions", "cost_welfare",
+                      "cost_specialist", "cost_crisis", *(f"cost_{p}" for p in PAYERS)],
+}
+SERIES = [name for names in SERIES_BY_SECTION.values() for name in names]
 
 Equal = Literal["none", "staff", "budget"]
 

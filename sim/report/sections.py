@@ -11,31 +11,21 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
+from sim.compare import SERIES_BY_SECTION
 from sim.report import figures
 from sim.report.labels import label, label_or_key
 from sim.report.limitations import limitations
 from sim.report.page import Page, table
 from sim.report.results import Results
 
-SERIES_SECTIONS = {
-    "section_problems": ["prevalence_care", "prevalence_youth", "prevalence_debts", "prevalence_work",
-                         "prevalence_mental", "prevalence_loneliness"],
-    "section_waiting": ["queue_length", "mean_wait_weeks", "waiting_youth_care", "waiting_ggz",
-                        "waiting_debt_restructuring", "waiting_reintegration", "mean_wait_youth_care",
-                        "mean_wait_ggz", "mean_wait_debt_restructuring", "mean_wait_reintegration"],
-    "section_caseload": ["open_cases", "caseload_per_fte"],
-    "section_hours": ["hours_outreach", "informal_hours", "volunteer_hours"],
-    "section_crises": ["crises", "referrals_youth_care", "referrals_ggz", "referrals_debt_restructuring",
-                       "referrals_reintegration"],
-    "section_costs": ["cost_total", "cost_team", "cost_provisions", "cost_welfare", "cost_specialist",
-                      "cost_crisis", "cost_wmo", "cost_jeugdwet", "cost_participatiewet", "cost_zvw", "cost_wlz"],
-}
 HEADLINES = ["cost_per_resident_year", "queue_length", "mean_wait_weeks", "caseload_per_fte", "hours_outreach",
              "informal_hours", "crises"]
 COST_CATEGORIES = ["cost_team", "cost_provisions", "cost_welfare", "cost_specialist", "cost_crisis"]
 COST_PAYERS = ["cost_wmo", "cost_jeugdwet", "cost_participatiewet", "cost_zvw", "cost_wlz"]
 SETTINGS = ["form", "description", "fte_per_10k", "hours_per_fte", "teams", "employment", "outreach_share",
             "caseload_cap", "mandate_delay_weeks", "signalling_network", "welfare_hours_per_1000"]
+
+
 def with_per_resident(res: Results) -> pd.DataFrame:
     """The runs with yearly costs per resident: in total, by category and by payer."""
     runs = res.runs.copy()
@@ -140,7 +130,7 @@ def audit(page: Page, res: Results) -> None:
 def series(page: Page, res: Results) -> None:
     """The weekly series, section by section: mean line and replication band per design."""
     many = res.replications() > 1
-    for key, names in SERIES_SECTIONS.items():
+    for key, names in SERIES_BY_SECTION.items():
         present = [n for n in names if n in res.weekly and res.weekly[n].notna().any()]
         if not present:
             continue
