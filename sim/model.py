@@ -49,6 +49,9 @@ class WijkteamModel(mesa.Model):
         ]
         self.week = 0
         self.next_case_id = np.zeros(1, np.int64)
+        self.queue = np.zeros(0, np.int64)  # the team's waiting list, in order of signal (case id)
+        self.new_in_queue = np.zeros(0, np.int64)  # residents who joined it this week
+        self._opened = np.empty(self.state.n, np.int64)  # room for the signal kernel to list them
         self.outreach_reach = np.zeros((len(self.residents_per_nbh), 2))
         self.recorder = Recorder(self)
         problems.init_onsets(0, self.state.next_onset, self.state.group, self.group_total, self.streams["onset"])
@@ -109,23 +112,26 @@ class WijkteamModel(mesa.Model):
         """Unknown problems are signalled to the team through one of the routes."""
         s = self.state
         reach = self.outreach_reach
-        signals.signal_stage(self.week, s.nbh, s.hh, s.age, s.help_seek, s.n_active, s.urgent, s.c_state, s.c_id,
-                             s.c_route, s.c_member, s.c_start, s.c_support, s.c_ref_week, s.c_ref_provider,
-                             s.c_inf_hours, s.c_priority, s.c_onset, s.c_queue, s.c_sev, s.c_domains, s.sev, s.pstate,
-                             s.p_onset, s.hazard, s.threshold, s.cg_carers, reach, self.next_case_id,
-                             self.params, self.streams["route"], counts.signals)
+        n = signals.signal_stage(self.week, s.nbh, s.hh, s.age, s.help_seek, s.n_active, s.urgent, s.c_state,
+                                 s.c_id, s.c_route, s.c_member, s.c_start, s.c_support, s.c_ref_week, s.c_ref_provider,
+                                 s.c_inf_hours, s.c_priority, s.c_onset, s.c_queue, s.c_sev, s.c_domains, s.sev,
+                                 s.pstate, s.p_onset, s.hazard, s.threshold, s.cg_carers, reach, self.next_case_id,
+                                 self.params, self.streams["route"], counts.signals, self._opened)
+        self.new_in_queue = self._opened[:n].copy()
+        self.queue = np.concatenate([self.queue, self.new_in_queue])
 
     def intake(self, counts: WeekCounts) -> None:
         """The team triages its queue and gives cases to members with a free slot."""
         s, st = self.state, self.staff  # free slots are current: casework frees them as cases close
-        order = triage(s, self.design.priority_triage)
+        order = triage(self.queue, s.c_priority, self.design.priority_triage)
         if self.params.loket:
             self.loket(order, counts)
         casework.assign_cases(self.week, order, s.nbh, s.hh, s.age, s.c_state, s.c_member, s.c_start, s.c_queue,
                               s.c_support, s.c_domains, s.sev, s.pstate, s.hh_start, s.hh_cases, self.nbh_team,
                               self.discipline_team, self.team_first, st.free, st.caseload, st.discipline, st.team,
                               self.params, counts.intakes, counts.wait_weeks)
-        left = order[(s.c_state[order] == C_QUEUED) & (s.c_queue[order] == self.week)]
+        self.queue = self.queue[s.c_state[self.queue] == C_QUEUED]  # only intake takes residents off the queue
+        left = self.new_in_queue[s.c_state[self.new_in_queue] == C_QUEUED]
         counts.waiting_signals += np.bincount(s.nbh[left], minlength=counts.waiting_signals.size)
 
     def loket(self, order: np.ndarray, counts: WeekCounts) -> None:

@@ -10,7 +10,7 @@ import mesa
 import numpy as np
 from mesa.agent import AgentSet
 
-from sim.domains import C_QUEUED, DISCIPLINES
+from sim.domains import DISCIPLINES
 
 
 class Staff:
@@ -78,9 +78,9 @@ class Team(mesa.Agent):
         self.members = AgentSet([], random=model.random)
 
 
-def triage(state, priority_triage: bool) -> np.ndarray:
-    """Queued residents in the order they get a slot: safety cases first if so decided."""
-    queued = np.flatnonzero(state.c_state == C_QUEUED)
-    if priority_triage:
-        return queued[np.lexsort((state.c_id[queued], -state.c_priority[queued]))]
-    return queued[np.argsort(state.c_id[queued], kind="stable")]
+def triage(queue: np.ndarray, priority: np.ndarray, priority_triage: bool) -> np.ndarray:
+    """The waiting list (in order of signal) in the order residents get a slot: safety cases first if so decided."""
+    if not priority_triage:
+        return queue
+    safety = priority[queue] == 1
+    return np.concatenate([queue[safety], queue[~safety]])

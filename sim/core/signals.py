@@ -27,9 +27,13 @@ def route_hazards(s, self_rate, informal_rate, partner_rate, outreach_rate, netw
 def signal_stage(t, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_route, c_member, c_start,
                  c_support, c_ref_week, c_ref_provider, c_inf_hours,
                  c_priority, c_onset, c_queue, c_sev, c_domains, sev, pstate, p_onset, hazard, threshold,
-                 cg_carers, nbh_outreach_rate, next_case_id, p, route_rng, signals_out):
-    """Queue residents whose problems are signalled this week; cases in casework see new ones."""
+                 cg_carers, nbh_outreach_rate, next_case_id, p, route_rng, signals_out, opened):
+    """Queue residents whose problems are signalled this week; cases in casework see new ones.
+
+    Residents put in the queue are listed in `opened`, in case-id order; returns how many.
+    """
     partner_rate = p.partner_rate
+    n_opened = 0
     for i in range(nbh.shape[0]):
         if n_active[i] == 0:
             continue
@@ -62,6 +66,9 @@ def signal_stage(t, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_
                    c_queue, c_sev, c_domains, sev, pstate, p_onset, next_case_id, p)
         _forget_last_case(i, c_member, c_start, c_support, c_ref_week, c_ref_provider, c_inf_hours)
         signals_out[nbh[i], route] += 1
+        opened[n_opened] = i
+        n_opened += 1
+    return n_opened
 
 
 @njit(cache=True, inline="always")
