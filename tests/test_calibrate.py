@@ -173,3 +173,25 @@ def test_the_shipped_rural_profile_passes_validation_at_full_scale(tmp_path, cap
     table = pd.read_parquet(tmp_path / "validation.parquet")
     assert code == 0, table[["id", "value", "tolerance", "simulated"]]
     assert bool(table["within"].all()) and len(table) == len(load_targets(TARGETS).targets)
+
+
+def test_calibration_resumes_with_the_same_trials_and_validation_fails_with_status_1(tmp_path, capsys):
+    town = _small_town(tmp_path)
+    targets = tmp_path / "targets.toml"
+    targets.write_text(GOOD_TARGET.replace("value = 0.09", "value = 0.9").replace("tolerance = 0.03",
+                                                                                  "tolerance = 0.01"))
+    args = argparse.Namespace(scenario=str(town), targets=str(targets), replications=2, workers=0, scheduler=None,
+                              out=str(tmp_path / "cal"), quiet=True, budget=4, batch=2)
+    assert calibrate(args) == 1  # 90 % overburdened carers is out of reach: not within tolerance
+    first = pd.read_parquet(tmp_path / "cal" / "trials.parquet")
+    parts = sorted((tmp_path / "cal" / "search" / "runs").glob("*.parquet"))
+    stamps = [p.stat().st_mtime_ns for p in parts]
+    assert len(parts) == 8 and calibrate(args) == 1
+    pd.testing.assert_frame_equal(first, pd.read_parquet(tmp_path / "cal" / "trials.parquet"))
+    assert [p.stat().st_mtime_ns for p in parts] == stamps  # every run found done, none recomputed
+
+
+def test_calibrate_without_free_parameters_is_refused(tmp_path, capsys):
+    code = main(["calibrate", str(ROOT / "scenarios" / "queue-only.toml"), "--targets", str(TARGETS),
+                 "--workers", "0", "--out", str(tmp_path)])
+    assert code == 2 and "no free parameters" in capsys.readouterr().err

@@ -75,7 +75,7 @@ def validate(args: argparse.Namespace) -> int:
 
     scenario, targets = _inputs(args)
     out = Path(args.out) if args.out else Path("results") / f"validate-{Path(args.scenario).stem}"
-    with cluster(args.workers, args.scheduler) as scheduler:
+    with cluster(args.workers, args.scheduler, scenario) as scheduler:
         return _validation(out, scenario, targets, args, scheduler, str(args.scenario))
 
 
@@ -119,7 +119,7 @@ def calibrate(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"{len(trials)}/{args.budget} trials, best loss {best(trials).loss:.3f}", flush=True)
 
-    with cluster(args.workers, args.scheduler) as scheduler:
+    with cluster(args.workers, args.scheduler, scenario) as scheduler:
         trials = search(scenario, space, targets.used("calibration"), targets.observables, args.budget,
                         args.replications, args.batch,
                         lambda specs: run_points(out / "search", identity, job, specs, scenario, targets.observables,

@@ -27,14 +27,19 @@ class EngineError(Exception):
 
 
 @contextmanager
-def cluster(workers: int | None, scheduler: str | None):
-    """Yield the scheduler address to use: the given one, one local cluster, or None (in-process)."""
+def cluster(workers: int | None, scheduler: str | None, scenario: Scenario):
+    """Yield the scheduler address to use: the given one, one local cluster, or None (in-process).
+
+    The workers of a new cluster load the compiled kernels first (the engine's warm-up), so
+    that no trial pays for it.
+    """
     if scheduler or workers == 0:
         yield scheduler
         return
-    from sim.sweep.engine import dask_client
+    from sim.sweep.engine import dask_client, warm_up
 
     with dask_client(workers, None) as client:
+        client.run(warm_up, scenario.model_dump(mode="json"))
         yield client.scheduler.address
 
 

@@ -159,7 +159,11 @@ def scenario_text(path: str | Path, name: str) -> str:
     _set(doc["meta"], "description", f"{name}: {len(found)} neighbourhoods from {Path(path).name}, national defaults",
          "assumption: written by wijkteam init")
     _drop_designs_that_do_not_fit(doc, len(found))
-    return tomlkit.dumps(doc)
+    body = tomlkit.dumps(doc)
+    header = (f"# {name}: {len(found)} neighbourhoods from {Path(path).name} (CBS 'Kerncijfers wijken en buurten'\n"
+              "# layout), written by wijkteam init. Everything else comes from the national defaults in\n"
+              "# scenarios/middenstad.toml, with their comments: 'source:' or 'assumption:' on every line.\n\n")
+    return header + body[body.index("neighbourhoods = ["):]
 
 
 def _set(table, key: str, value: object, comment: str) -> None:
