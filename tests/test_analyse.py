@@ -14,8 +14,9 @@ import pytest
 
 from sim.analyse.features import feature_table
 from sim.analyse.morris import morris_table
+from sim.analyse.prim import cases_of_interest
 from sim.analyse.sobol import sobol_table
-from sim.analyse.sweep import load_sweep
+from sim.analyse.sweep import AnalyseError, load_sweep
 from sim.cli import main
 from sim.sweep.experiment import base_scenario, check_parameters, load_experiment, plan, sample_points
 
@@ -118,6 +119,13 @@ def test_an_outcome_that_did_not_vary_gets_no_indices(ishigami_sobol):
     for table in (sobol_table(flat, ["y"]), feature_table(flat, ["y"])):
         assert len(table) == 3 and table.drop(columns=["design", "outcome", "parameter", "runs"],
                                               errors="ignore").isna().all().all()
+    # An outcome undefined in some runs: no Sobol indices, feature scores from the other runs, no PRIM.
+    holes = dataclasses.replace(sweep, runs=sweep.runs.assign(y=sweep.runs["y"].where(sweep.runs.index % 7 > 0)))
+    assert sobol_table(holes, ["y"])[["S1", "ST"]].isna().all().all()
+    scores = feature_table(holes, ["y"])
+    assert scores["score"].notna().all() and (scores["runs"] == holes.runs["y"].notna().sum()).all()
+    with pytest.raises(AnalyseError, match="undefined"):
+        cases_of_interest(holes, "y", 1.0, None)
 
 
 def test_analyse_sobol_writes_tables_and_one_page(ishigami_sobol, capsys):

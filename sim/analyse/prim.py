@@ -58,6 +58,9 @@ def cases_of_interest(sweep: Sweep, outcome: str, above: float | None, below: fl
     if (above is None) == (below is None):
         raise AnalyseError(["--method prim needs exactly one of --above VALUE or --below VALUE"])
     values = sweep.runs[outcome].to_numpy(dtype=float)
+    if not np.isfinite(values).all():
+        raise AnalyseError([f"{sweep.folder}: {outcome}: undefined (NaN) in {int((~np.isfinite(values)).sum())} "
+                            "runs; PRIM needs the outcome in every run: choose another outcome"])
     y = values > above if above is not None else values < below
     question = f"{outcome} {'above' if above is not None else 'below'} {above if above is not None else below:g}"
     if y.all() or not y.any():
