@@ -309,6 +309,15 @@ def cmd_calibration(args: argparse.Namespace) -> int:
         return _fail(err.problems)
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    """Serve the workshop app (Solara) on a local port."""
+    from sim.app.server import serve
+
+    if not 0 < args.port < 65536:
+        return _fail([f"--port {args.port}: allowed range [1, 65535]"])
+    return serve(args.host, args.port)
+
+
 def _engine_options(sub: argparse.ArgumentParser, default_out: str) -> None:
     """The options of every command that runs many simulations on the run engine."""
     sub.add_argument("--workers", type=int, help="worker processes (default: one per core; 0 = in-process)")
@@ -362,6 +371,10 @@ def parser() -> argparse.ArgumentParser:
     rp.add_argument("--lang", choices=("nl", "en"), default="nl", help="language of the labels (default: nl)")
     rp.add_argument("--out", help="HTML file (default: RESULTS/report.html, or report-en.html for --lang en)")
     rp.set_defaults(func=cmd_report)
+    ap = sub.add_parser("app", help="serve the workshop app: compare two designs in the browser")
+    ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    ap.set_defaults(func=cmd_app)
     st = sub.add_parser("status", help="runs done, failed and left in a job folder")
     st.add_argument("folder")
     st.set_defaults(func=cmd_status)

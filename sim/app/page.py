@@ -13,15 +13,17 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 import solara
 import solara.lab
+from ipyvuetify.extra import FileInput
 
 from sim.app import session, worker
 from sim.app.figures import neighbourhood_grid, shared_range
 from sim.app.params import Slider, assumption_sliders, best_pair, design_sliders, scenario_sliders
-from sim.app.profiles import from_upload, load_profile, profiles, to_toml
+from sim.app.profiles import MAX_UPLOAD_BYTES, from_upload, load_profile, profiles, to_toml
 from sim.app.texts import text
 from sim.report.figures import sankey, timeseries
 from sim.report.labels import label
@@ -105,17 +107,46 @@ def start_run() -> None:
     run_comparison(session.Comparison(number, scenario, [design_a.value, design_b.value], replications.value, out))
 
 
-def on_upload(info) -> None:
-    """Read an uploaded scenario (TOML text only, validated); show what is wrong otherwise."""
+def on_upload(name: str, data: bytes) -> None:
+    """Use an uploaded scenario (TOML text only, validated); show what is wrong otherwise."""
     try:
-        scenario = from_upload(info["name"], info["data"] or b"")
+        scenario = from_upload(name, data)
     except ScenarioError as err:
         problems.set(err.problems)
         notice.set("")
         return
-    uploaded.set((info["name"], scenario))
-    pick_profile(f"{text('uploaded', 'en')}: {info['name']}")
-    notice.set(text("upload_ok", lang.value).format(info["name"]))
+    uploaded.set((name, scenario))
+    pick_profile(f"{text('uploaded', 'en')}: {name}")
+    notice.set(text("upload_ok", lang.value).format(name))
+
+
+@solara.component
+def Upload():
+    """A file picker for one scenario file; files over the size limit are refused unread."""
+    info, set_info = solara.use_state(cast(list, []))
+    picker = FileInput.element(accept=".toml", multiple=False, on_file_info=set_info)
+
+    files, set_files = solara.use_state(cast(list, []))
+
+    def wire() -> None:
+        if info:  # wire the chunk reader to the files now chosen (as solara.FileDrop does)
+            widget = cast(FileInput, solara.get_widget(picker))
+            widget.version += 1
+            widget.reset_stats()
+            set_files(widget.get_files())
+
+    def read(cancel) -> None:
+        if not files:
+            return
+        name, size = files[0]["name"], files[0]["size"]
+        if size > MAX_UPLOAD_BYTES:
+            problems.set([f"{name}: {size:,} bytes; allowed at most {MAX_UPLOAD_BYTES:,} bytes"])
+            return
+        on_upload(name, files[0]["file_obj"].read())
+
+    solara.use_effect(wire, [info])
+    solara.use_thread(read, [files])
+    return picker
 
 
 @solara.component
@@ -148,7 +179,8 @@ def RunLength(scenario: Scenario):
                     on_value=setter("meta.burn_in_weeks"), classes=["input-burn-in"])
     solara.InputInt(text("seed", lg), value=overrides.value.get("meta.seed", meta.seed),
                     on_value=setter("meta.seed"), classes=["input-seed"])
-    solara.SliderInt(text("replications", lg), value=replications, min=1, max=MAX_REPLICATIONS)
+    with solara.Column(classes=["replications"]):
+        solara.SliderInt(text("replications", lg), value=replications, min=1, max=MAX_REPLICATIONS)
 
 
 @solara.component
@@ -178,12 +210,22 @@ def Settings():
         Beleidstafel(base)
         solara.Button(text("run", lg), on_click=start_run, color="primary", disabled=run_comparison.pending,
                       classes=["run-button"])
-        solara.FileDrop(label=text("upload", lg), on_file=on_upload, lazy=False)
+        with solara.Column(classes=["upload"]):
+            solara.Text(text("upload", lg))
+            Upload()
+        Messages()
+        Downloads()
+
+
+@solara.component
+def Messages():
+    """What the last upload or run request said: loaded, or the problems found."""
+    lg = lang.value
+    with solara.Column():
         if notice.value:
             solara.Success(notice.value)
         if problems.value:
             solara.Error(text("errors", lg) + "\n" + "\n".join(problems.value), classes=["problems"])
-        Downloads()
 
 
 @solara.component
@@ -197,8 +239,8 @@ def Beleidstafel(base: Scenario):
             solara.Text(text("no_assumptions", lg).format(", ".join(pairs) or "-"))
         for s in sliders:
             a = base.assumptions[int(s.path.split(".")[1])]
-            statement = a.statement_nl if lg == "nl" else a.statement_en
-            ParamSlider(s, f"{statement} ({text('size', lg)}, {a.size_kind})")
+            solara.Text(a.statement_nl if lg == "nl" else a.statement_en)
+            ParamSlider(s, f"{text('size', lg)} ({a.size_kind})")
 
 
 @solara.component
@@ -243,17 +285,24 @@ def Results():
         solara.Info(text("no_runs", lg))
         RunLog()
         return
-    if run_comparison.pending:
-        solara.Text(text("running", lg).format(c.progress), classes=["progress-text"])
-        solara.ProgressLinear(value=100 * c.progress)
-    if c.error and c.error != "cancelled":
-        solara.Error(text("run_failed", lg).format(c.error))
+    Status(c, c.updates)
     MapSection(c, c.updates)
     SeriesSection(c, c.updates)
     FlowSection(c, sum(len(v) for v in c.flows.values()))
-    if c.finished:
-        Audit(c)
+    Audit(c, c.finished)
     RunLog()
+
+
+@solara.component
+def Status(c: session.Comparison, updates: int):
+    """Progress while the comparison runs; what went wrong, if anything."""
+    lg = lang.value
+    with solara.Column():
+        if run_comparison.pending:
+            solara.Text(text("running", lg).format(c.progress), classes=["progress-text"])
+            solara.ProgressLinear(value=100 * c.progress)
+        if c.error and c.error != "cancelled":
+            solara.Error(text("run_failed", lg).format(c.error))
 
 
 @solara.component
@@ -298,9 +347,11 @@ def FlowSection(c: session.Comparison, finished_runs: int):
 
 
 @solara.component
-def Audit(c: session.Comparison):
-    """The verdicts on the assumptions that compare the two designs."""
+def Audit(c: session.Comparison, finished: bool):
+    """The verdicts on the assumptions that compare the two designs (once every run is done)."""
     lg = lang.value
+    if not finished:
+        return
     Heading(label("section_audit", lg))
     if c.audit is None:
         solara.Text(text("audit_needs_two", lg) if c.replications < 2 else

@@ -31,7 +31,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "series_shown": ("Uitkomst in de tijdreeks", "Outcome in the time series"),
     "download_report": ("Rapport downloaden", "Download report"),
     "download_scenario": ("Scenario downloaden (TOML)", "Download scenario (TOML)"),
-    "upload": ("Sleep een scenariobestand (.toml) hierheen", "Drop a scenario file (.toml) here"),
+    "upload": ("Scenariobestand (.toml) uploaden", "Upload a scenario file (.toml)"),
     "upload_ok": ("Scenario {} geladen", "Scenario {} loaded"),
     "errors": ("Niet gebruikt:", "Not used:"),
     "runs_log": ("Simulaties in deze sessie", "Simulations in this session"),

@@ -1,0 +1,295 @@
+"""The workshop app and the report in a real browser (Debian's Chromium through Playwright).
+
+Every page runs with the internet cut off: requests to anything but this machine are
+aborted (and recorded, so a test can say what tried to leave). Without Chromium the tests
+skip with a message, unless WIJKTEAM_BROWSER_TESTS=required (set by .ci/run), where they
+fail. Screenshots go to results/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from sim.app.params import best_pair
+from sim.app.profiles import to_toml
+from sim.app.texts import text
+from sim.output import manifest, write_run
+from sim.report.labels import label
+from sim.run import simulate
+from sim.scenario import load, with_overrides
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "results"
+CHROMIUM = Path("/usr/bin/chromium")
+REQUIRED = os.environ.get("WIJKTEAM_BROWSER_TESTS", "") == "required"
+START_SECONDS = 300  # a cold start compiles the kernels
+RUN_SECONDS = 180
+WEEKS, BURN_IN = 16, 8
+LOCAL = ("127.0.0.1", "localhost")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def chromium_present():
+    """Skip (or fail where the browser tests are required) without Debian's Chromium."""
+    if not CHROMIUM.exists():
+        msg = f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+        if REQUIRED:
+            pytest.fail(msg + "; WIJKTEAM_BROWSER_TESTS=required")
+        pytest.skip(msg)
+
+
+@dataclass
+class App:
+    """A running `wijkteam app` and its log."""
+
+    url: str
+    log_file: Path
+
+    def log(self) -> str:
+        """What the server printed so far."""
+        return self.log_file.read_text(errors="replace")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """`wijkteam app` on a free local port, answering (its workers warm) before the tests start."""
+    port = free_port()
+    log_file = tmp_path_factory.mktemp("app") / "server.log"
+    env = {**os.environ, "NUMBA_NUM_THREADS": "1"}
+    with open(log_file, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", str(port)], cwd=ROOT,  # noqa: S603
+                                stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + START_SECONDS
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - our own local server
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"wijkteam app did not answer on {url}:\n{log_file.read_text()}")
+        time.sleep(0.5)
+    yield App(url, log_file)
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's build; Playwright never downloads one here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def offline_context(browser, blocked: list[str]):
+    """A browser context in which every request off this machine is aborted (and recorded)."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1500, "height": 2200})
+
+    def route(r):
+        url = r.request.url
+        if urlparse(url).hostname in LOCAL:
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    return context
+
+
+def open_app(context, url: str):
+    """A new page of the app, loaded and ready."""
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector(".run-button", timeout=60_000)
+    return page
+
+
+def choose(page, css: str, option: str) -> None:
+    """Pick an option of a select."""
+    page.locator(css).click()
+    page.locator(".v-overlay--active").get_by_role("option", name=option, exact=True).click()
+    page.locator(".v-overlay--active [role=option]").first.wait_for(state="detached", timeout=10_000)
+
+
+def set_number(page, css: str, value: int) -> None:
+    """Type a number into an input and confirm it."""
+    box = page.locator(f"{css} input")
+    box.fill(str(value))
+    box.press("Enter")
+
+
+def configure(page, seed: int, designs: list[str], replications: int = 3) -> None:
+    """The small rural profile, two designs, a short run with the given seed and replications."""
+    choose(page, ".select-profile", "kleindorp")
+    choose(page, ".select-design-a", designs[0])
+    choose(page, ".select-design-b", designs[1])
+    set_number(page, ".input-weeks", WEEKS)
+    set_number(page, ".input-burn-in", BURN_IN)
+    set_number(page, ".input-seed", seed)
+    thumb = page.locator(".replications [role=slider]")
+    for _ in range(abs(replications - int(thumb.get_attribute("aria-valuenow")))):
+        thumb.press("ArrowLeft" if replications < int(thumb.get_attribute("aria-valuenow")) else "ArrowRight")
+    page.wait_for_function(f"() => document.querySelector('.replications [role=slider]')"
+                           f".getAttribute('aria-valuenow') == '{replications}'", timeout=10_000)
+
+
+def wait_finished(page) -> None:
+    """Wait until the comparison has finished (the audit shows) and every graph has drawn."""
+    page.wait_for_selector(".audit-table td", timeout=RUN_SECONDS * 1000)
+    page.wait_for_selector(".run-button:not([disabled])", timeout=60_000)
+    page.wait_for_function("() => { const g = document.querySelectorAll('.js-plotly-plot');"
+                           " return g.length >= 5 && [...g].every(e => e.querySelector('.main-svg')); }",
+                           timeout=60_000)
+
+
+def test_compare_switch_language_download_and_upload(app, browser, rural, tmp_path):
+    blocked: list[str] = []
+    page = open_app(offline_context(browser, blocked), app.url)
+    designs = best_pair(rural)
+    configure(page, 4242, designs)
+    page.locator(".run-button").click()
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=RUN_SECONDS * 1000)
+    wait_finished(page)
+    verdicts = {label(v, "nl") for v in ("holds", "fails", "inconclusive")}
+    cells = page.locator(".audit-table tr td:last-child").all_inner_texts()
+    assert cells and set(cells) <= verdicts
+    assert page.locator(".run-log-line").all_inner_texts() == [
+        f"#1 Kleindorp: {' vs '.join(designs)}, {WEEKS} weeks (+{BURN_IN} burn-in), 3 replications, seed 4242"]
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "app-nl.png"))
+
+    page.locator(".lang-toggle button").nth(1).click()
+    page.get_by_text(label("section_audit", "en")).wait_for(timeout=30_000)
+    assert page.get_by_text(text("design_a", "en")).count() >= 1
+    assert set(page.locator(".audit-table tr td:last-child").all_inner_texts()) <= {
+        label(v, "en") for v in ("holds", "fails", "inconclusive")}
+    page.screenshot(path=str(SHOTS / "app-en.png"))
+
+    with page.expect_download() as report:
+        page.get_by_text(text("download_report", "en")).click()
+    report_file = tmp_path / report.value.suggested_filename
+    report.value.save_as(report_file)
+    html = report_file.read_text(encoding="utf-8")
+    assert report_file.suffix == ".html" and all(d in html for d in designs)
+    assert "plotly" in html.lower() and escape(label("section_audit", "en")) in html
+
+    with page.expect_download() as scenario_download:
+        page.get_by_text(text("download_scenario", "en")).click()
+    scenario_file = tmp_path / "on-screen.toml"
+    scenario_download.value.save_as(scenario_file)
+    on_screen = load(scenario_file)
+    assert (on_screen.meta.weeks, on_screen.meta.burn_in_weeks, on_screen.meta.seed) == (WEEKS, BURN_IN, 4242)
+    assert on_screen.designs == rural.designs
+
+    bad = tmp_path / "te-weinig-personeel.toml"
+    bad.write_text(to_toml(rural).replace("fte_per_10k = 8.0", "fte_per_10k = -1.0", 1), encoding="utf-8")
+    page.locator(".upload input[type=file]").set_input_files(str(bad))
+    problem = page.locator(".problems")
+    problem.wait_for(timeout=30_000)
+    assert "te-weinig-personeel.toml" in problem.inner_text() and "fte_per_10k" in problem.inner_text()
+    assert "allowed range" in problem.inner_text()
+    page.screenshot(path=str(SHOTS / "app-upload-error.png"))
+    assert blocked == [], f"the page tried to reach the internet: {blocked}"
+    assert "Could not load URL" not in app.log(), "the server tried to fetch an asset from a CDN"
+
+
+def test_report_renders_its_graphs_offline(browser, rural, tmp_path):
+    from sim.report import write
+
+    scenario = with_overrides(rural, **{"meta.weeks": 12, "meta.burn_in_weeks": 4})
+    for design in best_pair(scenario):
+        result = simulate(scenario, design=design, seed=7)
+        files = ["neighbourhood_weekly.parquet", "weekly_totals.parquet", "cases.parquet", "summary.parquet"]
+        write_run(tmp_path / "runs" / design, result.by_neighbourhood, result.totals, result.cases,
+                  manifest(scenario, design, 7, files, {"weeks": 12, "burn_in_weeks": 4}))
+    report = write(tmp_path / "runs")
+    blocked: list[str] = []
+    context = browser.new_context(offline=True)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
+                  else (blocked.append(r.request.url), r.abort()))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(report.as_uri())
+    graphs = page.locator(".plotly-graph-div")
+    page.wait_for_function("() => { const g = document.querySelectorAll('.plotly-graph-div');"
+                           " return g.length > 0 && [...g].every(e => e.querySelector('.main-svg')); }",
+                           timeout=60_000)
+    assert graphs.count() >= 3
+    assert page.locator(".plotly-graph-div .sankey").count() >= 1
+    assert errors == [] and blocked == []
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "report-offline.png"))
+    context.close()
+
+
+def round_trip(page, lang: str) -> float:
+    """Seconds for the server to answer a language switch on this page."""
+    start = time.monotonic()
+    page.locator(".lang-toggle button").nth(0 if lang == "nl" else 1).click()
+    page.locator(".run-button", has_text=text("run", lang)).wait_for(timeout=60_000)
+    return time.monotonic() - start
+
+
+def test_twenty_sessions_keep_their_own_runs_and_stay_responsive(app, browser, rural):
+    blocked: list[str] = []
+    contexts = [offline_context(browser, blocked) for _ in range(20)]
+    pages = [c.new_page() for c in contexts]
+    for page in pages:
+        page.goto(app.url, wait_until="commit")
+    for page in pages:
+        page.wait_for_selector(".run-button", timeout=120_000)
+    designs = best_pair(rural)
+    runners = {101: pages[0], 102: pages[7], 103: pages[14]}
+    for seed, page in runners.items():
+        configure(page, seed, designs, replications=2)
+    for page in runners.values():
+        page.locator(".run-button").click()
+    latencies = [round_trip(page, "en") for page in pages]  # while the three comparisons run
+    assert any(p.get_by_text(text("running", "en").split(":")[0]).count() for p in runners.values()) or all(
+        p.locator(".audit-table").count() for p in runners.values()), "the runs never showed progress"
+    for page in runners.values():
+        wait_finished(page)
+    print(f"\nlanguage switch round trip on 20 pages while 3 comparisons ran: median "
+          f"{sorted(latencies)[len(latencies) // 2]:.2f} s, max {max(latencies):.2f} s")
+    assert max(latencies) < 20, f"a page took {max(latencies):.1f} s to answer"
+    for seed, page in runners.items():
+        lines = page.locator(".run-log-line").all_inner_texts()
+        assert len(lines) == 1 and lines[0].endswith(f"2 replications, seed {seed}"), lines
+    for page in pages:
+        if page not in runners.values():
+            assert page.locator(".run-log-line").count() == 0
+            assert page.locator(".js-plotly-plot").count() == 0
+    pages[0].screenshot(path=str(SHOTS / "app-session-1-of-20.png"))
+    assert blocked == []
+    for c in contexts:
+        c.close()
