@@ -12,6 +12,7 @@ $(BIN)/wijkteam: pyproject.toml constraints.txt
 	@sh scripts/make-venv.sh $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,ema]'
+	$(BIN)/python -m sim.app.assets
 	@touch $(BIN)/wijkteam
 
 run: $(BIN)/wijkteam

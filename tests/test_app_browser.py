@@ -41,11 +41,17 @@ LOCAL = ("127.0.0.1", "localhost")
 
 @pytest.fixture(scope="module", autouse=True)
 def chromium_present():
-    """Skip (or fail where the browser tests are required) without Debian's Chromium."""
+    """Skip (or fail where the browser tests are required) without Debian's Chromium or the app's assets."""
+    from sim.app.assets import missing
+
+    msg = ""
     if not CHROMIUM.exists():
         msg = f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
-        if REQUIRED:
-            pytest.fail(msg + "; WIJKTEAM_BROWSER_TESTS=required")
+    elif missing():
+        msg = f"browser tests need Solara's assets {missing()} (python -m sim.app.assets; make does it)"
+    if msg and REQUIRED:
+        pytest.fail(msg + "; WIJKTEAM_BROWSER_TESTS=required")
+    if msg:
         pytest.skip(msg)
 
 
