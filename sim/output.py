@@ -19,7 +19,8 @@ import pyarrow.parquet as pq
 from sim.scenario import Scenario, scenario_hash
 from sim.tables import CASE_UNITS, SCHEMA_VERSION, SUMMARY_UNITS, run_summary, unit_of
 
-PACKAGES = ("mesa", "numpy", "numba", "scipy", "pandas", "pyarrow", "pydantic", "networkx")
+PACKAGES = ("mesa", "numpy", "numba", "scipy", "pandas", "pyarrow", "pydantic", "networkx", "SALib", "scikit-learn",
+            "optuna")
 
 
 def write_table(df: pd.DataFrame, path: Path, units: dict[str, str], table: str) -> None:
