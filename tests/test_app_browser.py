@@ -9,11 +9,8 @@ fail. Screenshots go to results/ (git-ignored).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -23,6 +20,7 @@ import pytest
 
 from sim.app.params import best_pair
 from sim.app.profiles import to_toml
+from sim.app.server import free_port, launch
 from sim.app.texts import text
 from sim.output import manifest, write_run
 from sim.report.labels import label
@@ -67,36 +65,16 @@ class App:
         return self.log_file.read_text(errors="replace")
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """`wijkteam app` on a free local port, answering (its workers warm) before the tests start."""
-    port = free_port()
     log_file = tmp_path_factory.mktemp("app") / "server.log"
-    env = {**os.environ, "NUMBA_NUM_THREADS": "1"}
-    with open(log_file, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", str(port)], cwd=ROOT,  # noqa: S603
-                                stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + START_SECONDS
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - our own local server
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"wijkteam app did not answer on {url}:\n{log_file.read_text()}")
-        time.sleep(0.5)
-    yield App(url, log_file)
+    port = free_port()
+    try:
+        proc = launch(port, log_file, START_SECONDS)
+    except RuntimeError as err:
+        pytest.fail(str(err))
+    yield App(f"http://127.0.0.1:{port}/", log_file)
     proc.terminate()
     try:
         proc.wait(timeout=30)

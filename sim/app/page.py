@@ -385,8 +385,12 @@ def Heading(title: str, tag: str = "h3"):
 
 @solara.component
 def Figure(fig, key: str):
-    """A Plotly figure whose widget is updated only when its key (what it shows) changes."""
-    solara.FigurePlotly(fig, dependencies=[key])
+    """A Plotly figure drawn by a fresh widget whenever its key (what it shows) changes.
+
+    A fresh widget instead of patching the old one's traces: patching races with the trace
+    updates the browser sends back while a part streams in.
+    """
+    solara.FigurePlotly(fig, dependencies=[key]).key(key)
 
 
 @solara.component

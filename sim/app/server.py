@@ -9,8 +9,13 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import socket
+import subprocess  # noqa: S404 - tests and benchmarks start the app as a child process
 import sys
 import tempfile
+import time
+import urllib.request
+from pathlib import Path
 
 APP = "sim.app.page:Page"
 
@@ -44,3 +49,34 @@ def serve(host: str, port: int, workers: int = 2) -> int:
     finally:
         worker.stop()
     return 0
+
+
+def launch(port: int, log_path: Path, timeout: float = 300.0) -> subprocess.Popen:
+    """Start `wijkteam app` in a subprocess (for tests and benchmarks) and wait until it answers.
+
+    Raises RuntimeError with the server's output when it exits or stays silent past `timeout`.
+    """
+    url = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "NUMBA_NUM_THREADS": os.environ.get("NUMBA_NUM_THREADS", "1")}
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", str(port)],  # noqa: S603
+                                stdout=log, stderr=subprocess.STDOUT, env=env)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - our own local server
+                if r.status == 200:
+                    return proc
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"wijkteam app did not answer on {url}:\n{log_path.read_text(errors='replace')}")
+        time.sleep(0.5)
+
+
+def free_port() -> int:
+    """A local TCP port nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -23,12 +23,16 @@ from sim.output import write_table
 from sim.scenario import Scenario
 
 POLL_SECONDS = 0.1
-UPDATE_SECONDS = 0.5
+UPDATE_SECONDS = 1.0
 
 
 @dataclass
 class Comparison:
-    """What the page shows of one comparison: progress, streamed series, finished runs, audit."""
+    """What the page shows of one comparison: progress, streamed series, finished runs, audit.
+
+    The run loop replaces its dicts and lists instead of changing them in place, so the page
+    may read them from another thread at any time.
+    """
 
     number: int
     scenario: Scenario
@@ -43,6 +47,7 @@ class Comparison:
     audit: pd.DataFrame | None = None
     finished: bool = False
     updates: int = 0
+    parts: int = 0  # streamed parts received
     error: str = ""
 
     @property
@@ -110,7 +115,7 @@ def run(c: Comparison, on_update: Callable[[Comparison], None], keep_going: Call
     futures = {}
     for spec in compare.plan(c.scenario, c.designs, c.replications):
         key = _key(spec.design, spec.replication)
-        c.weeks_done[key] = 0
+        c.weeks_done = {**c.weeks_done, key: 0}
         futures[worker.pool().submit(worker.run_design, data, spec.design, spec.seed, key,
                                      str(c.folder / f"{spec.design}-rep{spec.replication}"), metrics, q,
                                      spec.replication == 0)] = spec
@@ -134,6 +139,8 @@ def run(c: Comparison, on_update: Callable[[Comparison], None], keep_going: Call
             c.updates += 1
             on_update(c)
             last = time.monotonic()
+    _drain(c, q)  # parts sent just before a run ended
+    c.weeks_done = dict.fromkeys(c.weeks_done, c.total_weeks)
     c.audit = _audit(c)
     c.finished = True
     c.updates += 1
@@ -152,16 +159,18 @@ def _drain(c: Comparison, q) -> bool:
             return got
         got, timeout = True, 0.0
         kind, key, week = msg[0], msg[1], msg[2]
-        c.weeks_done[key] = max(c.weeks_done.get(key, 0), week)
+        c.weeks_done = {**c.weeks_done, key: max(c.weeks_done.get(key, 0), week)}
         if kind == "part":
-            c.weekly[key], c.grid[key.split("/")[0]] = msg[4], msg[5]
+            c.parts += 1
+            c.weekly = {**c.weekly, key: msg[4]}
+            c.grid = {**c.grid, key.split("/")[0]: msg[5]}
 
 
 def _collect(c: Comparison, result: dict, spec) -> None:
     """Keep a finished run: its full series (first replications and bands), grid, flows, summary."""
-    c.weeks_done[result["key"]] = c.total_weeks
-    c.weekly[result["key"]] = result["weekly"]
+    c.weeks_done = {**c.weeks_done, result["key"]: c.total_weeks}
+    c.weekly = {**c.weekly, result["key"]: result["weekly"]}
     if spec.replication == 0:
-        c.grid[spec.design] = result["grid"]
-    c.flows.setdefault(spec.design, []).append(result["flows"])
-    c.summaries.append({"design": spec.design, "replication": spec.replication, **result["summary"]})
+        c.grid = {**c.grid, spec.design: result["grid"]}
+    c.flows = {**c.flows, spec.design: [*c.flows.get(spec.design, []), result["flows"]]}
+    c.summaries = [*c.summaries, {"design": spec.design, "replication": spec.replication, **result["summary"]}]

@@ -10,6 +10,7 @@ replication its weekly totals so far, through a multiprocessing Manager queue.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from sim.scenario import parse
 
 WORKERS = 2
 STREAM_EVERY = 8  # recorded weeks between two streamed parts
+WARM_WEEKS = 52
+NICE = 10  # workers run at lower priority than the server process
 SERIES = ["queue_length", "mean_wait_weeks", "open_cases", "caseload_per_fte", "hours_outreach", "informal_hours",
           "informal_share", "crises", "referrals_youth_care", "referrals_ggz", "self_reliant_share",
           "cost_per_resident"]
@@ -31,25 +34,35 @@ _manager = None
 
 
 def _warm(base: dict) -> None:
-    """Pool initializer: load the compiled kernels in this worker with a tiny run."""
-    from sim.sweep.engine import warm_up
+    """Load (or compile) every kernel in this process with a short run of a small municipality.
 
-    warm_up(base)
+    A year of a real population, not a toy one: only then do queues, referrals and closures
+    call every kernel, so the first run a user starts compiles nothing.
+    """
+    from sim.run import simulate
+    from sim.scenario import with_overrides
+
+    simulate(with_overrides(parse(base, "<warm-up>"), **{"meta.weeks": WARM_WEEKS, "meta.burn_in_weeks": 0}))
 
 
 def _ready() -> int:
     """A task that returns once its worker has warmed up (submitted once per worker at start)."""
-    import os
-
     return os.getpid()
 
 
+def _init_worker(base: dict) -> None:
+    """Pool initializer: yield the CPU to the server (pages stay responsive), then warm up."""
+    os.nice(NICE)
+    _warm(base)
+
+
 def start(base: dict, workers: int = WORKERS) -> None:
-    """Start the shared pool and queue manager, and warm every worker before returning."""
+    """Start the shared pool and queue manager, and warm every worker before returning (`base`: a small scenario)."""
     global _pool, _manager
+    _warm(base)  # compile and cache here once, so the workers only load the kernels
     ctx = multiprocessing.get_context("spawn")
     _manager = ctx.Manager()
-    _pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm, initargs=(base,))
+    _pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(base,))
     pids: set[int] = set()
     for _ in range(20):
         pids |= {f.result() for f in [_pool.submit(_ready) for _ in range(workers)]}
