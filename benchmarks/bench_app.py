@@ -9,6 +9,7 @@ Usage: python benchmarks/bench_app.py [--switches N]
 """
 
 import argparse
+import math
 import os
 import statistics
 import sys
@@ -24,6 +25,7 @@ from sim.app.server import free_port, launch  # noqa: E402
 from sim.app.texts import text  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+TIMEOUT_S = 60
 
 
 def open_page(browser, url: str):
@@ -35,10 +37,15 @@ def open_page(browser, url: str):
 
 
 def switch(page, lang: str) -> float:
-    """Seconds from clicking a language to the page showing it (a round trip to the server)."""
+    """Seconds from clicking a language to the page showing it (a round trip); inf past TIMEOUT_S."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     start = time.perf_counter()
-    page.locator(".lang-toggle button").nth(0 if lang == "nl" else 1).click()
-    page.locator(".run-button", has_text=text("run", lang)).wait_for(timeout=120_000)
+    try:
+        page.locator(".lang-toggle button").nth(0 if lang == "nl" else 1).click(timeout=TIMEOUT_S * 1000)
+        page.locator(".run-button", has_text=text("run", lang)).wait_for(timeout=TIMEOUT_S * 1000)
+    except PlaywrightTimeout:
+        return math.inf
     return time.perf_counter() - start
 
 
@@ -79,6 +86,8 @@ def main() -> None:
             for name, values in times.items():
                 print(f"response_{name}_page_median_s: {statistics.median(values):.3f}")
                 print(f"response_{name}_page_max_s: {max(values):.3f}")
+                print(f"response_{name}_page_timeouts: {sum(math.isinf(v) for v in values)} of {len(values)} "
+                      f"(no answer within {TIMEOUT_S} s)")
             print(f"runs_still_going_at_end_of_measurement: {busy}")
             browser.close()
     finally:

@@ -23,7 +23,7 @@ from sim.output import write_table
 from sim.scenario import Scenario
 
 POLL_SECONDS = 0.1
-UPDATE_SECONDS = 1.0
+UPDATE_SECONDS = 2.0
 
 
 @dataclass
