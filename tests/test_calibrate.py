@@ -97,6 +97,12 @@ def test_init_builds_a_scenario_that_loads_and_runs(tmp_path):
     assert main(["run", str(out), "--weeks", "4", "--quiet", "--out", str(tmp_path / "run")]) == 0
 
 
+@pytest.mark.parametrize("name", ["kleindorp", "middenstad", "grootstad"])
+def test_the_shipped_profiles_mark_free_parameters_with_valid_ranges(name):
+    path = ROOT / "scenarios" / f"{name}.toml"
+    assert len(free_parameters(path, load(path))) == 7
+
+
 def test_a_calibrate_range_on_a_sourced_value_or_past_the_schema_is_refused(tmp_path):
     text = (ROOT / "scenarios" / "kleindorp.toml").read_text()
     sourced = tmp_path / "sourced.toml"
@@ -162,6 +168,10 @@ def test_calibration_recovers_known_parameters_of_the_real_simulation(tmp_path):
     calibrated = load(tmp_path / "cal" / "town-calibrated.toml")
     assert calibrated.informal.overburden_load == pytest.approx(best["informal.overburden_load"], rel=1e-3)
     assert "calibrated: " in (tmp_path / "cal" / "town-calibrated.toml").read_text()
+    again = {f.name: f for f in free_parameters(tmp_path / "cal" / "town-calibrated.toml", calibrated)}
+    scale = again["problems.care.onset_per_1000_per_year*scale"]  # the same span of values as before
+    factor = best["problems.care.onset_per_1000_per_year*scale"]
+    assert scale.high == pytest.approx(RANGES[scale.name][1] / factor, rel=1e-3)
     table = pd.read_parquet(tmp_path / "cal" / "validation.parquet")
     assert set(table["id"]) == set(observables) and (tmp_path / "cal" / "validation.html").stat().st_size > 100_000
 

@@ -22,7 +22,7 @@ from sim.scenario import Scenario
 
 NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 MARK = re.compile(rf"calibrate:\s*(scale\s+)?\[\s*({NUM})\s*,\s*({NUM})\s*\]")
-STALE = re.compile(r"\s*;\s*calibrated:.*$")
+STALE = re.compile(r"\s*;\s*calibrated:.*?(?=;\s*calibrate:|$)")  # a calibration note, up to a later range
 
 
 class SpaceError(Exception):

@@ -2,7 +2,9 @@
 
 tomlkit keeps every comment and the layout. Each changed value keeps its assumption comment
 and its calibrate range, and gains `; calibrated: <when>, <job>, loss <before> -> <after>`
-(replacing the note of any earlier calibration).
+(replacing the note of any earlier calibration). A scale range is divided by the factor found,
+so that it still spans the same values of the array as written now: calibrating the
+calibrated file searches the same space.
 """
 
 from __future__ import annotations
@@ -11,18 +13,25 @@ from pathlib import Path
 
 import tomlkit
 
-from sim.calibrate.space import STALE, Free
+from sim.calibrate.space import MARK, STALE, Free
 
 
-def _set(doc: tomlkit.TOMLDocument, free: Free, value: object, note: str) -> None:
+def _rescaled(comment: str, free: Free, x: float) -> str:
+    """The comment with a scale range divided by the factor x (plain ranges stay)."""
+    if not free.scale:
+        return comment
+    return MARK.sub(f"calibrate: scale [{free.low / x:.4g}, {free.high / x:.4g}]", comment, count=1)
+
+
+def _set(doc: tomlkit.TOMLDocument, free: Free, x: float, note: str) -> None:
     """Replace one value in the document, keeping its comment and adding the calibration note."""
     *parents, leaf = free.path.split(".")
     table = doc
     for part in parents:
         table = table[part]
     old = table[leaf]
-    comment = STALE.sub("", old.trivia.comment.lstrip("#").strip())
-    item = tomlkit.item(value)
+    comment = _rescaled(STALE.sub("", old.trivia.comment.lstrip("#").strip()), free, x)
+    item = tomlkit.item(free.value(x))
     item.comment(f"{comment}; calibrated: {note}")
     item.trivia.comment_ws = old.trivia.comment_ws or "  "
     table[leaf] = item
@@ -32,5 +41,5 @@ def calibrated_text(path: str | Path, space: list[Free], point: dict[str, float]
     """The scenario file's text with every free parameter set to its value at `point`."""
     doc = tomlkit.parse(Path(path).read_text(encoding="utf-8"))
     for free in space:
-        _set(doc, free, free.value(point[free.name]), note)
+        _set(doc, free, point[free.name], note)
     return tomlkit.dumps(doc)
