@@ -38,7 +38,7 @@ def main() -> None:
     """Run the small calibration and print key: value lines."""
     with tempfile.TemporaryDirectory() as tmp:
         scenario = municipality(Path(tmp))
-        args = argparse.Namespace(scenario=str(scenario), targets=str(ROOT / "scenarios" / "targets" / "nl.toml"),
+        args = argparse.Namespace(scenario=str(scenario), targets=str(ROOT / "scenarios" / "targets-nl.toml"),
                                   replications=REPLICATIONS, workers=2, scheduler=None, out=str(Path(tmp) / "cal"),
                                   quiet=True, budget=BUDGET, batch=8)
         start = time.perf_counter()

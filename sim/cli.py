@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-
 
 def _fail(lines: list[str]) -> int:
     """Print problems to stderr, one per line; exit status 2 (bad input)."""
@@ -86,9 +84,9 @@ def _run_reference(args: argparse.Namespace, scenario, design: str, seed: int) -
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
     """List the shipped scenario files with their description."""
-    from sim.scenario import ScenarioError, load
+    from sim.scenario import ScenarioError, load, shipped_scenarios
 
-    for path in sorted(SCENARIO_DIR.glob("*.toml")):
+    for path in shipped_scenarios():
         try:
             sc = load(path)
             print(f"{path.name:<24} {sc.population:>9,} residents  {sc.meta.description}")

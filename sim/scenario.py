@@ -399,6 +399,14 @@ def parse(data: dict, path: str = "<scenario>") -> Scenario:
         raise ScenarioError(format_errors(path, err)) from None
 
 
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def shipped_scenarios() -> list[Path]:
+    """The scenario files shipped in `scenarios/`, sorted (targets files, `targets-*.toml`, are not scenarios)."""
+    return sorted(p for p in SCENARIO_DIR.glob("*.toml") if not p.name.startswith("targets-"))
+
+
 def load(path: str | Path) -> Scenario:
     """Read and validate a scenario TOML file."""
     p = Path(path)

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario import Scenario, load, with_overrides
+from sim.scenario import Scenario, load, shipped_scenarios, with_overrides
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
+SCENARIOS = shipped_scenarios()
 
 
 def shrink(scenario: Scenario, factor: float, weeks: int = 52, burn_in: int = 26) -> Scenario:

@@ -19,7 +19,7 @@ from sim.sweep.store import JobStore
 
 from .conftest import ROOT
 
-TARGETS = ROOT / "scenarios" / "targets" / "nl.toml"
+TARGETS = ROOT / "scenarios" / "targets-nl.toml"
 EXAMPLE = ROOT / "scenarios" / "example-wijken.csv"
 GOOD_TARGET = """
 [[targets]]

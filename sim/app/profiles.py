@@ -11,16 +11,15 @@ from pathlib import Path
 
 import tomlkit
 
-from sim.scenario import Scenario, ScenarioError, load, parse
+from sim.scenario import Scenario, ScenarioError, load, parse, shipped_scenarios
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent.parent / "scenarios"
 EXCLUDED = ("queue-only",)  # not a place: the team as a pure queue
 MAX_UPLOAD_BYTES = 256 * 1024
 
 
 def profiles() -> dict[str, Path]:
     """The shipped municipality profiles by file stem (queue-only left out)."""
-    return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.toml")) if p.stem not in EXCLUDED}
+    return {p.stem: p for p in shipped_scenarios() if p.stem not in EXCLUDED}
 
 
 def load_profile(name: str) -> Scenario:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from sim import compare
 from sim.flows import FLOW_OUTCOMES, flow_outcomes, from_outcomes
-from sim.scenario import Scenario, ScenarioError, load, scenario_hash
+from sim.scenario import Scenario, ScenarioError, load, scenario_hash, shipped_scenarios
 from sim.sweep.store import JobStore
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -103,7 +103,7 @@ def _find(path: str | None, folder: Path) -> Path | None:
 
 def _shipped(scenario: Scenario) -> Path | None:
     """The shipped scenario file of the same name, when the results do not say which file they used."""
-    for path in sorted((ROOT / "scenarios").glob("*.toml")):
+    for path in shipped_scenarios():
         try:
             if load(path).meta.name == scenario.meta.name:
                 return path
