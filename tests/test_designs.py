@@ -89,12 +89,12 @@ EXPECTED = {  # form: (outcome, sign of the paired difference to the integral te
 
 @pytest.fixture(scope="module")
 def paired(town, tmp_path_factory):
-    """Every form against the integral team at equal staff, 6 replications, common random numbers."""
+    """Every form against the integral team at equal staff, 12 replications, common random numbers."""
     designs = ["integraal", *FORMS]
     base = compare.equalise(town, designs, "staff")
     outcomes = sorted({o for o, _ in EXPECTED.values()} | {"intakes", "queue_length"})
     store = JobStore(tmp_path_factory.mktemp("forms"))
-    run_job(store, {"t": "forms"}, {}, compare.plan(base, designs, 6), base.model_dump(mode="json"), outcomes,
+    run_job(store, {"t": "forms"}, {}, compare.plan(base, designs, 12), base.model_dump(mode="json"), outcomes,
             workers=2, progress=False)
     return compare.paired_table(store.runs(), designs, outcomes)
 
