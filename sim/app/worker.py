@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.managers import SyncManager
 from pathlib import Path
 
 import pandas as pd
@@ -50,8 +53,21 @@ def _ready() -> int:
     return os.getpid()
 
 
+def _exit_with_parent() -> None:
+    """Leave this process when the server that started it is gone (even after a kill -9)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+
 def _init_worker(base: dict) -> None:
-    """Pool initializer: yield the CPU to the server (pages stay responsive), then warm up."""
+    """Pool initializer: exit with the server, yield the CPU to it (pages stay responsive), warm up."""
+    _exit_with_parent()
     os.nice(NICE)
     _warm(base)
 
@@ -61,7 +77,8 @@ def start(base: dict, workers: int = WORKERS) -> None:
     global _pool, _manager
     _warm(base)  # compile and cache here once, so the workers only load the kernels
     ctx = multiprocessing.get_context("spawn")
-    _manager = ctx.Manager()
+    _manager = SyncManager(ctx=ctx)
+    _manager.start(_exit_with_parent)
     _pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(base,))
     pids: set[int] = set()
     for _ in range(20):
