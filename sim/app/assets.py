@@ -4,7 +4,8 @@ Solara's page loads its JavaScript and CSS (the Vuetify app, RequireJS, Font Awe
 its own server, which serves them from a cache folder in the environment and would fetch a
 missing one from a CDN. `python -m sim.app.assets` (run by `make`) puts the exact versions
 the installed Solara names into that folder with `npm pack`, so nothing is fetched at run
-time; `wijkteam app` refuses to start while one is missing.
+time; `wijkteam app` refuses to start while one is missing. On a machine without npm the
+step only says so, and the rest of the project works as before.
 """
 
 from __future__ import annotations
@@ -65,8 +66,17 @@ def fetch(package: str, into: Path) -> None:
 
 
 def main() -> int:
-    """Install every missing asset package; print what was done."""
+    """Install every missing asset package; print what was done.
+
+    Without npm it says what the workshop app will need and succeeds: set-up, runs, reports
+    and the tests (the browser tests skip without Chromium) need only Python.
+    """
     todo = missing()
+    if todo and shutil.which("npm") is None:
+        print(f"npm not found: the workshop app's browser assets ({', '.join(todo)}) are not installed; "
+              f"everything else works. For `wijkteam app`, install Node.js and npm (Debian: apt-get install npm) "
+              f"and run: {sys.executable} -m sim.app.assets")
+        return 0
     for package in todo:
         print(f"fetching {package} from the npm registry into {cache_dir()}")
         fetch(package, cache_dir())
