@@ -140,13 +140,17 @@ def _on_dask(todo: list[RunSpec], base: dict, outcomes: list[str], workers: int 
 
 
 def warm_up(base: dict) -> None:
-    """Load the compiled kernels in this process (from Numba's cache) with a tiny run of `base`."""
+    """Load the compiled kernels in this process (from Numba's cache) with a small run of each form in `base`."""
     from sim.run import simulate
     from sim.scenario import Scenario
 
-    data = {**base, "meta": {**base["meta"], "weeks": 1, "burn_in_weeks": 0},
-            "neighbourhoods": [{**n, "residents": 10} for n in base["neighbourhoods"]]}
-    simulate(Scenario.model_validate(data))
+    # Enough residents and weeks (some recorded) that every stage of a design calls its kernels.
+    data = {**base, "meta": {**base["meta"], "weeks": 8, "burn_in_weeks": 8},
+            "neighbourhoods": [{**n, "residents": 200} for n in base["neighbourhoods"]]}
+    scenario = Scenario.model_validate(data)
+    one_per_form = {d.form: name for name, d in scenario.designs.items()}
+    for design in one_per_form.values():
+        simulate(scenario, design=design)
 
 
 def _failed_row(spec: RunSpec, outcomes: list[str], error: str) -> dict:
