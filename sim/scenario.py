@@ -407,18 +407,25 @@ def shipped_scenarios() -> list[Path]:
     return sorted(p for p in SCENARIO_DIR.glob("*.toml") if not p.name.startswith("targets-"))
 
 
-def load(path: str | Path) -> Scenario:
-    """Read and validate a scenario TOML file."""
+def read_toml(path: str | Path, error: type[Exception]) -> dict:
+    """A TOML file's tables; a missing, non-UTF-8 or malformed file raises `error([line naming it])`.
+
+    Shared by every reader of user files (scenarios, experiments, targets): safe parsing only.
+    """
     p = Path(path)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        return tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ScenarioError([f"{p}: file not found"]) from None
+        raise error([f"{p}: file not found"]) from None
     except tomllib.TOMLDecodeError as err:
-        raise ScenarioError([f"{p}: not valid TOML: {err}"]) from None
+        raise error([f"{p}: not valid TOML: {err}"]) from None
     except UnicodeDecodeError:
-        raise ScenarioError([f"{p}: not a UTF-8 text file"]) from None
-    return parse(data, str(p))
+        raise error([f"{p}: not a UTF-8 text file"]) from None
+
+
+def load(path: str | Path) -> Scenario:
+    """Read and validate a scenario TOML file."""
+    return parse(read_toml(path, ScenarioError), str(path))
 
 
 def with_overrides(scenario: Scenario, **changes: object) -> Scenario:

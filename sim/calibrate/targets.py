@@ -10,13 +10,13 @@ field and what is allowed.
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.calibrate.observables import OBSERVABLES
+from sim.scenario import read_toml
 
 
 class TargetsError(Exception):
@@ -113,16 +113,7 @@ def parse_targets(data: dict, path: str = "<targets>") -> Targets:
 
 def load_targets(path: str | Path) -> Targets:
     """Read and validate a targets TOML file."""
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TargetsError([f"{p}: file not found"]) from None
-    except tomllib.TOMLDecodeError as err:
-        raise TargetsError([f"{p}: not valid TOML: {err}"]) from None
-    except UnicodeDecodeError:
-        raise TargetsError([f"{p}: not a UTF-8 text file"]) from None
-    return parse_targets(data, str(p))
+    return parse_targets(read_toml(path, TargetsError), str(path))
 
 
 def within(target: Target, simulated: float) -> bool:

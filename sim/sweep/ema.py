@@ -22,8 +22,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.scenario import Scenario, ScenarioError, format_errors, scenario_hash
-from sim.sweep.experiment import DEFAULT_OUTCOMES, ExperimentError, read_toml, scaled_scenario
+from sim.scenario import Scenario, ScenarioError, format_errors, read_toml, scenario_hash
+from sim.sweep.experiment import DEFAULT_OUTCOMES, ExperimentError, scaled_scenario
 from sim.sweep.spec import RunSpec, run_seed
 
 SKIPPED_TABLES = ("meta", "assumptions")  # run settings and audit claims, not model parameters
@@ -311,7 +311,7 @@ class EmaExperiment(BaseModel):
 def load_ema_experiment(path: str | Path) -> tuple[EmaExperiment, WijkteamModel]:
     """Read and validate an EMA experiment file; returns it with its model."""
     p = Path(path)
-    data = read_toml(p)
+    data = read_toml(p, ExperimentError)
     try:
         exp = EmaExperiment.model_validate(data.get("ema", {}) | {k: data.get(k, {})
                                                                  for k in ("uncertainties", "levers")})

@@ -8,14 +8,22 @@ SALib), replications, the outcomes to keep and a job seed. `plan` turns it into 
 from __future__ import annotations
 
 import itertools
-import tomllib
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.scenario import Scenario, ScenarioError, format_errors, load, parse, scenario_hash, with_overrides
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    format_errors,
+    load,
+    parse,
+    read_toml,
+    scenario_hash,
+    with_overrides,
+)
 from sim.sweep.spec import RunSpec, run_seed
 from sim.tables import known_outcomes
 
@@ -92,20 +100,10 @@ class ExperimentError(Exception):
         self.problems = problems
 
 
-def read_toml(path: Path) -> dict:
-    """The TOML file's tables; a missing or malformed file is an ExperimentError naming it."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ExperimentError([f"{path}: file not found"]) from None
-    except tomllib.TOMLDecodeError as err:
-        raise ExperimentError([f"{path}: not valid TOML: {err}"]) from None
-
-
 def load_experiment(path: str | Path) -> tuple[Experiment, Path]:
     """Read and validate an experiment file; returns it with its folder (for relative paths)."""
     p = Path(path)
-    data = read_toml(p)
+    data = read_toml(p, ExperimentError)
     if "ema" in data and "experiment" not in data:
         raise ExperimentError([f"{p}: an EMA Workbench experiment ([ema] table), not a sweep: run it with "
                                "sim.sweep.ema.run_ema_experiment (see README)"])
