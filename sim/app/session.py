@@ -120,6 +120,7 @@ def run(c: Comparison, on_update: Callable[[Comparison], None], keep_going: Call
                                      str(c.folder / f"{spec.design}-rep{spec.replication}"), metrics, q,
                                      spec.replication == 0)] = spec
     last = 0.0
+    shown_data = False
     pending = set(futures)
     while pending:
         if not keep_going():
@@ -135,7 +136,9 @@ def run(c: Comparison, on_update: Callable[[Comparison], None], keep_going: Call
             except Exception as err:  # noqa: BLE001 - a failed run is shown on the page, the others go on
                 c.error = f"{futures[f].design}, replication {futures[f].replication}: {type(err).__name__}: {err}"
             changed = True
-        if changed and time.monotonic() - last >= UPDATE_SECONDS:
+        first_data = c.parts > 0 and not shown_data  # the first figures go out at once, later ones throttled
+        if changed and (first_data or time.monotonic() - last >= UPDATE_SECONDS):
+            shown_data = c.parts > 0
             c.updates += 1
             on_update(c)
             last = time.monotonic()
