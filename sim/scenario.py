@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.domains import DOMAINS, N_AGE_BANDS, PROVIDERS
+from sim.errors import ProblemsError
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Rate = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -321,13 +322,8 @@ class Scenario(Strict):
         return getattr(self.specialists, PROVIDERS[index])
 
 
-class ScenarioError(Exception):
+class ScenarioError(ProblemsError):
     """A scenario file that cannot be used; `problems` holds one line per problem."""
-
-    def __init__(self, problems: list[str]):
-        """Keep the problem lines; the message joins them."""
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 def _field_range(loc: tuple, model: type[BaseModel] = Scenario) -> str:

@@ -10,18 +10,14 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from sim.errors import ProblemsError
 from sim.scenario import Scenario, ScenarioError, format_errors, parse
 from sim.sweep.experiment import Experiment, point_overrides
 from sim.sweep.spec import canonical
 
 
-class AnalyseError(Exception):
+class AnalyseError(ProblemsError):
     """A job folder or request that cannot be analysed; `problems` holds one line per problem."""
-
-    def __init__(self, problems: list[str]):
-        """Keep the problem lines."""
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

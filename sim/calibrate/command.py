@@ -12,17 +12,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.errors import ProblemsError
+
 if TYPE_CHECKING:
     from sim.calibrate.targets import Targets
 
 
-class InputError(Exception):
+class InputError(ProblemsError):
     """Bad command input; `problems` holds one line per problem."""
-
-    def __init__(self, problems: list[str]):
-        """Keep the problem lines; the message joins them."""
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 def _inputs(args: argparse.Namespace):

@@ -13,17 +13,13 @@ from pathlib import Path
 import pandas as pd
 
 from sim.calibrate.validate import TABLE_UNITS, markdown
+from sim.errors import ProblemsError
 from sim.scenario import Scenario
 from sim.sweep.spec import RunSpec
 
 
-class EngineError(Exception):
+class EngineError(ProblemsError):
     """The job folder holds another job; `problems` holds the lines to show."""
-
-    def __init__(self, problems: list[str]):
-        """Keep the problem lines; the message joins them."""
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @contextmanager

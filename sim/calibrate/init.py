@@ -22,6 +22,8 @@ from pathlib import Path
 
 import tomlkit
 
+from sim.errors import ProblemsError
+
 DEFAULTS = Path(__file__).resolve().parent.parent.parent / "scenarios" / "middenstad.toml"
 REQUIRED = ("gwb_code", "regio", "a_inw", "a_00_14", "a_15_24", "a_25_44", "a_45_64", "a_65_oo", "a_hh",
             "g_hhgro", "p_hh_li")
@@ -29,13 +31,8 @@ COUNTS = ("a_inw", "a_00_14", "a_15_24", "a_25_44", "a_45_64", "a_65_oo", "a_hh"
 SHARE_65_74 = 0.55  # assumption: about 55 % of Dutch over-65s are 65-74 (national age structure, rounded)
 
 
-class InitError(Exception):
+class InitError(ProblemsError):
     """The table cannot be used; `problems` holds one line per problem (file, row, column)."""
-
-    def __init__(self, problems: list[str]):
-        """Keep the problem lines; the message joins them."""
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 def _number(text: str) -> float:

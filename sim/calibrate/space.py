@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.errors import ProblemsError
 from sim.provenance import entries
 from sim.scenario import Scenario
 
@@ -25,13 +26,8 @@ MARK = re.compile(rf"calibrate:\s*(scale\s+)?\[\s*({NUM})\s*,\s*({NUM})\s*\]")
 STALE = re.compile(r"\s*;\s*calibrated:.*?(?=;\s*calibrate:|$)")  # a calibration note, up to a later range
 
 
-class SpaceError(Exception):
+class SpaceError(ProblemsError):
     """The scenario's calibration marks cannot be used; `problems` holds one line per problem."""
-
-    def __init__(self, problems: list[str]):
-        """Keep the problem lines; the message joins them."""
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

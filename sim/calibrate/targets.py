@@ -16,16 +16,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.calibrate.observables import OBSERVABLES
+from sim.errors import ProblemsError
 from sim.scenario import read_toml
 
 
-class TargetsError(Exception):
+class TargetsError(ProblemsError):
     """A targets file that cannot be used; `problems` holds one line per problem."""
-
-    def __init__(self, problems: list[str]):
-        """Keep the problem lines; the message joins them."""
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 class Target(BaseModel):

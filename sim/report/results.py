@@ -15,6 +15,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from sim import compare
+from sim.errors import ProblemsError
 from sim.flows import FLOW_OUTCOMES, flow_outcomes, from_outcomes
 from sim.scenario import Scenario, ScenarioError, load, scenario_hash, shipped_scenarios
 from sim.sweep.store import JobStore
@@ -23,13 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 VALIDATION_FILE = "validation.parquet"
 
 
-class ReportError(Exception):
+class ReportError(ProblemsError):
     """A folder that is not a result the report can read; `problems` names file and field."""
-
-    def __init__(self, problems: list[str]):
-        """Keep the problems, one line each."""
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass

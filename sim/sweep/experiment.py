@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from sim.errors import ProblemsError
 from sim.scenario import (
     Scenario,
     ScenarioError,
@@ -91,13 +92,8 @@ class Experiment(BaseModel):
         return self
 
 
-class ExperimentError(Exception):
+class ExperimentError(ProblemsError):
     """An experiment file that cannot be used; `problems` holds one line per problem."""
-
-    def __init__(self, problems: list[str]):
-        """Keep the problem lines."""
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 def load_experiment(path: str | Path) -> tuple[Experiment, Path]:
