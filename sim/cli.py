@@ -18,7 +18,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Simulate one municipality under one design and write its tables."""
     from tqdm import tqdm
 
-    from sim.output import manifest, write_run
+    from sim.output import RUN_FILES, manifest, write_run
     from sim.run import simulate
     from sim.scenario import ScenarioError, load, with_overrides
     from sim.tables import summary
@@ -42,7 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with tqdm(total=total, unit="week", desc=f"{scenario.meta.name} / {design}", disable=args.quiet) as bar:
         result = simulate(scenario, design=design, seed=seed, progress=bar.update)
     out = Path(args.out) if args.out else Path("results") / f"{Path(args.scenario).stem}-{design}-seed{seed}"
-    files = ["neighbourhood_weekly.parquet", "weekly_totals.parquet", "cases.parquet", "summary.parquet"]
+    files = list(RUN_FILES)
     info = manifest(scenario, design, seed, files, {"weeks": scenario.meta.weeks,
                                                     "burn_in_weeks": scenario.meta.burn_in_weeks,
                                                     "scenario_file": str(args.scenario)})

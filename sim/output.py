@@ -81,6 +81,9 @@ def manifest(scenario: Scenario, design: str, seed: int, files: list[str], extra
     }
 
 
+RUN_FILES = ("neighbourhood_weekly.parquet", "weekly_totals.parquet", "cases.parquet", "summary.parquet")
+
+
 def write_run(out: Path, by_nbh: pd.DataFrame, total: pd.DataFrame, cases: pd.DataFrame,
               info: dict) -> list[Path]:
     """Write the three tables and the manifest into `out`; returns the paths written."""

@@ -28,5 +28,16 @@ def simulate(scenario: Scenario, design: str | None = None, seed: int | None = N
         scenario = with_overrides(scenario, **{"meta.weeks": weeks})
     model = WijkteamModel(scenario, design=design, seed=seed)
     model.run(progress)
+    return result(model)
+
+
+def weekly_tables(model: WijkteamModel) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-neighbourhood and total weekly tables of the weeks recorded so far."""
     by_nbh = derive(model.recorder.neighbourhood_table())
-    return RunResult(model, by_nbh, totals(by_nbh, model.recorder.totals_extra), model.recorder.cases_table())
+    return by_nbh, totals(by_nbh, model.recorder.totals_extra)
+
+
+def result(model: WijkteamModel) -> RunResult:
+    """The tables of a model that has run (the app streams `weekly_tables` while it runs)."""
+    by_nbh, total = weekly_tables(model)
+    return RunResult(model, by_nbh, total, model.recorder.cases_table())

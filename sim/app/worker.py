@@ -111,14 +111,6 @@ def new_queue():
     return _manager.Queue()
 
 
-def _tables(model) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The model's per-neighbourhood and total weekly tables of the recorded weeks so far."""
-    from sim.tables import derive, totals
-
-    by_nbh = derive(model.recorder.neighbourhood_table())
-    return by_nbh, totals(by_nbh, model.recorder.totals_extra)
-
-
 def _grid(by_nbh: pd.DataFrame) -> pd.DataFrame:
     """Per neighbourhood: the mean of each GRID outcome over the recorded weeks."""
     return by_nbh.groupby("neighbourhood_name", observed=True, sort=False)[GRID].mean().reset_index()
@@ -136,7 +128,8 @@ def run_design(data: dict, design: str, seed: int, key: str, folder: str, metric
     """Simulate one design and replication, write its run folder, stream progress; return what the page shows."""
     from sim.flows import flows
     from sim.model import WijkteamModel
-    from sim.output import manifest, write_run
+    from sim.output import RUN_FILES, manifest, write_run
+    from sim.run import result, weekly_tables
 
     scenario = parse(data, "<app scenario>")
     model = WijkteamModel(scenario, design=design, seed=seed)
@@ -148,15 +141,15 @@ def run_design(data: dict, design: str, seed: int, key: str, folder: str, metric
         if queue is None:
             return
         if stream and recorded > 0 and (recorded == 1 or recorded % STREAM_EVERY == 0 or week == total):
-            by_nbh, weekly = _tables(model)
+            by_nbh, weekly = weekly_tables(model)
             queue.put(("part", key, week, total, weekly[["week", *SERIES]], _grid(by_nbh)))
         elif week % 4 == 0 or week == total:
             queue.put(("progress", key, week, total))
 
     model.run(progress)
-    by_nbh, weekly = _tables(model)
-    cases = model.recorder.cases_table()
-    files = ["neighbourhood_weekly.parquet", "weekly_totals.parquet", "cases.parquet", "summary.parquet"]
+    done = result(model)
+    by_nbh, weekly, cases = done.by_neighbourhood, done.totals, done.cases
+    files = list(RUN_FILES)
     info = manifest(scenario, design, seed, files, {"weeks": scenario.meta.weeks, "burn_in_weeks": burn_in,
                                                     "source": "wijkteam app"})
     write_run(Path(folder), by_nbh, weekly, cases, info)
