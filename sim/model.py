@@ -42,6 +42,7 @@ class WijkteamModel(mesa.Model):
         self.group_rates = onset_rates(scenario, self.design)
         self.group_total = self.group_rates.sum(axis=1)
         designs.build(self)
+        self.team_residents, self.team_share = self._team_weights()
         self.providers = self._build_providers()
         self.volunteers = [
             VolunteerPool(self, k, scenario.informal.volunteer_hours_per_1000 * n / 1000)
@@ -161,19 +162,21 @@ class WijkteamModel(mesa.Model):
         casework.plan_hours(st.hours, st.outreach_share, st.cap, st.caseload, st.extra, self.params, st.casework,
                             st.coordination, st.outreach, st.case_hours, st.free)
         by_team = np.bincount(st.team, weights=st.outreach, minlength=len(self.teams))
-        served = (self.serves * self.group_residents).sum(axis=(1, 2))
         rate = np.array([rules.outreach_rate(self.params.outreach_per_hour_per_1000, h, n)
-                         for h, n in zip(by_team, served, strict=True)])
+                         for h, n in zip(by_team, self.team_residents, strict=True)])
         self.outreach_reach = np.einsum("t,tkg->kg", rate, self.serves) * self.params.outreach_knowledge
+
+    def _team_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """Residents each team serves, and each team's share per (neighbourhood, group); fixed for the run."""
+        weight = self.serves * self.group_residents  # (team, neighbourhood, group)
+        residents = weight.sum(axis=(1, 2))
+        weight[residents == 0] = self.serves[residents == 0]  # a team whose groups have no residents: spread evenly
+        return residents, weight / weight.sum(axis=(1, 2), keepdims=True)
 
     def _per_neighbourhood(self, per_member: np.ndarray) -> np.ndarray:
         """Spread each team's member totals over the residents it serves, summed per neighbourhood."""
         by_team = np.bincount(self.staff.team, weights=per_member, minlength=len(self.teams))
-        weight = self.serves * self.group_residents  # (team, neighbourhood, group)
-        empty = weight.sum(axis=(1, 2)) == 0  # a team whose groups have no residents: spread evenly
-        weight[empty] = self.serves[empty]
-        share = weight / weight.sum(axis=(1, 2), keepdims=True)
-        return np.einsum("t,tkg->k", by_team, share)
+        return np.einsum("t,tkg->k", by_team, self.team_share)
 
     def households(self, counts: WeekCounts) -> None:
         """Informal care, then problem dynamics, in one pass over the households.
