@@ -14,7 +14,7 @@ import numpy as np
 from sim import designs, population
 from sim.agents import CarerNetworkView, ResidentView, SpecialistProvider, VolunteerPool
 from sim.agents.team import triage
-from sim.core import casework, household, problems, rules, signals
+from sim.core import casework, household, problems, rows, rules, signals
 from sim.core.params import build as build_params
 from sim.core.params import onset_rates
 from sim.core.streams import make_streams
@@ -53,6 +53,8 @@ class WijkteamModel(mesa.Model):
         self.queue = np.zeros(0, np.int64)  # the team's waiting list, in order of signal (case id)
         self.new_in_queue = np.zeros(0, np.int64)  # residents who joined it this week
         self._opened = np.empty(self.state.n, np.int64)  # room for the signal kernel to list them
+        self._busy = np.empty(self.state.n, np.int64)
+        self.busy = self._busy[:0]  # rows with a problem or a case, listed after the onsets; later stages visit these
         self.outreach_reach = np.zeros((len(self.residents_per_nbh), 2))
         self.recorder = Recorder(self)
         problems.init_onsets(0, self.state.next_onset, self.state.group, self.group_total, self.streams["onset"])
@@ -102,18 +104,23 @@ class WijkteamModel(mesa.Model):
         self.week += 1
 
     def onsets(self, counts: WeekCounts) -> None:
-        """New problems arise (and existing ones deepen) at their drawn onset weeks."""
+        """New problems arise (and existing ones deepen) at their drawn onset weeks.
+
+        Then the week's busy rows are listed: no stage after this one gives a resident a
+        first problem or a case from nothing, so the list holds everyone they must visit.
+        """
         s = self.state
         problems.onset_stage(self.week, s.next_onset, s.group, s.nbh, s.n_active, s.sev, s.pstate, s.p_onset,
                              s.p_resolve, s.hazard, s.threshold, self.group_rates, self.group_total, self.params,
                              self.streams["onset"], self.streams["threshold"], self.streams["resolution"],
                              counts.onsets)
+        self.busy = self._busy[:rows.busy_rows(s.n_active, s.c_state, self._busy)]
 
     def signals(self, counts: WeekCounts) -> None:
         """Unknown problems are signalled to the team through one of the routes."""
         s = self.state
         reach = self.outreach_reach
-        n = signals.signal_stage(self.week, s.nbh, s.hh, s.age, s.help_seek, s.n_active, s.urgent, s.c_state,
+        n = signals.signal_stage(self.week, self.busy, s.nbh, s.hh, s.age, s.help_seek, s.n_active, s.urgent, s.c_state,
                                  s.c_id, s.c_route, s.c_member, s.c_start, s.c_support, s.c_ref_week, s.c_ref_provider,
                                  s.c_inf_hours, s.c_priority, s.c_onset, s.c_queue, s.c_sev, s.c_domains, s.sev,
                                  s.pstate, s.p_onset, s.hazard, s.threshold, s.cg_carers, reach, self.next_case_id,
@@ -208,10 +215,11 @@ class WijkteamModel(mesa.Model):
         closed = np.empty(room, np.int64)
         outcome = np.empty(room, np.int64)
         n_ref, n_closed = casework.casework_stage(
-            self.week, s.nbh, s.hh, s.age, s.n_active, s.c_state, s.c_member, s.c_start, s.c_priority, s.c_support,
-            s.c_ref_week, s.c_ref_provider, s.crisis_domain, s.sev, s.pstate, s.p_onset, s.p_start, s.p_until, s.hazard,
-            s.hh_cases, self.staff.caseload, self.staff.free, self.params, self.streams["durations"], ref_res, ref_dom,
-            ref_pri, closed, outcome, counts.referrals, counts.provisions_granted)
+            self.week, self.busy, s.nbh, s.hh, s.age, s.n_active, s.c_state, s.c_member, s.c_start, s.c_priority,
+            s.c_support, s.c_ref_week, s.c_ref_provider, s.crisis_domain, s.sev, s.pstate, s.p_onset, s.p_start,
+            s.p_until, s.hazard, s.hh_cases, self.staff.caseload, self.staff.free, self.params,
+            self.streams["durations"], ref_res, ref_dom, ref_pri, closed, outcome, counts.referrals,
+            counts.provisions_granted)
         self._hand_over(ref_res[:n_ref], ref_dom[:n_ref], ref_pri[:n_ref], closed[:n_closed], outcome[:n_closed])
 
     def specialist_care(self, counts: WeekCounts) -> None:

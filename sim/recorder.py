@@ -67,8 +67,8 @@ class WeekCounts:
     def state_counts(self, model) -> None:
         """Count the stocks at the end of the week with the record kernel."""
         s = model.state
-        record.record_stage(model.week, model.residents_per_nbh, s.nbh, s.age, s.n_active, s.deficit, s.c_state,
-                            s.c_member, s.pstate, s.p_start, s.hh_start, s.hh_nbh, s.hh_cases, model.params,
+        record.record_stage(model.week, model.busy, model.residents_per_nbh, s.nbh, s.age, s.n_active, s.deficit,
+                            s.c_state, s.c_member, s.pstate, s.p_start, s.hh_start, s.hh_nbh, s.hh_cases, model.params,
                             TREEKNORM_WEEKS, self.prevalence, self.journeys, self.self_reliant, self.provisions,
                             self.in_treatment, self.waiting_specialist, self.waiting_over_norm,
                             self.client_households, self.professionals, self.multi_households,

@@ -56,5 +56,7 @@ def test_conservation_and_bounds_hold(data, small):
         assert 0 <= prov.in_treatment <= prov.places
     s = r.model.state
     assert np.array_equal(s.n_active, (s.pstate != 0).sum(axis=1))
+    assert np.array_equal(s.sev == 0, s.pstate == 0)  # the household kernel sums severities without a state test
+    assert ((s.cg_will >= 0) & (s.cg_will <= 1)).all()
     staff = r.model.staff
     assert (staff.caseload == np.bincount(s.c_member[s.c_state == 2], minlength=len(staff.caseload))).all()

@@ -163,14 +163,17 @@ def _pick_member(i, sev, pstate, first, last, mem_free, mem_discipline, p):
 
 
 @njit(cache=True)
-def casework_stage(t, nbh, hh, age, n_active, c_state, c_member, c_start, c_priority, c_support, c_ref_week,
+def casework_stage(t, rows, nbh, hh, age, n_active, c_state, c_member, c_start, c_priority, c_support, c_ref_week,
                    c_ref_provider, crisis_domain, sev, pstate, p_onset, p_start, p_until, hazard, hh_cases,
                    mem_caseload, mem_free, p, durations_rng, ref_res, ref_dom, ref_pri, closed, closed_outcome,
                    referrals_out, provisions_out):
-    """Refer, grant provisions and close cases; returns (referrals made, cases closed)."""
+    """Refer, grant provisions and close cases; returns (referrals made, cases closed).
+
+    `rows` lists every resident with a case (and others, skipped), in row order.
+    """
     n_ref = 0
     n_closed = 0
-    for i in range(nbh.shape[0]):
+    for i in rows:
         if c_state[i] != C_CASEWORK:
             continue
         if p.service_exponential:  # queue-only mode: memoryless service, nothing else

@@ -19,11 +19,13 @@ called here per problem take scalars only; those that take arrays run only
 on a carer's drop-out or return.
 """
 
+import numpy as np
 from numba import njit
 
 from sim.core import rules
 from sim.core.casework import SUPPORT_INFORMAL
 from sim.core.problems import course, crisis_payer, provision_kind
+from sim.core.rows import LOWEST_BIT
 from sim.core.state import NO_WEEK
 from sim.domains import AGE_MINOR, C_CASEWORK, P_KNOWN, P_NONE, P_PROVISION, YOUTH
 
@@ -38,32 +40,33 @@ def household_stage(t, hh_start, hh_nbh, nbh, age, n_active, resilience, strain,
     n_dom = sev.shape[1]
     fit, weight, provider, discipline = p.informal_fit, p.burden_weight, p.domain_provider, p.domain_discipline
     growth, effect, treated, relief_of = p.growth, p.team_effect, p.treatment_effect, p.provision_relief
+    members = np.empty(8, np.int64)  # the household's members with a problem (grown for a larger household)
     for h in range(hh_start.shape[0] - 1):
         first, last, k = hh_start[h], hh_start[h + 1], hh_nbh[h]
+        if last - first > members.shape[0]:
+            members = np.empty(last - first, np.int64)
         # --- informal help: carers rejoin, give what is asked up to their willingness, wear
         if cg_rejoin[h] == t:
             _rejoin(h, t, cg_carers, cg_init, cg_rejoin, p, informal_rng)
         carers_out[k] += cg_carers[h]
         demand = 0.0
         backed = False
-        active = False
+        n_members = 0
         for i in range(first, last):
             if n_active[i] > 0:  # inf_hours of residents without problems is never read
-                active = True
                 asked = 0.0
-                for d in range(n_dom):
-                    if pstate[i, d] != P_NONE:
-                        asked += rules.informal_demand(sev[i, d], fit[d], p.hours_per_severity)
+                for d in range(n_dom):  # severity is 0 where there is no problem, so no test per domain
+                    asked += rules.informal_demand(sev[i, d], fit[d], p.hours_per_severity)
                 inf_hours[i] = asked  # what the member asks for; turned into hours received below
                 demand += asked
+                members[n_members] = i
+                n_members += 1
             elif strain[i] > 0.0:  # dynamics of a member without problems: remembered strain fades
                 strain[i] = rules.strain_update(strain[i], 0.0, resilience[i], p.strain_memory)
-            backed = backed or c_state[i] == C_CASEWORK
-        if demand <= 0.0:  # rest: willingness recovers (written only when it changes, to spare memory traffic)
-            if cg_will[h] < 1.0:
-                cg_will[h] = rules.caregiver_wear(cg_will[h], 0.0, 0, p.wear, p.wear_onset, p.recovery, 0.0)
-            if cg_sustained[h] != 0:
-                cg_sustained[h] = 0
+            backed |= c_state[i] == C_CASEWORK
+        if demand <= 0.0:  # rest: willingness recovers (full willingness stays full)
+            cg_will[h] = rules.caregiver_wear(cg_will[h], 0.0, 0, p.wear, p.wear_onset, p.recovery, 0.0)
+            cg_sustained[h] = 0
         else:
             avail = cg_carers[h] * p.hours_per_carer
             given = min(demand, avail * cg_will[h])
@@ -83,31 +86,31 @@ def household_stage(t, hh_start, hh_nbh, nbh, age, n_active, resilience, strain,
                 dropout_out[k] += 1
             informal_out[k] += given
             volunteer_out[k] += volunteer
-            for i in range(first, last):  # members share by what each asks for
-                if n_active[i] == 0:
-                    continue
+            for j in range(n_members):  # members share by what each asks for
+                i = members[j]
                 inf_hours[i] = (given + volunteer) * inf_hours[i] / demand
                 if c_state[i] == C_CASEWORK and inf_hours[i] > 0.0:
                     c_inf_hours[i] += inf_hours[i]
                     c_support[i] |= SUPPORT_INFORMAL
         # --- dynamics: each member's problems run their course; burden against capacity
-        for i in range(first, last if active else first):
-            if n_active[i] == 0:  # strain already faded above; deficit is not read
-                continue
+        for j in range(n_members):
+            i = members[j]
             in_case = c_state[i] == C_CASEWORK
             known = 0
             asked = 0.0
+            mask = 0
             for d in range(n_dom):
-                if pstate[i, d] != P_NONE:
-                    asked += rules.informal_demand(sev[i, d], fit[d], 1.0)
-                    known += pstate[i, d] == P_KNOWN
+                st = pstate[i, d]
+                asked += rules.informal_demand(sev[i, d], fit[d], 1.0)
+                known += st == P_KNOWN
+                mask |= (st != P_NONE) << d
             case_hours = mem_case_hours[c_member[i]] / known if in_case and known > 0 else 0.0
             burden = 0.0
             worst = -1
-            for d in range(n_dom):
+            while mask:  # one turn per problem, lowest domain first
+                d = LOWEST_BIT[mask]
+                mask &= mask - 1
                 st = pstate[i, d]
-                if st == P_NONE:
-                    continue
                 hours = 0.0
                 if st == P_KNOWN:
                     hours = case_hours * (p.discipline_match if mem_discipline[c_member[i]] == discipline[d] else 1.0)

@@ -24,58 +24,67 @@ def journey(case_state, specialist, provision, latent):
     """The one journey state of a resident (see sim.domains.JOURNEY).
 
     From the case state and whether any problem is with a specialist (or waiting for one),
-    under a provision, or unknown.
+    under a provision, or unknown. Written as selects, lowest precedence first, so the
+    compiled loop does not branch on states that vary from one resident to the next.
     """
-    if case_state == C_QUEUED:
-        return J_WAITING
-    if case_state == C_CASEWORK:
-        return J_CASE
-    if specialist:
-        return J_SPECIALIST
-    if provision:
-        return J_PROVISION
-    return J_UNKNOWN if latent else J_NONE
+    j = J_UNKNOWN if latent else J_NONE
+    j = J_PROVISION if provision else j
+    j = J_SPECIALIST if specialist else j
+    j = J_CASE if case_state == C_CASEWORK else j
+    return J_WAITING if case_state == C_QUEUED else j
 
 
 @njit(cache=True)
-def record_stage(t, residents, nbh, age, n_active, deficit, c_state, c_member, pstate, p_start, hh_start, hh_nbh,
+def record_stage(t, rows, residents, nbh, age, n_active, deficit, c_state, c_member, pstate, p_start, hh_start, hh_nbh,
                  hh_cases, p, over_norm_weeks, prevalence, journeys, self_reliant, provisions, in_treatment,
                  waiting_specialist, waiting_over_norm, client_households, professionals, multi_households,
                  multi_professionals):
     """Fill the per-neighbourhood count arrays (zeroed by the caller) for week t.
 
     `residents` holds each neighbourhood's number of residents: those without a problem
-    or a case are counted as the rest, so the loop over residents only reads for them.
+    or a case are counted as the rest, so the loop visits only `rows` (every resident
+    with a problem or a case, and some without, skipped).
     `waiting_over_norm` counts, per provider, referrals older than `over_norm_weeks`.
     """
     domain_provider = p.domain_provider  # helpers called per household get this array, not the whole tuple
+    n_dom = pstate.shape[1]
     busy = np.zeros(residents.shape[0], np.int64)
-    for i in range(nbh.shape[0]):
-        if n_active[i] == 0 and c_state[i] == C_NONE:  # most residents: no problem, self-reliant; counted below
+    # A neighbourhood's counts are kept in local arrays while its rows go by (rows come by
+    # neighbourhood; any order still counts right): a count in a shared table, raised for
+    # resident after resident, waits on its own last store each time.
+    prev = np.zeros(n_dom, np.int64)
+    jour = np.zeros(journeys.shape[1], np.int64)
+    n_busy = n_reliant = 0
+    k = nbh[rows[0]] if rows.shape[0] > 0 else 0
+    for i in rows:
+        if nbh[i] != k:
+            _flush(k, n_busy, n_reliant, prev, jour, busy, self_reliant, prevalence, journeys)
+            n_busy = n_reliant = 0
+            k = nbh[i]
+        if n_active[i] == 0 and c_state[i] == C_NONE:  # problems ended this week: self-reliant, counted below
             continue
-        k = nbh[i]
-        busy[k] += 1
-        if n_active[i] == 0 or deficit[i] <= 0.0:
-            self_reliant[k] += 1
+        n_busy += 1
+        n_reliant += (n_active[i] == 0) | (deficit[i] <= 0.0)
         specialist = provision = latent = False
-        for d in range(pstate.shape[1]):
+        for d in range(n_dom):  # counts and flags as sums and ors, not branches on each state
             st = pstate[i, d]
-            if st == P_NONE:
-                continue
-            prevalence[k, d] += 1
-            latent = latent or st == P_LATENT
-            provision = provision or st == P_PROVISION
-            if st == P_PROVISION and t >= p_start[i, d]:
-                provisions[k, provision_kind(age[i])] += 1
-            elif st == P_SPECIALIST:
-                specialist = True
-                in_treatment[k, domain_provider[d], 1 if age[i] == AGE_MINOR else 0] += 1
-            elif st == P_WAIT_SPECIALIST:  # p_start holds the referral week
-                specialist = True
-                waiting_specialist[k, domain_provider[d]] += 1
-                if t - p_start[i, d] > over_norm_weeks:
-                    waiting_over_norm[domain_provider[d]] += 1
-        journeys[k, journey(c_state[i], specialist, provision, latent)] += 1
+            prev[d] += st != P_NONE
+            latent |= st == P_LATENT
+            if st >= P_WAIT_SPECIALIST:  # the rare states: specialist care and provisions
+                if st == P_PROVISION:
+                    provision = True
+                    if t >= p_start[i, d]:
+                        provisions[k, provision_kind(age[i])] += 1
+                elif st == P_SPECIALIST:
+                    specialist = True
+                    in_treatment[k, domain_provider[d], 1 if age[i] == AGE_MINOR else 0] += 1
+                else:  # waiting for specialist care; p_start holds the referral week
+                    specialist = True
+                    waiting_specialist[k, domain_provider[d]] += 1
+                    if t - p_start[i, d] > over_norm_weeks:
+                        waiting_over_norm[domain_provider[d]] += 1
+        jour[journey(c_state[i], specialist, provision, latent)] += 1
+    _flush(k, n_busy, n_reliant, prev, jour, busy, self_reliant, prevalence, journeys)
     for k in range(residents.shape[0]):
         journeys[k, J_NONE] += residents[k] - busy[k]
         self_reliant[k] += residents[k] - busy[k]
@@ -88,6 +97,19 @@ def record_stage(t, residents, nbh, age, n_active, deficit, c_state, c_member, p
             if _domains(hh_start[h], hh_start[h + 1], pstate) >= 2:
                 multi_households[k] += 1
                 multi_professionals[k] += count
+
+
+@njit(cache=True, inline="always")
+def _flush(k, n_busy, n_reliant, prev, jour, busy, self_reliant, prevalence, journeys):
+    """Add a run of one neighbourhood's local counts to its row, and zero them."""
+    busy[k] += n_busy
+    self_reliant[k] += n_reliant
+    for d in range(prev.shape[0]):
+        prevalence[k, d] += prev[d]
+        prev[d] = 0
+    for j in range(jour.shape[0]):
+        journeys[k, j] += jour[j]
+        jour[j] = 0
 
 
 @njit(cache=True)

@@ -24,17 +24,18 @@ def route_hazards(s, self_rate, informal_rate, partner_rate, outreach_rate, netw
 
 
 @njit(cache=True)
-def signal_stage(t, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_route, c_member, c_start,
+def signal_stage(t, rows, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_route, c_member, c_start,
                  c_support, c_ref_week, c_ref_provider, c_inf_hours,
                  c_priority, c_onset, c_queue, c_sev, c_domains, sev, pstate, p_onset, hazard, threshold,
                  cg_carers, nbh_outreach_rate, next_case_id, p, route_rng, signals_out, opened):
     """Queue residents whose problems are signalled this week; cases in casework see new ones.
 
-    Residents put in the queue are listed in `opened`, in case-id order; returns how many.
+    Only `rows` are visited (residents with a problem or a case, in row order). Residents
+    put in the queue are listed in `opened`, in case-id order; returns how many.
     """
     partner_rate = p.partner_rate
     n_opened = 0
-    for i in range(nbh.shape[0]):
+    for i in rows:
         if n_active[i] == 0:
             continue
         if c_state[i] == C_CASEWORK:

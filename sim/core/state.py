@@ -2,7 +2,8 @@
 
 Residents are rows, not objects: the Numba kernels step these arrays, and Mesa views
 (sim.agents.resident) read one row for inspection. Household members are contiguous
-rows, so a household is the slice hh_start[h]:hh_start[h + 1].
+rows, so a household is the slice hh_start[h]:hh_start[h + 1]; neighbourhoods are
+contiguous too (the record kernel counts one neighbourhood's run of rows at a time).
 """
 
 from dataclasses import dataclass, fields
@@ -48,7 +49,7 @@ class State:
     c_ref_provider: np.ndarray  # int8 first referral provider, -1 none
     c_inf_hours: np.ndarray  # float64 informal hours received during the case
     # problems (N, D)
-    sev: np.ndarray  # float32 severity in (0, 1], 0 when none
+    sev: np.ndarray  # float32 severity in (0, 1], exactly 0 when none (kernels sum it without testing the state)
     pstate: np.ndarray  # int8 P_* state
     p_onset: np.ndarray  # int32 onset week
     p_resolve: np.ndarray  # int32 week of natural resolution
