@@ -10,6 +10,7 @@ import numpy as np
 from numba import njit
 
 from sim.core import rules
+from sim.core.prefetch import prefetch
 from sim.core.problems import provision_kind
 from sim.domains import (
     AGE_MINOR,
@@ -102,7 +103,16 @@ def assign_cases(t, order, nbh, hh, age, c_state, c_member, c_start, c_queue, c_
     free slots are counted, so a long queue before a full team costs no search of its members.
     """
     team_free = _free_slots(team_first, mem_free)
-    for k in range(order.shape[0]):
+    n = order.shape[0]
+    for k in range(n):  # the queue's residents lie scattered over the tables: fetch their rows ahead
+        if k + 32 < n:
+            prefetch(hh, order[k + 32])
+        if k + 16 < n:
+            ahead = order[k + 16]
+            prefetch(c_state, ahead)
+            prefetch(nbh, ahead)
+            prefetch(age, ahead)
+            prefetch(hh_cases, hh[ahead])
         i = order[k]
         if c_state[i] != C_QUEUED:  # handled by the counter this week
             continue
@@ -169,13 +179,25 @@ def casework_stage(t, rows, nbh, hh, age, n_active, c_state, c_member, c_start, 
                    referrals_out, provisions_out):
     """Refer, grant provisions and close cases; returns (referrals made, cases closed).
 
-    `rows` lists every resident with a case (and others, skipped), in row order.
+    `rows` lists every resident with a case (and others), in row order. The cases are
+    listed first; their rows lie scattered over the problem table, so each is fetched a
+    few cases ahead while the one in hand is worked on.
     """
+    cases = np.empty(rows.shape[0], np.int64)
+    n_cases = 0
+    for i in rows:
+        cases[n_cases] = i
+        n_cases += c_state[i] == C_CASEWORK  # only resident i's own case changes below
     n_ref = 0
     n_closed = 0
-    for i in rows:
-        if c_state[i] != C_CASEWORK:
-            continue
+    for j in range(n_cases):
+        if j + 16 < n_cases:
+            ahead = cases[j + 16]
+            prefetch(pstate, ahead)
+            prefetch(sev, ahead)
+            prefetch(crisis_domain, ahead)
+            prefetch(c_start, ahead)
+        i = cases[j]
         if p.service_exponential:  # queue-only mode: memoryless service, nothing else
             if durations_rng.random() < p.service_rate:
                 _serve_all(i, sev, pstate, n_active)

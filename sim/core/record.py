@@ -3,6 +3,7 @@
 import numpy as np
 from numba import njit
 
+from sim.core.prefetch import prefetch
 from sim.core.problems import provision_kind
 from sim.domains import (
     AGE_MINOR,
@@ -54,7 +55,8 @@ def record_stage(t, rows, residents, nbh, age, n_active, deficit, c_state, c_mem
     # resident after resident, waits on its own last store each time.
     prev = np.zeros(n_dom, np.int64)
     jour = np.zeros(journeys.shape[1], np.int64)
-    n_busy = n_reliant = 0
+    rare_rows = np.empty(rows.shape[0], np.int64)
+    n_busy = n_reliant = n_rare = 0
     k = nbh[rows[0]] if rows.shape[0] > 0 else 0
     for i in rows:
         if nbh[i] != k:
@@ -65,38 +67,74 @@ def record_stage(t, rows, residents, nbh, age, n_active, deficit, c_state, c_mem
             continue
         n_busy += 1
         n_reliant += (n_active[i] == 0) | (deficit[i] <= 0.0)
-        specialist = provision = latent = False
+        latent = rare = False
         for d in range(n_dom):  # counts and flags as sums and ors, not branches on each state
             st = pstate[i, d]
             prev[d] += st != P_NONE
             latent |= st == P_LATENT
-            if st >= P_WAIT_SPECIALIST:  # the rare states: specialist care and provisions
-                if st == P_PROVISION:
-                    provision = True
-                    if t >= p_start[i, d]:
-                        provisions[k, provision_kind(age[i])] += 1
-                elif st == P_SPECIALIST:
-                    specialist = True
-                    in_treatment[k, domain_provider[d], 1 if age[i] == AGE_MINOR else 0] += 1
-                else:  # waiting for specialist care; p_start holds the referral week
-                    specialist = True
-                    waiting_specialist[k, domain_provider[d]] += 1
-                    if t - p_start[i, d] > over_norm_weeks:
-                        waiting_over_norm[domain_provider[d]] += 1
-        jour[journey(c_state[i], specialist, provision, latent)] += 1
+            rare |= st >= P_WAIT_SPECIALIST
+        jour[journey(c_state[i], False, False, latent)] += not rare
+        rare_rows[n_rare] = i  # specialist care and provisions: listed, and counted in the loop below
+        n_rare += rare
     _flush(k, n_busy, n_reliant, prev, jour, busy, self_reliant, prevalence, journeys)
+    # The few residents in specialist care or under a provision are scattered over the
+    # problem table, so the referral or start week of each is fetched a few rows ahead.
+    for j in range(n_rare):
+        if j + 16 < n_rare:
+            prefetch(p_start, rare_rows[j + 16])
+        i = rare_rows[j]
+        k = nbh[i]
+        specialist, provision, latent = _count_rare(t, i, k, age, pstate, p_start, domain_provider, over_norm_weeks,
+                                                    provisions, in_treatment, waiting_specialist, waiting_over_norm)
+        journeys[k, journey(c_state[i], specialist, provision, latent)] += 1
     for k in range(residents.shape[0]):
         journeys[k, J_NONE] += residents[k] - busy[k]
         self_reliant[k] += residents[k] - busy[k]
-    for h in range(hh_start.shape[0] - 1):
-        if hh_cases[h] > 0:
-            k = hh_nbh[h]
-            count = _professionals(hh_start[h], hh_start[h + 1], c_state, c_member, pstate, domain_provider)
-            client_households[k] += 1
-            professionals[k] += count
-            if _domains(hh_start[h], hh_start[h + 1], pstate) >= 2:
-                multi_households[k] += 1
-                multi_professionals[k] += count
+    clients = np.empty(hh_cases.shape[0], np.int64)  # households with an open case, listed without branches
+    n_clients = 0
+    for h in range(hh_cases.shape[0]):
+        clients[n_clients] = h
+        n_clients += hh_cases[h] > 0
+    for j in range(n_clients):
+        if j + 16 < n_clients:
+            first = hh_start[clients[j + 16]]
+            prefetch(c_state, first)
+            prefetch(c_member, first)
+            prefetch(pstate, first)
+        h = clients[j]
+        k = hh_nbh[h]
+        count = _professionals(hh_start[h], hh_start[h + 1], c_state, c_member, pstate, domain_provider)
+        client_households[k] += 1
+        professionals[k] += count
+        if _domains(hh_start[h], hh_start[h + 1], pstate) >= 2:
+            multi_households[k] += 1
+            multi_professionals[k] += count
+
+
+@njit(cache=True, inline="always")
+def _count_rare(t, i, k, age, pstate, p_start, domain_provider, over_norm_weeks, provisions, in_treatment,
+                waiting_specialist, waiting_over_norm):
+    """Count resident i's problems in specialist care or under a provision.
+
+    Returns whether any is with a specialist (or waiting for one), under a provision, or unknown.
+    """
+    specialist = provision = latent = False
+    for d in range(pstate.shape[1]):
+        st = pstate[i, d]
+        latent |= st == P_LATENT
+        if st == P_PROVISION:
+            provision = True
+            if t >= p_start[i, d]:
+                provisions[k, provision_kind(age[i])] += 1
+        elif st == P_SPECIALIST:
+            specialist = True
+            in_treatment[k, domain_provider[d], 1 if age[i] == AGE_MINOR else 0] += 1
+        elif st == P_WAIT_SPECIALIST:  # p_start holds the referral week
+            specialist = True
+            waiting_specialist[k, domain_provider[d]] += 1
+            if t - p_start[i, d] > over_norm_weeks:
+                waiting_over_norm[domain_provider[d]] += 1
+    return specialist, provision, latent
 
 
 @njit(cache=True, inline="always")
