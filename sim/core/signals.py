@@ -9,6 +9,7 @@ that change week by week (outreach hours do) and costs one draw per problem.
 from numba import njit
 
 from sim.core import rules
+from sim.core.prefetch import prefetch
 from sim.core.state import NO_WEEK
 from sim.domains import AGE_MINOR, C_CASEWORK, C_QUEUED, N_ROUTES, P_KNOWN, P_LATENT, YOUTH
 
@@ -35,7 +36,15 @@ def signal_stage(t, rows, nbh, hh, age, help_seek, n_active, urgent, c_state, c_
     """
     partner_rate = p.partner_rate
     n_opened = 0
-    for i in rows:
+    n_rows = rows.shape[0]
+    for j in range(n_rows):
+        if j + 8 < n_rows:  # busy rows come with gaps, which the hardware's own prefetching misses
+            ahead = rows[j + 8]
+            prefetch(pstate, ahead)
+            prefetch(sev, ahead)
+            prefetch(hazard, ahead)
+            prefetch(threshold, ahead)
+        i = rows[j]
         if n_active[i] == 0:
             continue
         if c_state[i] == C_CASEWORK:
