@@ -28,7 +28,7 @@ from sim.domains import (
 SUPPORT_TEAM, SUPPORT_INFORMAL, SUPPORT_PROVISION, SUPPORT_SPECIALIST = 1, 2, 4, 8
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def plan_hours(mem_hours, mem_outreach_share, mem_cap, mem_caseload, mem_extra, p, mem_casework, mem_coord,
                mem_outreach, mem_case_hours, mem_free):
     """Each member's hours this week, hours per case and free case slots."""
@@ -43,7 +43,7 @@ def plan_hours(mem_hours, mem_outreach_share, mem_cap, mem_caseload, mem_extra, 
         mem_free[m] = rules.caseload_capacity(mem_cap[m], mem_hours[m], per_case) - mem_caseload[m]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def crowding(hh_start, hh_cases, c_state, c_member, p, mem_extra):
     """Each member's extra coordination: per case, hours for every other professional in the household."""
     mem_extra[:] = 0.0
@@ -92,7 +92,7 @@ def _worst_latent(i, sev, pstate):
     return worst
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def assign_cases(t, order, nbh, hh, age, c_state, c_member, c_start, c_queue, c_support, c_domains, sev, pstate,
                  hh_start, hh_cases, nbh_team, discipline_team, team_first, mem_free, mem_caseload, mem_discipline,
                  mem_team, p, intakes_out, wait_out):
@@ -172,7 +172,7 @@ def _pick_member(i, sev, pstate, first, last, mem_free, mem_discipline, p):
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def casework_stage(t, rows, nbh, hh, age, n_active, c_state, c_member, c_start, c_priority, c_support, c_ref_week,
                    c_ref_provider, crisis_domain, sev, pstate, p_onset, p_start, p_until, hazard, hh_cases,
                    mem_caseload, mem_free, p, durations_rng, ref_res, ref_dom, ref_pri, closed, closed_outcome,
@@ -309,7 +309,7 @@ def _outcome(i, pstate):
     return 1 if handed else (2 if manageable else 0)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def loket_stage(t, order, nbh, age, c_state, c_start, c_priority, c_support, c_ref_week, c_ref_provider, c_domains,
                 crisis_domain, sev, pstate, p_start, p_until, hazard, p, durations_rng, ref_res, ref_dom, ref_pri,
                 closed, closed_outcome, referrals_out, provisions_out, loket_out):

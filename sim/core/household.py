@@ -36,7 +36,7 @@ from sim.core.state import NO_WEEK
 from sim.domains import AGE_MINOR, C_CASEWORK, P_KNOWN, P_NONE, P_PROVISION, YOUTH
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def household_stage(t, hh_start, hh_nbh, nbh, age, n_active, resilience, strain, deficit, inf_hours, urgent,
                     crisis_domain, c_state, c_member, c_inf_hours, c_support, sev, pstate, p_onset, p_resolve,
                     p_start, p_until, hazard, cg_carers, cg_init, cg_will, cg_sustained, cg_rejoin, volunteer_left,

@@ -26,14 +26,14 @@ from sim.domains import (
 )
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def init_onsets(t, next_onset, group, group_total, onset_rng):
     """Draw every resident's first onset week after week t."""
     for i in range(next_onset.shape[0]):
         next_onset[i] = t + rules.weeks_until_event(group_total[group[i]], onset_rng.exponential())
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def onset_stage(t, next_onset, group, nbh, n_active, sev, pstate, p_onset, p_resolve, hazard, threshold,
                 group_rates, group_total, p, onset_rng, threshold_rng, resolution_rng, onsets_out):
     """Start (or deepen) the problems whose onset falls in week t; draw the next onset."""

@@ -35,7 +35,7 @@ def journey(case_state, specialist, provision, latent):
     return J_WAITING if case_state == C_QUEUED else j
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def record_stage(t, rows, residents, nbh, age, n_active, deficit, c_state, c_member, pstate, p_start, hh_start, hh_nbh,
                  hh_cases, p, over_norm_weeks, prevalence, journeys, self_reliant, provisions, in_treatment,
                  waiting_specialist, waiting_over_norm, client_households, professionals, multi_households,

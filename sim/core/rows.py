@@ -15,7 +15,7 @@ from sim.domains import C_NONE
 LOWEST_BIT = np.array([0] + [(m & -m).bit_length() - 1 for m in range(1, 64)], np.int64)  # lowest set bit of 0..63
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def busy_rows(n_active, c_state, out):
     """Write the rows of residents with a problem or a case to `out`, in row order; returns how many."""
     n = 0

@@ -24,7 +24,7 @@ def route_hazards(s, self_rate, informal_rate, partner_rate, outreach_rate, netw
             rules.signal_hazard(s, network_rate))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def signal_stage(t, rows, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_route, c_member, c_start,
                  c_support, c_ref_week, c_ref_provider, c_inf_hours,
                  c_priority, c_onset, c_queue, c_sev, c_domains, sev, pstate, p_onset, hazard, threshold,
