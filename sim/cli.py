@@ -20,19 +20,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from sim.output import RUN_FILES, manifest, write_run
     from sim.run import simulate
-    from sim.scenario import ScenarioError, load, with_overrides
+    from sim.scenario import load, with_overrides
     from sim.tables import summary
 
-    try:
-        scenario = load(args.scenario)
-        if args.weeks is not None:
-            scenario = with_overrides(scenario, **{"meta.weeks": args.weeks})
-        design = args.design or scenario.meta.design
-        if design not in scenario.designs:
-            return _fail([f"{args.scenario}: --design {design!r}: not a design; allowed: "
-                          + ", ".join(sorted(scenario.designs))])
-    except ScenarioError as err:
-        return _fail(err.problems)
+    scenario = load(args.scenario)
+    if args.weeks is not None:
+        scenario = with_overrides(scenario, **{"meta.weeks": args.weeks})
+    design = args.design or scenario.meta.design
+    if design not in scenario.designs:
+        return _fail([f"{args.scenario}: --design {design!r}: not a design; allowed: "
+                      + ", ".join(sorted(scenario.designs))])
     seed = scenario.meta.seed if args.seed is None else args.seed
     if not 0 <= seed < 2**63:
         return _fail([f"--seed {seed}: allowed range [0, 2**63 - 1]"])
@@ -98,12 +95,9 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 def cmd_provenance(args: argparse.Namespace) -> int:
     """List every parameter of a scenario with its source, or the word assumption."""
     from sim.provenance import entries
-    from sim.scenario import ScenarioError, load
+    from sim.scenario import load
 
-    try:
-        load(args.scenario)
-    except ScenarioError as err:
-        return _fail(err.problems)
+    load(args.scenario)  # a bad file is refused before its lines are listed
     rows = entries(args.scenario)
     for e in rows:
         label = "source" if e.kind == "source" else ("assumption" if e.kind == "assumption" else "MISSING")
@@ -116,16 +110,12 @@ def cmd_provenance(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run an experiment's runs on the run engine into a job folder."""
-    from sim.scenario import ScenarioError
     from sim.sweep.engine import run_job
-    from sim.sweep.experiment import ExperimentError, base_scenario, check_parameters, identity, load_experiment, plan
+    from sim.sweep.experiment import base_scenario, check_parameters, identity, load_experiment, plan
     from sim.sweep.store import JobChanged, JobStore
 
-    try:
-        exp, path = load_experiment(args.experiment)
-        base = base_scenario(exp, path)
-    except (ExperimentError, ScenarioError) as err:
-        return _fail(err.problems)
+    exp, path = load_experiment(args.experiment)
+    base = base_scenario(exp, path)
     problems = check_parameters(exp, base, path)
     if problems:
         return _fail(problems)
@@ -177,12 +167,9 @@ def _write_report(out: Path, name: str, table, units: dict, title: str, text: st
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare designs on the same population with common random numbers."""
     from sim import compare
-    from sim.scenario import ScenarioError, load, scenario_hash
+    from sim.scenario import load, scenario_hash
 
-    try:
-        scenario = load(args.scenario)
-    except ScenarioError as err:
-        return _fail(err.problems)
+    scenario = load(args.scenario)
     designs = list(dict.fromkeys(args.designs.split(","))) if args.designs else list(scenario.designs)
     unknown = [d for d in designs if d not in scenario.designs]
     if unknown or len(designs) < 2:
@@ -209,7 +196,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_designs(args: argparse.Namespace) -> int:
     """List organisation forms and modifiers, and a scenario's named designs."""
     from sim.designs import FORMS, MODIFIERS
-    from sim.scenario import ScenarioError, load
+    from sim.scenario import load
 
     print("Organisation forms:")
     for name, module in FORMS.items():
@@ -218,10 +205,7 @@ def cmd_designs(args: argparse.Namespace) -> int:
     for key, meaning in MODIFIERS.items():
         print(f"  {key:<28} {meaning}")
     if args.scenario:
-        try:
-            sc = load(args.scenario)
-        except ScenarioError as err:
-            return _fail(err.problems)
+        sc = load(args.scenario)
         print(f"\nDesigns in {args.scenario}:")
         for name, d in sc.designs.items():
             print(f"  {name:<16} {d.form:<10} {d.description}")
@@ -231,12 +215,9 @@ def cmd_designs(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     """Test the scenario's policy assumptions against simulated practice."""
     from sim import audit, compare
-    from sim.scenario import ScenarioError, load, scenario_hash
+    from sim.scenario import load, scenario_hash
 
-    try:
-        scenario = load(args.scenario)
-    except ScenarioError as err:
-        return _fail(err.problems)
+    scenario = load(args.scenario)
     if not scenario.assumptions:
         return _fail([f"{args.scenario}: assumptions: none declared; add [[assumptions]] tables to audit"])
     problems = audit.check(scenario, args.scenario)
@@ -261,12 +242,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the municipality report (one self-contained HTML page) of a results folder."""
-    from sim.report import ReportError, write
+    from sim.report import write
 
-    try:
-        path = write(Path(args.results), Path(args.out) if args.out else None, args.lang)
-    except ReportError as err:
-        return _fail(err.problems)
+    path = write(Path(args.results), Path(args.out) if args.out else None, args.lang)
     print(f"Report written to {path}")
     return 0
 
@@ -286,25 +264,15 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_analyse(args: argparse.Namespace) -> int:
     """Sensitivity analysis (Sobol, Morris, feature scores) or PRIM boxes of a sweep job."""
     from sim.analyse.command import run
-    from sim.analyse.sweep import AnalyseError
 
-    try:
-        paths = run(args)
-    except AnalyseError as err:
-        return _fail(err.problems)
+    paths = run(args)
     print("written: " + ", ".join(str(p) for p in paths))
     return 0
 
 
 def cmd_calibration(args: argparse.Namespace) -> int:
     """Validate a scenario against published figures, calibrate it, or build one from a CBS table."""
-    from sim.calibrate.command import InputError
-    from sim.calibrate.engine import EngineError
-
-    try:
-        return args.calibration(args)
-    except (InputError, EngineError) as err:
-        return _fail(err.problems)
+    return args.calibration(args)
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -388,9 +356,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of `wijkteam` and `python -m sim`."""
+    """Entry point of `wijkteam` and `python -m sim`: bad input of any command exits 2 with its problem lines."""
+    from sim.errors import ProblemsError
+
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ProblemsError as err:
+        return _fail(err.problems)
 
 
 if __name__ == "__main__":
