@@ -117,3 +117,14 @@ def test_a_cancelled_comparison_stops(pool, rural, tmp_path):
     c = session.Comparison(2, rural, best_pair(rural), 3, tmp_path)
     session.run(c, lambda _: None, lambda: False)
     assert c.error == "cancelled" and not c.finished
+    assert session.update_interval() == session.UPDATE_SECONDS  # a stopped comparison no longer counts
+
+
+def test_pages_redraw_less_often_while_more_comparisons_share_the_server():
+    assert session.update_interval() == session.UPDATE_SECONDS  # nothing running here
+    session._count_running(3)
+    try:
+        assert session.update_interval() == 3 * session.UPDATE_SECONDS
+    finally:
+        session._count_running(-3)
+    assert session.update_interval() == session.UPDATE_SECONDS

@@ -9,6 +9,7 @@ the page redraws from `Comparison` snapshots as parts arrive.
 from __future__ import annotations
 
 import queue as queue_module
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,28 @@ from sim.output import write_table
 from sim.scenario import Scenario
 
 POLL_SECONDS = 0.1
-UPDATE_SECONDS = 2.0
+UPDATE_SECONDS = 2.0  # between two redraws of a page, per comparison running in the server
+
+_running = 0  # comparisons running in this server: every redraw costs the one server process time
+_running_lock = threading.Lock()
+
+
+def _count_running(step: int) -> int:
+    """Add step to the number of comparisons running; returns the new number."""
+    global _running
+    with _running_lock:
+        _running += step
+        return _running
+
+
+def update_interval() -> float:
+    """Seconds between two redraws of a running page: longer while more comparisons share the server.
+
+    Each redraw builds fresh figure widgets in the server process; with three comparisons
+    streaming every two seconds the server fell behind and pages took tens of seconds to
+    answer a click.
+    """
+    return UPDATE_SECONDS * max(1, _running)
 
 
 @dataclass
@@ -109,6 +131,15 @@ def _audit(c: Comparison) -> pd.DataFrame | None:
 
 def run(c: Comparison, on_update: Callable[[Comparison], None], keep_going: Callable[[], bool]) -> Comparison:
     """Run every design and replication in the shared pool, calling on_update as results arrive."""
+    _count_running(1)
+    try:
+        return _run(c, on_update, keep_going)
+    finally:
+        _count_running(-1)
+
+
+def _run(c: Comparison, on_update: Callable[[Comparison], None], keep_going: Callable[[], bool]) -> Comparison:
+    """The body of `run`: submit, stream, collect, audit."""
     data = c.scenario.model_dump(mode="json")
     metrics = audit.metrics_needed(c.scenario)
     q = worker.new_queue()
@@ -137,7 +168,7 @@ def run(c: Comparison, on_update: Callable[[Comparison], None], keep_going: Call
                 c.error = f"{futures[f].design}, replication {futures[f].replication}: {type(err).__name__}: {err}"
             changed = True
         first_data = c.parts > 0 and not shown_data  # the first figures go out at once, later ones throttled
-        if changed and (first_data or time.monotonic() - last >= UPDATE_SECONDS):
+        if changed and (first_data or time.monotonic() - last >= update_interval()):
             shown_data = c.parts > 0
             c.updates += 1
             on_update(c)
