@@ -4,7 +4,8 @@ Most residents have no problem and no case. A stage that scans every row and ski
 those pays a mispredicted branch for most residents that do have one (they come in no
 pattern), which cost more than the work itself. Building the list of busy rows once a
 week, with a write per row and no branch, costs a tenth of that; the stages then walk
-the list.
+the list. Within a row, `LOWEST_BIT` walks a resident's domains as a bit mask, one turn
+per problem.
 """
 
 import numpy as np
