@@ -50,33 +50,23 @@ def record_stage(t, rows, residents, nbh, age, n_active, deficit, c_state, c_mem
     domain_provider = p.domain_provider  # helpers called per household get this array, not the whole tuple
     n_dom = pstate.shape[1]
     busy = np.zeros(residents.shape[0], np.int64)
-    # A neighbourhood's counts are kept in local arrays while its rows go by (rows come by
-    # neighbourhood; any order still counts right): a count in a shared table, raised for
-    # resident after resident, waits on its own last store each time.
-    prev = np.zeros(n_dom, np.int64)
-    jour = np.zeros(journeys.shape[1], np.int64)
     rare_rows = np.empty(rows.shape[0], np.int64)
-    n_busy = n_reliant = n_rare = 0
-    k = nbh[rows[0]] if rows.shape[0] > 0 else 0
+    n_rare = 0
     for i in rows:
-        if nbh[i] != k:
-            _flush(k, n_busy, n_reliant, prev, jour, busy, self_reliant, prevalence, journeys)
-            n_busy = n_reliant = 0
-            k = nbh[i]
         if n_active[i] == 0 and c_state[i] == C_NONE:  # problems ended this week: self-reliant, counted below
             continue
-        n_busy += 1
-        n_reliant += (n_active[i] == 0) | (deficit[i] <= 0.0)
+        k = nbh[i]
+        busy[k] += 1
+        self_reliant[k] += (n_active[i] == 0) | (deficit[i] <= 0.0)
         latent = rare = False
         for d in range(n_dom):  # counts and flags as sums and ors, not branches on each state
             st = pstate[i, d]
-            prev[d] += st != P_NONE
+            prevalence[k, d] += st != P_NONE
             latent |= st == P_LATENT
             rare |= st >= P_WAIT_SPECIALIST
-        jour[journey(c_state[i], False, False, latent)] += not rare
+        journeys[k, journey(c_state[i], False, False, latent)] += not rare
         rare_rows[n_rare] = i  # specialist care and provisions: listed, and counted in the loop below
         n_rare += rare
-    _flush(k, n_busy, n_reliant, prev, jour, busy, self_reliant, prevalence, journeys)
     # The few residents in specialist care or under a provision are scattered over the
     # problem table, so the referral or start week of each is fetched a few rows ahead.
     for j in range(n_rare):
@@ -135,19 +125,6 @@ def _count_rare(t, i, k, age, pstate, p_start, domain_provider, over_norm_weeks,
             if t - p_start[i, d] > over_norm_weeks:
                 waiting_over_norm[domain_provider[d]] += 1
     return specialist, provision, latent
-
-
-@njit(cache=True, inline="always")
-def _flush(k, n_busy, n_reliant, prev, jour, busy, self_reliant, prevalence, journeys):
-    """Add a run of one neighbourhood's local counts to its row, and zero them."""
-    busy[k] += n_busy
-    self_reliant[k] += n_reliant
-    for d in range(prev.shape[0]):
-        prevalence[k, d] += prev[d]
-        prev[d] = 0
-    for j in range(jour.shape[0]):
-        journeys[k, j] += jour[j]
-        jour[j] = 0
 
 
 @njit(cache=True)

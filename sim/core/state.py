@@ -2,8 +2,7 @@
 
 Residents are rows, not objects: the Numba kernels step these arrays, and Mesa views
 (sim.agents.resident) read one row for inspection. Household members are contiguous
-rows, so a household is the slice hh_start[h]:hh_start[h + 1]; neighbourhoods are
-contiguous too (the record kernel counts one neighbourhood's run of rows at a time).
+rows, so a household is the slice hh_start[h]:hh_start[h + 1].
 """
 
 from dataclasses import dataclass, fields
