@@ -134,7 +134,7 @@ def main() -> None:
     print(f"numba_resident_weeks_per_s: {n * args.weeks / run_s:.3e}")
     print(f"peak_rss_mb_1m: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
     print(f"state_mb: {model.state.nbytes() / 1e6:.0f}")
-    print(f"mean_problem_prevalence: {(model.state.n_active > 0).mean():.3f}")
+    print(f"mean_problem_prevalence: {(model.state.people.n_active > 0).mean():.3f}")
     speed_ratio()
 
 

@@ -13,6 +13,11 @@ AGE_MINOR, AGE_YOUNG_ADULT, AGE_ADULT, AGE_YOUNG_OLD, AGE_OLD = range(5)
 
 ROUTES = ("self", "informal", "partner", "outreach", "network")
 N_ROUTES = len(ROUTES)
+ROUTE_SELF, ROUTE_INFORMAL, ROUTE_PARTNER, ROUTE_OUTREACH, ROUTE_NETWORK = range(5)
+
+# Whom a team serves: its routing and outreach are split by these two groups.
+GROUPS = ("minors", "others")
+GROUP_MINORS, GROUP_OTHERS = range(2)
 
 # Problem states (per resident and domain).
 P_NONE, P_LATENT, P_KNOWN, P_WAIT_SPECIALIST, P_SPECIALIST, P_PROVISION = range(6)
@@ -31,12 +36,21 @@ JOURNEY = (
 )
 
 DISCIPLINES = ("social_work", "wmo", "mee", "welfare", "work_income", "debt", "youth")
+N_DISCIPLINES = len(DISCIPLINES)
+SOCIAL_WORK, WMO_CONSULTANT, MEE, WELFARE, WORK_INCOME, DEBT_ADVICE, YOUTH_WORK = range(7)
+# The discipline whose expertise fits each domain best.
+DOMAIN_DISCIPLINE = (WMO_CONSULTANT, YOUTH_WORK, DEBT_ADVICE, WORK_INCOME, SOCIAL_WORK, WELFARE)
 
 # Specialist providers, one per domain that has one; -1 means no specialist route.
 PROVIDERS = ("youth_care", "ggz", "debt_restructuring", "reintegration")
 DOMAIN_PROVIDER = (-1, 0, 2, 3, 1, -1)
 
 PROVISIONS = ("household_help", "support_at_home")
+HOUSEHOLD_HELP, SUPPORT_AT_HOME = range(2)
+
+# Kinds of support a case received: bit k of the case's support mask is SUPPORTS[k].
+SUPPORTS = ("team", "informal", "provision", "specialist")
+SUPPORT_TEAM, SUPPORT_INFORMAL, SUPPORT_PROVISION, SUPPORT_SPECIALIST = (1 << k for k in range(len(SUPPORTS)))
 
 PAYERS = ("wmo", "jeugdwet", "participatiewet", "zvw", "wlz")
 WMO, JEUGDWET, PARTICIPATIEWET, ZVW, WLZ = range(5)

@@ -14,13 +14,17 @@ import numpy as np
 from sim import designs, population
 from sim.agents import CarerNetworkView, ResidentView, SpecialistProvider, VolunteerPool
 from sim.agents.team import triage
-from sim.core import casework, household, problems, rows, rules, signals
+from sim.core import casework, household, problems, record, rows, rules, signals
+from sim.core.casework import handover_room
+from sim.core.counts import WeekCounts, week_counts
 from sim.core.params import build as build_params
 from sim.core.params import onset_rates
+from sim.core.problems import OnsetRates
 from sim.core.streams import make_streams
 from sim.domains import AGE_MINOR, C_QUEUED, PROVIDERS
-from sim.recorder import Recorder, WeekCounts
+from sim.recorder import Recorder
 from sim.scenario import Scenario
+from sim.tables import TREEKNORM_WEEKS
 
 
 class WijkteamModel(mesa.Model):
@@ -36,12 +40,14 @@ class WijkteamModel(mesa.Model):
         self.design = scenario.designs[self.design_name]
         self.params = build_params(scenario, self.design)
         self.state = population.generate(scenario, self.streams["population"])
+        people = self.state.people
         self.residents_per_nbh = np.array([n.residents for n in scenario.neighbourhoods], np.int64)
-        minors = np.bincount(self.state.nbh[self.state.age == AGE_MINOR], minlength=self.residents_per_nbh.size)
+        minors = np.bincount(people.nbh[people.age == AGE_MINOR], minlength=self.residents_per_nbh.size)
         self.group_residents = np.column_stack([minors, self.residents_per_nbh - minors]).astype(float)
-        self.group_rates = onset_rates(scenario, self.design)
-        self.group_total = self.group_rates.sum(axis=1)
-        designs.build(self)
+        by_domain = onset_rates(scenario, self.design)
+        self.rates = OnsetRates(by_domain, by_domain.sum(axis=1))
+        setup = designs.build(self)
+        self.teams, self.staff, self.routing, self.serves = setup.teams, setup.staff, setup.routing, setup.serves
         self.team_residents, self.team_share = self._team_weights()
         self.providers = self._build_providers()
         self.volunteers = [
@@ -49,7 +55,6 @@ class WijkteamModel(mesa.Model):
             for k, n in enumerate(self.residents_per_nbh)
         ]
         self.week = 0
-        self.next_case_id = np.zeros(1, np.int64)
         self.queue = np.zeros(0, np.int64)  # the team's waiting list, in order of signal (case id)
         self.new_in_queue = np.zeros(0, np.int64)  # residents who joined it this week
         self._opened = np.empty(self.state.n, np.int64)  # room for the signal kernel to list them
@@ -57,7 +62,7 @@ class WijkteamModel(mesa.Model):
         self.busy = self._busy[:0]  # rows with a problem or a case, listed after the onsets; later stages visit these
         self.outreach_reach = np.zeros((len(self.residents_per_nbh), 2))
         self.recorder = Recorder(self)
-        problems.init_onsets(0, self.state.next_onset, self.state.group, self.group_total, self.streams["onset"])
+        problems.init_onsets(0, people, self.rates, self.streams["onset"])
         self._plan_hours()
 
     def _build_providers(self) -> list[SpecialistProvider]:
@@ -92,7 +97,7 @@ class WijkteamModel(mesa.Model):
         Stages in order: onsets, signals, intake, hours, households (informal care, then
         problem dynamics), casework, specialist care, record (with costs).
         """
-        counts = WeekCounts(self)
+        counts = week_counts(len(self.residents_per_nbh))
         self.onsets(counts)
         self.signals(counts)
         self.intake(counts)
@@ -109,65 +114,51 @@ class WijkteamModel(mesa.Model):
         Then the week's busy rows are listed: no stage after this one gives a resident a
         first problem or a case from nothing, so the list holds everyone they must visit.
         """
-        s = self.state
-        problems.onset_stage(self.week, s.next_onset, s.group, s.nbh, s.n_active, s.sev, s.pstate, s.p_onset,
-                             s.p_resolve, s.hazard, s.threshold, self.group_rates, self.group_total, self.params,
-                             self.streams["onset"], self.streams["threshold"], self.streams["resolution"],
+        s, st = self.state, self.streams
+        problems.onset_stage(self.week, s, self.rates, self.params, st["onset"], st["threshold"], st["resolution"],
                              counts.onsets)
-        self.busy = self._busy[:rows.busy_rows(s.n_active, s.c_state, self._busy)]
+        self.busy = self._busy[:rows.busy_rows(s.people.n_active, s.cases.state, self._busy)]
 
     def signals(self, counts: WeekCounts) -> None:
         """Unknown problems are signalled to the team through one of the routes."""
-        s = self.state
-        reach = self.outreach_reach
-        n = signals.signal_stage(self.week, self.busy, s.nbh, s.hh, s.age, s.help_seek, s.n_active, s.urgent, s.c_state,
-                                 s.c_id, s.c_route, s.c_member, s.c_start, s.c_support, s.c_ref_week, s.c_ref_provider,
-                                 s.c_inf_hours, s.c_priority, s.c_onset, s.c_queue, s.c_sev, s.c_domains, s.sev,
-                                 s.pstate, s.p_onset, s.hazard, s.threshold, s.cg_carers, reach, self.next_case_id,
-                                 self.params, self.streams["route"], counts.signals, self._opened)
+        n = signals.signal_stage(self.week, self.busy, self.state, self.outreach_reach, self.params,
+                                 self.streams["route"], counts.signals, self._opened)
         self.new_in_queue = self._opened[:n].copy()
         self.queue = np.concatenate([self.queue, self.new_in_queue])
 
     def intake(self, counts: WeekCounts) -> None:
         """The team triages its queue and gives cases to members with a free slot."""
-        s, st = self.state, self.staff  # free slots are current: casework frees them as cases close
-        order = triage(self.queue, s.c_priority, self.design.priority_triage)
+        s = self.state  # free slots are current: casework frees them as cases close
+        order = triage(self.queue, s.cases.priority, self.design.priority_triage)
         if self.params.loket:
             self.loket(order, counts)
-        casework.assign_cases(self.week, order, s.nbh, s.hh, s.age, s.c_state, s.c_member, s.c_start, s.c_queue,
-                              s.c_support, s.c_domains, s.sev, s.pstate, s.hh_start, s.hh_cases, self.nbh_team,
-                              self.discipline_team, self.team_first, st.free, st.caseload, st.discipline, st.team,
-                              self.params, counts.intakes, counts.wait_weeks)
-        self.queue = self.queue[s.c_state[self.queue] == C_QUEUED]  # only intake takes residents off the queue
-        left = self.new_in_queue[s.c_state[self.new_in_queue] == C_QUEUED]
-        counts.waiting_signals += np.bincount(s.nbh[left], minlength=counts.waiting_signals.size)
+        casework.assign_cases(self.week, order, s, self.staff, self.routing, self.params, counts)
+        c_state, nbh = s.cases.state, s.people.nbh
+        self.queue = self.queue[c_state[self.queue] == C_QUEUED]  # only intake takes residents off the queue
+        left = self.new_in_queue[c_state[self.new_in_queue] == C_QUEUED]
+        counts.waiting_signals[:] += np.bincount(nbh[left], minlength=counts.waiting_signals.size)
 
     def loket(self, order: np.ndarray, counts: WeekCounts) -> None:
         """The counter handles queued single-problem cases (multi-problem-only form)."""
-        s = self.state
-        room = order.size + 1
-        ref_res, ref_dom, ref_pri, closed, outcome = (np.empty(room, np.int64) for _ in range(5))
-        n_ref, n_closed = casework.loket_stage(
-            self.week, order, s.nbh, s.age, s.c_state, s.c_start, s.c_priority, s.c_support, s.c_ref_week,
-            s.c_ref_provider, s.c_domains, s.crisis_domain, s.sev, s.pstate, s.p_start, s.p_until, s.hazard,
-            self.params, self.streams["durations"],
-            ref_res, ref_dom, ref_pri, closed, outcome, counts.referrals, counts.provisions_granted, counts.loket)
-        self._hand_over(ref_res[:n_ref], ref_dom[:n_ref], ref_pri[:n_ref], closed[:n_closed], outcome[:n_closed])
+        out = handover_room(order.size + 1)
+        n_ref, n_closed = casework.loket_stage(self.week, order, self.state, self.params, self.streams["durations"],
+                                               out, counts)
+        self._hand_over(out, n_ref, n_closed)
 
-    def _hand_over(self, ref_res, ref_dom, ref_pri, closed, outcome) -> None:
+    def _hand_over(self, out: casework.Handover, n_ref: int, n_closed: int) -> None:
         """Referrals to the providers' waiting lists; closed cases to the case table."""
-        prov_of = self.params.domain_provider[ref_dom]
+        res, dom, urgent = out.resident[:n_ref], out.domain[:n_ref], out.urgent[:n_ref]
+        prov_of = self.params.domain_provider[dom]
         for prov in self.providers:
             mine = prov_of == prov.index
-            prov.refer(ref_res[mine], ref_dom[mine], self.week, ref_pri[mine])
-        self.recorder.close_cases(closed, outcome, self.week)
+            prov.refer(res[mine], dom[mine], self.week, urgent[mine])
+        self.recorder.close_cases(out.closed[:n_closed], out.outcome[:n_closed], self.week)
 
     def _plan_hours(self) -> None:
         """Members split their hours: coordination and casework first, outreach from the rest."""
-        s, st = self.state, self.staff
-        casework.crowding(s.hh_start, s.hh_cases, s.c_state, s.c_member, self.params, st.extra)
-        casework.plan_hours(st.hours, st.outreach_share, st.cap, st.caseload, st.extra, self.params, st.casework,
-                            st.coordination, st.outreach, st.case_hours, st.free)
+        st = self.staff
+        casework.crowding(self.state, st, self.params)
+        casework.plan_hours(st, self.params)
         by_team = np.bincount(st.team, weights=st.outreach, minlength=len(self.teams))
         rate = np.array([rules.outreach_rate(self.params.outreach_per_hour_per_1000, h, n)
                          for h, n in zip(by_team, self.team_residents, strict=True)])
@@ -180,7 +171,7 @@ class WijkteamModel(mesa.Model):
         weight[residents == 0] = self.serves[residents == 0]  # a team whose groups have no residents: spread evenly
         return residents, weight / weight.sum(axis=(1, 2), keepdims=True)
 
-    def _per_neighbourhood(self, per_member: np.ndarray) -> np.ndarray:
+    def per_neighbourhood(self, per_member: np.ndarray) -> np.ndarray:
         """Spread each team's member totals over the residents it serves, summed per neighbourhood."""
         by_team = np.bincount(self.staff.team, weights=per_member, minlength=len(self.teams))
         return np.einsum("t,tkg->k", by_team, self.team_share)
@@ -192,47 +183,31 @@ class WijkteamModel(mesa.Model):
         or respond to support, and a sustained deficit escalates. Finished treatments free
         provider places.
         """
-        s, st = self.state, self.staff
         volunteer_left = np.array([v.hours for v in self.volunteers])
-        completions = np.zeros(len(self.providers), np.int64)
-        household.household_stage(
-            self.week, s.hh_start, s.hh_nbh, s.nbh, s.age, s.n_active, s.resilience, s.strain, s.deficit, s.inf_hours,
-            s.urgent, s.crisis_domain, s.c_state, s.c_member, s.c_inf_hours, s.c_support, s.sev, s.pstate, s.p_onset,
-            s.p_resolve, s.p_start, s.p_until, s.hazard, s.cg_carers, s.cg_init, s.cg_will, s.cg_sustained,
-            s.cg_rejoin, volunteer_left, st.case_hours, st.discipline, self.params, self.streams["informal"],
-            counts.informal_hours, counts.volunteer_hours, counts.overburdened, counts.dropouts, counts.carers,
-            completions, counts.crises, counts.child_protection, counts.crisis_payer)
-        for prov, n in zip(self.providers, completions, strict=True):
+        household.household_stage(self.week, self.state, self.staff, volunteer_left, self.params,
+                                  self.streams["informal"], counts)
+        for prov, n in zip(self.providers, counts.completions, strict=True):
             prov.complete(int(n))
 
     def casework(self, counts: WeekCounts) -> None:
         """Members refer, grant provisions and close cases; referrals go to providers."""
-        s = self.state
-        room = int(self.staff.caseload.sum()) * s.sev.shape[1] + 1
-        ref_res = np.empty(room, np.int64)
-        ref_dom = np.empty(room, np.int64)
-        ref_pri = np.empty(room, np.int64)
-        closed = np.empty(room, np.int64)
-        outcome = np.empty(room, np.int64)
-        n_ref, n_closed = casework.casework_stage(
-            self.week, self.busy, s.nbh, s.hh, s.age, s.n_active, s.c_state, s.c_member, s.c_start, s.c_priority,
-            s.c_support, s.c_ref_week, s.c_ref_provider, s.crisis_domain, s.sev, s.pstate, s.p_onset, s.p_start,
-            s.p_until, s.hazard, s.hh_cases, self.staff.caseload, self.staff.free, self.params,
-            self.streams["durations"], ref_res, ref_dom, ref_pri, closed, outcome, counts.referrals,
-            counts.provisions_granted)
-        self._hand_over(ref_res[:n_ref], ref_dom[:n_ref], ref_pri[:n_ref], closed[:n_closed], outcome[:n_closed])
+        out = handover_room(int(self.staff.caseload.sum()) * self.state.problems.sev.shape[1] + 1)
+        n_ref, n_closed = casework.casework_stage(self.week, self.busy, self.state, self.staff, self.params,
+                                                  self.streams["durations"], out, counts)
+        self._hand_over(out, n_ref, n_closed)
 
     def specialist_care(self, counts: WeekCounts) -> None:
         """Providers admit from their waiting lists into free places."""
         for prov in self.providers:
-            waits = prov.admit(self.week, self.state, self.streams["durations"])
+            waits = prov.admit(self.week, self.state.problems, self.streams["durations"])
             counts.admissions[prov.index] = waits.size
             counts.admission_wait_weeks[prov.index] = waits.sum()
 
     def record(self, counts: WeekCounts) -> None:
-        """Count the week's state per neighbourhood and keep it if past the burn-in."""
+        """Count the week's stocks per neighbourhood and keep the week if past the burn-in."""
         if self.recording:
-            counts.state_counts(self)
+            record.record_stage(self.week, self.busy, self.residents_per_nbh, self.state, self.params,
+                                TREEKNORM_WEEKS, counts)
             self.recorder.add_week(counts)
 
     def run(self, progress=None) -> None:

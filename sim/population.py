@@ -6,7 +6,7 @@ every household has an adult, and minors live with an adult aged 23-64 where one
 
 import numpy as np
 
-from sim.core.state import NO_WEEK, State, empty_problems
+from sim.core.state import NO_WEEK, Households, People, State, no_problems
 from sim.domains import AGE_ADULT, AGE_MINOR, N_AGE_BANDS
 from sim.scenario import Neighbourhood, Scenario
 
@@ -65,7 +65,8 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> State:
     help_seek = help_seek.astype(np.float32)
     carers = rng.poisson(scenario.informal.carers_per_household, n_hh).astype(np.int32)
 
-    return State(
+    cases, problems = no_problems(n)
+    people = People(
         nbh=nbh_of,
         hh=hh,
         age=age,
@@ -73,13 +74,21 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> State:
         resilience=resilience,
         help_seek=help_seek,
         next_onset=np.zeros(n, np.int32),
-        hh_start=hh_start,
-        hh_nbh=nbh_of[hh_start[:-1]],
-        hh_cases=np.zeros(n_hh, np.int32),
-        cg_carers=carers.copy(),
-        cg_init=carers,
-        cg_will=np.ones(n_hh),
-        cg_sustained=np.zeros(n_hh, np.int32),
-        cg_rejoin=np.full(n_hh, NO_WEEK, np.int32),
-        **empty_problems(n),
+        n_active=np.zeros(n, np.int8),
+        strain=np.zeros(n, np.float32),
+        deficit=np.zeros(n, np.float32),
+        inf_hours=np.zeros(n, np.float32),
+        urgent=np.zeros(n, np.int8),
+        crisis_domain=np.full(n, -1, np.int8),
     )
+    homes = Households(
+        start=hh_start,
+        nbh=nbh_of[hh_start[:-1]],
+        cases=np.zeros(n_hh, np.int32),
+        carers=carers.copy(),
+        carers_start=carers,
+        willingness=np.ones(n_hh),
+        sustained=np.zeros(n_hh, np.int32),
+        rejoin=np.full(n_hh, NO_WEEK, np.int32),
+    )
+    return State(people, cases, problems, homes)

@@ -1,4 +1,4 @@
-"""Weekly counts and the three output tables: per neighbourhood, totals, and case events.
+"""The week's counts turned into the output tables: per neighbourhood, totals, and case events.
 
 Column names and units are declared once in sim.tables; this module fills them.
 """
@@ -9,70 +9,26 @@ import numpy as np
 import pandas as pd
 
 from sim.core import record
+from sim.core.counts import WeekCounts
 from sim.core.state import NO_WEEK
 from sim.domains import (
     AGE_BANDS,
     C_NONE,
     C_QUEUED,
     DOMAINS,
+    GROUP_MINORS,
+    GROUP_OTHERS,
     JOURNEY,
-    N_ROUTES,
     OUT_OPEN,
     OUTCOMES,
     PAYERS,
     PROVIDERS,
     PROVISIONS,
     ROUTES,
+    SUPPORTS,
     WMO,
 )
-from sim.tables import TREEKNORM_WEEKS, payer_of_specialist
-
-
-class WeekCounts:
-    """Flows counted during one week, then the stocks at its end, per neighbourhood."""
-
-    def __init__(self, model):
-        """Zeroed arrays sized for the model's neighbourhoods, domains and providers."""
-        k, d, p = len(model.residents_per_nbh), len(DOMAINS), len(PROVIDERS)
-        self.onsets = np.zeros((k, d), np.int64)
-        self.signals = np.zeros((k, N_ROUTES), np.int64)
-        self.intakes = np.zeros(k, np.int64)
-        self.wait_weeks = np.zeros(k, np.int64)
-        self.waiting_signals = np.zeros(k, np.int64)
-        self.loket = np.zeros(k, np.int64)
-        self.informal_hours = np.zeros(k)
-        self.volunteer_hours = np.zeros(k)
-        self.overburdened = np.zeros(k, np.int64)
-        self.dropouts = np.zeros(k, np.int64)
-        self.carers = np.zeros(k, np.int64)
-        self.crises = np.zeros(k, np.int64)
-        self.child_protection = np.zeros(k, np.int64)
-        self.crisis_payer = np.zeros((k, len(PAYERS)), np.int64)
-        self.referrals = np.zeros((k, p), np.int64)
-        self.provisions_granted = np.zeros((k, len(PROVISIONS)), np.int64)
-        self.admissions = np.zeros(p, np.int64)
-        self.admission_wait_weeks = np.zeros(p, np.int64)
-        self.prevalence = np.zeros((k, d), np.int64)
-        self.journeys = np.zeros((k, len(JOURNEY)), np.int64)
-        self.self_reliant = np.zeros(k, np.int64)
-        self.provisions = np.zeros((k, len(PROVISIONS)), np.int64)
-        self.in_treatment = np.zeros((k, p, 2), np.int64)
-        self.waiting_specialist = np.zeros((k, p), np.int64)
-        self.waiting_over_norm = np.zeros(p, np.int64)
-        self.client_households = np.zeros(k, np.int64)
-        self.professionals = np.zeros(k, np.int64)
-        self.multi_households = np.zeros(k, np.int64)
-        self.multi_professionals = np.zeros(k, np.int64)
-
-    def state_counts(self, model) -> None:
-        """Count the stocks at the end of the week with the record kernel."""
-        s = model.state
-        record.record_stage(model.week, model.busy, model.residents_per_nbh, s.nbh, s.age, s.n_active, s.deficit,
-                            s.c_state, s.c_member, s.pstate, s.p_start, s.hh_start, s.hh_nbh, s.hh_cases, model.params,
-                            TREEKNORM_WEEKS, self.prevalence, self.journeys, self.self_reliant, self.provisions,
-                            self.in_treatment, self.waiting_specialist, self.waiting_over_norm,
-                            self.client_households, self.professionals, self.multi_households,
-                            self.multi_professionals)
+from sim.tables import payer_of_specialist
 
 
 class Recorder:
@@ -113,11 +69,11 @@ class Recorder:
         col["loket_cases"] = c.loket
         col["intake_wait_weeks"] = c.wait_weeks
         col["open_cases"] = c.journeys[:, record.J_CASE]
-        col["staff_fte"] = m._per_neighbourhood(st.hours) / m.design.hours_per_fte
-        col["hours_contracted"] = m._per_neighbourhood(st.hours)
-        col["hours_casework"] = m._per_neighbourhood(st.casework)
-        col["hours_coordination"] = m._per_neighbourhood(st.coordination)
-        col["hours_outreach"] = m._per_neighbourhood(st.outreach)
+        col["staff_fte"] = m.per_neighbourhood(st.hours) / m.design.hours_per_fte
+        col["hours_contracted"] = m.per_neighbourhood(st.hours)
+        col["hours_casework"] = m.per_neighbourhood(st.casework)
+        col["hours_coordination"] = m.per_neighbourhood(st.coordination)
+        col["hours_outreach"] = m.per_neighbourhood(st.outreach)
         col["informal_hours"] = c.informal_hours
         col["volunteer_hours"] = c.volunteer_hours
         col["carers"] = c.carers
@@ -154,10 +110,10 @@ class Recorder:
         payer[:, WMO] += col["cost_welfare"]
         spec = np.zeros(k)
         for prov in range(len(PROVIDERS)):
-            for minor in (0, 1):
-                euros = c.in_treatment[:, prov, minor] * self.provider_cost[prov]
+            for group in (GROUP_OTHERS, GROUP_MINORS):
+                euros = c.in_treatment[:, prov, group] * self.provider_cost[prov]
                 spec += euros
-                payer[:, payer_of_specialist(prov, bool(minor))] += euros
+                payer[:, payer_of_specialist(prov, group == GROUP_MINORS)] += euros
         col["cost_specialist"] = spec
         col["cost_crisis"] = c.crises * self.crisis_cost
         payer += c.crisis_payer * self.crisis_cost
@@ -182,31 +138,31 @@ class Recorder:
 
     def finish(self) -> None:
         """Keep the cases still open at the end of the run."""
-        rows = np.flatnonzero(self.model.state.c_state != C_NONE)
+        rows = np.flatnonzero(self.model.state.cases.state != C_NONE)
         self.cases.append(self._case_columns(rows, np.full(rows.size, OUT_OPEN), np.full(rows.size, NO_WEEK)))
 
     def _case_columns(self, rows: np.ndarray, outcome: np.ndarray, closed: np.ndarray) -> dict[str, np.ndarray]:
         """Case fields of the given residents' current case (weeks still in model time)."""
-        s = self.model.state
-        started = s.c_state[rows] != C_QUEUED
+        pe, ca = self.model.state.people, self.model.state.cases
+        started = ca.state[rows] != C_QUEUED
         return {
-            "case_id": s.c_id[rows].copy(),
+            "case_id": ca.id[rows].copy(),
             "resident": rows.astype(np.int64),
-            "household": s.hh[rows].astype(np.int64),
-            "neighbourhood": s.nbh[rows].astype(np.int64),
-            "age_band": s.age[rows].copy(),
-            "route": s.c_route[rows].copy(),
-            "priority": s.c_priority[rows] == 1,
-            "domains": s.c_domains[rows].astype(np.int64),
-            "onset_week": s.c_onset[rows].astype(np.int64),
-            "signal_week": s.c_queue[rows].astype(np.int64),
-            "intake_week": np.where(started, s.c_start[rows], NO_WEEK).astype(np.int64),
+            "household": pe.hh[rows].astype(np.int64),
+            "neighbourhood": pe.nbh[rows].astype(np.int64),
+            "age_band": pe.age[rows].copy(),
+            "route": ca.route[rows].copy(),
+            "priority": ca.priority[rows] == 1,
+            "domains": ca.domains[rows].astype(np.int64),
+            "onset_week": ca.onset[rows].astype(np.int64),
+            "signal_week": ca.queue[rows].astype(np.int64),
+            "intake_week": np.where(started, ca.start[rows], NO_WEEK).astype(np.int64),
             "closure_week": closed.astype(np.int64),
-            "intake_severity": s.c_sev[rows].copy(),
-            "support_bits": s.c_support[rows].copy(),
-            "informal_hours": s.c_inf_hours[rows].copy(),
-            "referral_week": s.c_ref_week[rows].astype(np.int64),
-            "referral_provider": s.c_ref_provider[rows].copy(),
+            "intake_severity": ca.sev[rows].copy(),
+            "support_bits": ca.support[rows].copy(),
+            "informal_hours": ca.inf_hours[rows].copy(),
+            "referral_week": ca.ref_week[rows].astype(np.int64),
+            "referral_provider": ca.ref_provider[rows].copy(),
             "outcome": outcome.astype(np.int64),
         }
 
@@ -234,7 +190,7 @@ class Recorder:
         df["outcome"] = pd.Categorical.from_codes(df["outcome"], categories=list(OUTCOMES))
         ref = df["referral_provider"].to_numpy()
         df["referral_provider"] = pd.Categorical.from_codes(np.where(ref < 0, -1, ref), categories=list(PROVIDERS))
-        for bit, name in enumerate(("team", "informal", "provision", "specialist")):
+        for bit, name in enumerate(SUPPORTS):
             df[f"support_{name}"] = (df["support_bits"] & (1 << bit)) > 0
         df["n_domains"] = [int(x).bit_count() for x in df["domains"]]
         return df.drop(columns=["support_bits"])

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from sim import compare
-from sim.designs.teams import MINORS, OTHERS
-from sim.domains import AGE_MINOR, C_CASEWORK, P_PROVISION
+from sim.domains import AGE_MINOR, C_CASEWORK, GROUP_MINORS, GROUP_OTHERS, P_PROVISION
 from sim.model import WijkteamModel
 from sim.scenario import ScenarioError, load, with_overrides
 from sim.sweep.engine import run_job
@@ -32,13 +31,13 @@ def test_split_teams_never_give_a_youth_case_to_the_adult_team(town):
     minors_seen = adults_seen = 0
     for _ in range(town.meta.burn_in_weeks + town.meta.weeks):
         model.step()
-        s = model.state
-        rows = np.flatnonzero(s.c_state == C_CASEWORK)
-        teams = model.staff.team[s.c_member[rows]]
-        minor = s.age[rows] == AGE_MINOR
-        assert model.serves[teams[minor], s.nbh[rows][minor], MINORS].all()
-        assert not model.serves[teams[minor], s.nbh[rows][minor], OTHERS].any()
-        assert model.serves[teams[~minor], s.nbh[rows][~minor], OTHERS].all()
+        pe, ca = model.state.people, model.state.cases
+        rows = np.flatnonzero(ca.state == C_CASEWORK)
+        teams = model.staff.team[ca.member[rows]]
+        minor = pe.age[rows] == AGE_MINOR
+        assert model.serves[teams[minor], pe.nbh[rows][minor], GROUP_MINORS].all()
+        assert not model.serves[teams[minor], pe.nbh[rows][minor], GROUP_OTHERS].any()
+        assert model.serves[teams[~minor], pe.nbh[rows][~minor], GROUP_OTHERS].all()
         minors_seen += int(minor.sum())
         adults_seen += int((~minor).sum())
     assert minors_seen > 0 and adults_seen > 0
@@ -50,11 +49,12 @@ def test_without_mandate_provisions_wait_the_configured_delay(town):
     model = WijkteamModel(town, design="zonder-mandaat")
     granted = 0
     for _ in range(town.meta.burn_in_weeks + town.meta.weeks):
-        before = model.state.pstate == P_PROVISION
+        pr = model.state.problems
+        before = pr.state == P_PROVISION
         week = model.week
         model.step()
-        new = (model.state.pstate == P_PROVISION) & ~before
-        assert (model.state.p_start[new] == week + delay).all()
+        new = (pr.state == P_PROVISION) & ~before
+        assert (pr.start[new] == week + delay).all()
         granted += int(new.sum())
     assert granted > 0
 
@@ -118,11 +118,11 @@ def test_split_teams_keep_one_coordinator_per_team_and_household(town):
     both_teams = 0
     for _ in range(town.meta.burn_in_weeks + town.meta.weeks):
         model.step()
-        s = model.state
-        rows = np.flatnonzero(s.c_state == C_CASEWORK)
-        members = s.c_member[rows]
-        pairs = {(int(h), int(model.staff.team[m])): set() for h, m in zip(s.hh[rows], members, strict=True)}
-        for h, m in zip(s.hh[rows], members, strict=True):
+        hh, ca = model.state.people.hh, model.state.cases
+        rows = np.flatnonzero(ca.state == C_CASEWORK)
+        members = ca.member[rows]
+        pairs = {(int(h), int(model.staff.team[m])): set() for h, m in zip(hh[rows], members, strict=True)}
+        for h, m in zip(hh[rows], members, strict=True):
             pairs[(int(h), int(model.staff.team[m]))].add(int(m))
         assert all(len(ms) == 1 for ms in pairs.values())
         households = [h for h, _ in pairs]

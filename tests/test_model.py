@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.domains import DISCIPLINES
+from sim.core.counts import week_counts
+from sim.domains import C_CASEWORK, DISCIPLINES
 from sim.model import WijkteamModel
-from sim.recorder import WeekCounts
 from sim.run import simulate
 from sim.scenario import with_overrides
 from sim.tables import unit_of
@@ -39,9 +39,9 @@ def test_onset_draws_are_identical_across_designs(small):
     a, b = WijkteamModel(small), WijkteamModel(other)
     differs = False
     for _ in range(small.meta.burn_in_weeks + small.meta.weeks):
-        due_a = np.flatnonzero(a.state.next_onset == a.week)
-        due_b = np.flatnonzero(b.state.next_onset == b.week)
-        ca, cb = WeekCounts(a), WeekCounts(b)
+        due_a = np.flatnonzero(a.state.people.next_onset == a.week)
+        due_b = np.flatnonzero(b.state.people.next_onset == b.week)
+        ca, cb = week_counts(len(a.residents_per_nbh)), week_counts(len(b.residents_per_nbh))
         a.onsets(ca)
         b.onsets(cb)
         np.testing.assert_array_equal(due_a, due_b)
@@ -52,7 +52,7 @@ def test_onset_draws_are_identical_across_designs(small):
             getattr(b, stage)(cb)
         a._plan_hours()
         b._plan_hours()
-        differs = differs or not np.array_equal(a.state.c_state, b.state.c_state)
+        differs = differs or not np.array_equal(a.state.cases.state, b.state.cases.state)
         a.week += 1
         b.week += 1
     assert differs, "the designs should differ in what happens after onset"
@@ -116,9 +116,9 @@ def test_one_family_one_plan_gives_each_household_one_coordinator(small):
     shared = 0
     for _ in range(small.meta.burn_in_weeks + small.meta.weeks):
         model.step()
-        s = model.state
-        in_case = s.c_state == 2
-        pairs = pd.DataFrame({"hh": s.hh[in_case], "member": s.c_member[in_case]})
+        ca = model.state.cases
+        in_case = ca.state == C_CASEWORK
+        pairs = pd.DataFrame({"hh": model.state.people.hh[in_case], "member": ca.member[in_case]})
         per_hh = pairs.groupby("hh")["member"].nunique()
         assert (per_hh <= 1).all()
         shared += int((pairs.groupby("hh").size() > 1).sum())
@@ -132,12 +132,12 @@ def test_all_signal_routes_occur_in_the_default_city(run):
 
 def test_mesa_views_read_the_arrays(run):
     model = run.model
-    row = int(np.flatnonzero(model.state.n_active > 0)[0])
+    row = int(np.flatnonzero(model.state.people.n_active > 0)[0])
     view = model.resident(row)
     assert view.problems and all(0 < v <= 1 for v in view.problems.values())
-    assert view.household == model.state.hh[row]
+    assert view.household == model.state.people.hh[row]
     carers = model.carer_network(view.household)
-    assert carers.carers == model.state.cg_carers[view.household] and 0 <= carers.willingness <= 1
+    assert carers.carers == model.state.households.carers[view.household] and 0 <= carers.willingness <= 1
     member = model.teams[0].members.to_list()[0]
     hours = member.hours_by_activity
     assert sum(hours.values()) <= model.staff.hours[member.row] + 1e-9

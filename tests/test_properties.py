@@ -4,6 +4,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.domains import C_CASEWORK, P_NONE
 from sim.run import simulate
 from sim.scenario import with_overrides
 
@@ -55,8 +56,9 @@ def test_conservation_and_bounds_hold(data, small):
     for prov in r.model.providers:
         assert 0 <= prov.in_treatment <= prov.places
     s = r.model.state
-    assert np.array_equal(s.n_active, (s.pstate != 0).sum(axis=1))
-    assert np.array_equal(s.sev == 0, s.pstate == 0)  # the household kernel sums severities without a state test
-    assert ((s.cg_will >= 0) & (s.cg_will <= 1)).all()
+    pr, ca, will = s.problems, s.cases, s.households.willingness
+    assert np.array_equal(s.people.n_active, (pr.state != P_NONE).sum(axis=1))
+    assert np.array_equal(pr.sev == 0, pr.state == P_NONE)  # the household kernel sums severities without testing
+    assert ((will >= 0) & (will <= 1)).all()
     staff = r.model.staff
-    assert (staff.caseload == np.bincount(s.c_member[s.c_state == 2], minlength=len(staff.caseload))).all()
+    assert (staff.caseload == np.bincount(ca.member[ca.state == C_CASEWORK], minlength=len(staff.caseload))).all()

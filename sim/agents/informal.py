@@ -28,9 +28,9 @@ class CarerNetworkView(mesa.Agent):
     @property
     def carers(self) -> int:
         """Carers still helping."""
-        return int(self.model.state.cg_carers[self.household])
+        return int(self.model.state.households.carers[self.household])
 
     @property
     def willingness(self) -> float:
         """Willingness in [0, 1]; it wears under sustained help."""
-        return float(self.model.state.cg_will[self.household])
+        return float(self.model.state.households.willingness[self.household])

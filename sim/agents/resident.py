@@ -20,21 +20,21 @@ class ResidentView(mesa.Agent):
     @property
     def age_band(self) -> str:
         """Age band label, e.g. '23-64'."""
-        return AGE_BANDS[self.model.state.age[self.row]]
+        return AGE_BANDS[self.model.state.people.age[self.row]]
 
     @property
     def household(self) -> int:
         """Household index."""
-        return int(self.model.state.hh[self.row])
+        return int(self.model.state.people.hh[self.row])
 
     @property
     def problems(self) -> dict[str, float]:
         """Severity per domain of the problems the resident has now."""
-        s = self.model.state
-        return {DOMAINS[d]: float(s.sev[self.row, d]) for d in range(len(DOMAINS)) if s.pstate[self.row, d] != P_NONE}
+        pr = self.model.state.problems
+        return {DOMAINS[d]: float(pr.sev[self.row, d]) for d in range(len(DOMAINS)) if pr.state[self.row, d] != P_NONE}
 
     @property
     def self_reliant(self) -> bool:
         """Capacity covers burden this week."""
-        s = self.model.state
-        return bool(s.n_active[self.row] == 0 or s.deficit[self.row] <= 0.0)
+        pe = self.model.state.people
+        return bool(pe.n_active[self.row] == 0 or pe.deficit[self.row] <= 0.0)

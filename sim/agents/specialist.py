@@ -9,6 +9,7 @@ import mesa
 import numpy as np
 
 from sim.core import rules
+from sim.core.state import Problems
 from sim.domains import P_SPECIALIST, P_WAIT_SPECIALIST
 
 
@@ -35,10 +36,10 @@ class SpecialistProvider(mesa.Agent):
         """Free the places of n finished treatments."""
         self.in_treatment -= n
 
-    def admit(self, t: int, state, rng: np.random.Generator) -> np.ndarray:
+    def admit(self, t: int, problems: Problems, rng: np.random.Generator) -> np.ndarray:
         """Admit from the waiting list into free places; returns the waits (weeks) of those admitted."""
         q = self.queue
-        q = q[state.pstate[q[:, 0], q[:, 1]] == P_WAIT_SPECIALIST]
+        q = q[problems.state[q[:, 0], q[:, 1]] == P_WAIT_SPECIALIST]
         q = q[np.argsort(-q[:, 3], kind="stable")]
         checked = np.flatnonzero(q[:, 2] + self.check_weeks <= t)
         take = q[checked[: max(0, self.places - self.in_treatment)]]
@@ -46,8 +47,8 @@ class SpecialistProvider(mesa.Agent):
         keep[checked[: take.shape[0]]] = False
         self.queue = q[keep]
         res, dom = take[:, 0], take[:, 1]
-        state.pstate[res, dom] = P_SPECIALIST
+        problems.state[res, dom] = P_SPECIALIST
         weeks = [rules.weeks_until_event(self.rate, e) for e in rng.exponential(size=take.shape[0])]
-        state.p_until[res, dom] = t + np.asarray(weeks, np.int64)
+        problems.until[res, dom] = t + np.asarray(weeks, np.int64)
         self.in_treatment += take.shape[0]
         return t - take[:, 2]

@@ -169,5 +169,5 @@ def compute(names: list[str], run: RunData) -> dict[str, float]:
 
 def run_data(result, scenario: Scenario) -> RunData:
     """The observables' view of a finished simulation (sim.run.RunResult)."""
-    ages = np.bincount(result.model.state.age, minlength=len(AGE_BANDS))
+    ages = np.bincount(result.model.state.people.age, minlength=len(AGE_BANDS))
     return RunData(result.totals, result.cases, ages, scenario)

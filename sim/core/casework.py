@@ -6,46 +6,73 @@ The Mesa team decides the order of the queue (triage) and owns the members; thes
 kernels do the per-case arithmetic over arrays.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
 from sim.core import rules
 from sim.core.prefetch import prefetch
 from sim.core.problems import provision_kind
+from sim.core.signals import reveal
 from sim.domains import (
     AGE_MINOR,
     C_CASEWORK,
     C_NONE,
     C_QUEUED,
     CARE,
+    GROUP_MINORS,
+    GROUP_OTHERS,
+    OUT_HANDED_OVER,
+    OUT_MANAGEABLE,
+    OUT_RESOLVED,
     P_KNOWN,
     P_LATENT,
     P_NONE,
     P_PROVISION,
     P_WAIT_SPECIALIST,
+    SUPPORT_PROVISION,
+    SUPPORT_SPECIALIST,
+    SUPPORT_TEAM,
 )
 
-SUPPORT_TEAM, SUPPORT_INFORMAL, SUPPORT_PROVISION, SUPPORT_SPECIALIST = 1, 2, 4, 8
+
+class Handover(NamedTuple):
+    """Room for what a casework kernel hands back: referrals to providers and closed cases."""
+
+    resident: np.ndarray  # referred resident
+    domain: np.ndarray  # referred problem's domain
+    urgent: np.ndarray  # 1 = urgent referral (crisis or safety case)
+    closed: np.ndarray  # resident whose case closed
+    outcome: np.ndarray  # that case's sim.domains.OUTCOMES index
+
+
+def handover_room(n: int) -> Handover:
+    """Empty handover arrays with room for n referrals and n closures."""
+    return Handover(*(np.empty(n, np.int64) for _ in Handover._fields))
 
 
 @njit(cache=True, nogil=True)
-def plan_hours(mem_hours, mem_outreach_share, mem_cap, mem_caseload, mem_extra, p, mem_casework, mem_coord,
-               mem_outreach, mem_case_hours, mem_free):
+def plan_hours(staff, p):
     """Each member's hours this week, hours per case and free case slots."""
     per_case = p.casework_per_case + p.coordination_per_case
-    for m in range(mem_hours.shape[0]):
-        cw, co, out = rules.hours_split(mem_hours[m], mem_caseload[m], p.casework_per_case,
-                                        p.coordination_per_case, mem_hours[m] * mem_outreach_share[m], mem_extra[m])
-        mem_casework[m] = cw
-        mem_coord[m] = co
-        mem_outreach[m] = out
-        mem_case_hours[m] = cw / mem_caseload[m] if mem_caseload[m] > 0 else 0.0
-        mem_free[m] = rules.caseload_capacity(mem_cap[m], mem_hours[m], per_case) - mem_caseload[m]
+    for m in range(staff.hours.shape[0]):
+        cw, co, out = rules.hours_split(staff.hours[m], staff.caseload[m], p.casework_per_case,
+                                        p.coordination_per_case, staff.hours[m] * staff.outreach_share[m],
+                                        staff.extra[m])
+        staff.casework[m] = cw
+        staff.coordination[m] = co
+        staff.outreach[m] = out
+        staff.case_hours[m] = cw / staff.caseload[m] if staff.caseload[m] > 0 else 0.0
+        staff.free[m] = rules.caseload_capacity(staff.cap[m], staff.hours[m], per_case) - staff.caseload[m]
 
 
 @njit(cache=True, nogil=True)
-def crowding(hh_start, hh_cases, c_state, c_member, p, mem_extra):
+def crowding(s, staff, p):
     """Each member's extra coordination: per case, hours for every other professional in the household."""
+    hh_start, hh_cases = s.households.start, s.households.cases
+    c_state, c_member = s.cases.state, s.cases.member
+    mem_extra = staff.extra
     mem_extra[:] = 0.0
     if p.extra_coordination <= 0.0:
         return
@@ -93,57 +120,55 @@ def _worst_latent(i, sev, pstate):
 
 
 @njit(cache=True, nogil=True)
-def assign_cases(t, order, nbh, hh, age, c_state, c_member, c_start, c_queue, c_support, c_domains, sev, pstate,
-                 hh_start, hh_cases, nbh_team, discipline_team, team_first, mem_free, mem_caseload, mem_discipline,
-                 mem_team, p, intakes_out, wait_out):
+def assign_cases(t, order, s, staff, routing, p, counts):
     """Give queued residents, in triage order, to a member with a free slot.
 
     With one family, one plan, a household already in casework with this team keeps its coordinator.
     Otherwise the member whose discipline fits the worst problem is preferred. Each team's
     free slots are counted, so a long queue before a full team costs no search of its members.
     """
-    team_free = _free_slots(team_first, mem_free)
+    pe, ca, pr, hs = s.people, s.cases, s.problems, s.households
+    team_first = routing.team_first
+    team_free = _free_slots(team_first, staff.free)
     n = order.shape[0]
     for k in range(n):  # the queue's residents lie scattered over the tables: fetch their rows ahead
         if k + 32 < n:
-            prefetch(hh, order[k + 32])
+            prefetch(pe.hh, order[k + 32])
         if k + 16 < n:
             ahead = order[k + 16]
-            prefetch(c_state, ahead)
-            prefetch(nbh, ahead)
-            prefetch(age, ahead)
-            prefetch(hh_cases, hh[ahead])
+            prefetch(ca.state, ahead)
+            prefetch(pe.nbh, ahead)
+            prefetch(pe.age, ahead)
+            prefetch(hs.cases, pe.hh[ahead])
         i = order[k]
-        if c_state[i] != C_QUEUED:  # handled by the counter this week
+        if ca.state[i] != C_QUEUED:  # handled by the counter this week
             continue
         if p.route_by_discipline:  # the team (or organisation) that takes the case
-            worst = _worst_latent(i, sev, pstate)
-            team = discipline_team[p.domain_discipline[worst] if worst >= 0 else 0]
+            worst = _worst_latent(i, pr.sev, pr.state)
+            team = routing.discipline_team[p.domain_discipline[worst] if worst >= 0 else 0]
         else:
-            team = nbh_team[nbh[i], 0 if age[i] == AGE_MINOR else 1]
+            team = routing.nbh_team[pe.nbh[i], GROUP_MINORS if pe.age[i] == AGE_MINOR else GROUP_OTHERS]
         m = -1
-        h = hh[i]
-        if p.one_family_one_plan and hh_cases[h] > 0:
-            m = _household_coordinator(hh_start[h], hh_start[h + 1], team, c_state, c_member, mem_team)
+        h = pe.hh[i]
+        if p.one_family_one_plan and hs.cases[h] > 0:
+            m = _household_coordinator(hs.start[h], hs.start[h + 1], team, ca.state, ca.member, staff.team)
         if m < 0 and team_free[team] > 0:
-            m = _pick_member(i, sev, pstate, team_first[team], team_first[team + 1], mem_free, mem_discipline, p)
+            m = _pick_member(i, pr.sev, pr.state, team_first[team], team_first[team + 1], staff.free,
+                             staff.discipline, p)
         if m < 0:
             continue
-        if mem_free[m] > 0:  # a coordinator may take a family member beyond a full caseload
+        if staff.free[m] > 0:  # a coordinator may take a family member beyond a full caseload
             team_free[team] -= 1
-        c_state[i] = C_CASEWORK
-        c_member[i] = m
-        c_start[i] = t
-        c_support[i] |= SUPPORT_TEAM
-        for d in range(sev.shape[1]):
-            if pstate[i, d] == P_LATENT:
-                pstate[i, d] = P_KNOWN
-                c_domains[i] |= 1 << d
-        mem_caseload[m] += 1
-        mem_free[m] -= 1
-        hh_cases[h] += 1
-        intakes_out[nbh[i]] += 1
-        wait_out[nbh[i]] += t - c_queue[i]
+        ca.state[i] = C_CASEWORK
+        ca.member[i] = m
+        ca.start[i] = t
+        ca.support[i] |= SUPPORT_TEAM
+        reveal(i, pr.state, ca.domains)
+        staff.caseload[m] += 1
+        staff.free[m] -= 1
+        hs.cases[h] += 1
+        counts.intakes[pe.nbh[i]] += 1
+        counts.wait_weeks[pe.nbh[i]] += t - ca.queue[i]
 
 
 @njit(cache=True)
@@ -173,105 +198,108 @@ def _pick_member(i, sev, pstate, first, last, mem_free, mem_discipline, p):
 
 
 @njit(cache=True, nogil=True)
-def casework_stage(t, rows, nbh, hh, age, n_active, c_state, c_member, c_start, c_priority, c_support, c_ref_week,
-                   c_ref_provider, crisis_domain, sev, pstate, p_onset, p_start, p_until, hazard, hh_cases,
-                   mem_caseload, mem_free, p, durations_rng, ref_res, ref_dom, ref_pri, closed, closed_outcome,
-                   referrals_out, provisions_out):
+def casework_stage(t, rows, s, staff, p, durations_rng, out, counts):
     """Refer, grant provisions and close cases; returns (referrals made, cases closed).
 
     `rows` lists every resident with a case (and others), in row order. The cases are
     listed first; their rows lie scattered over the problem table, so each is fetched a
-    few cases ahead while the one in hand is worked on.
+    few cases ahead while the one in hand is worked on. Referrals and closures go to `out`.
     """
+    pe, ca, pr = s.people, s.cases, s.problems
     cases = np.empty(rows.shape[0], np.int64)
     n_cases = 0
     for i in rows:
         cases[n_cases] = i
-        n_cases += c_state[i] == C_CASEWORK  # only resident i's own case changes below
+        n_cases += ca.state[i] == C_CASEWORK  # only resident i's own case changes below
     n_ref = 0
     n_closed = 0
     for j in range(n_cases):
         if j + 16 < n_cases:
             ahead = cases[j + 16]
-            prefetch(pstate, ahead)
-            prefetch(sev, ahead)
-            prefetch(crisis_domain, ahead)
-            prefetch(c_start, ahead)
+            prefetch(pr.state, ahead)
+            prefetch(pr.sev, ahead)
+            prefetch(pe.crisis_domain, ahead)
+            prefetch(ca.start, ahead)
         i = cases[j]
         if p.service_exponential:  # queue-only mode: memoryless service, nothing else
             if durations_rng.random() < p.service_rate:
-                _serve_all(i, sev, pstate, n_active)
-                closed[n_closed] = i
-                closed_outcome[n_closed] = 0
-                n_closed += 1
-                _close(i, c_state, c_member, hh, hh_cases, mem_caseload, mem_free)
+                _serve_all(i, pr.sev, pr.state, pe.n_active)
+                n_closed = _close(i, OUT_RESOLVED, s, staff, out, n_closed)
             continue
-        crisis = crisis_domain[i]
-        crisis_domain[i] = -1
+        crisis = pe.crisis_domain[i]
+        pe.crisis_domain[i] = -1
         still_open = False
         known = False
-        for d in range(sev.shape[1]):
-            st = pstate[i, d]
+        for d in range(pr.sev.shape[1]):
+            st = pr.state[i, d]
             if st == P_KNOWN:
                 known = True
                 prov = p.domain_provider[d]
-                if prov >= 0 and (sev[i, d] > p.referral_threshold or d == crisis):
-                    urgent = d == crisis or c_priority[i] == 1
-                    n_ref = _refer(i, d, t, prov, urgent, nbh, c_support, c_ref_week, c_ref_provider, pstate, p_start,
-                                   ref_res, ref_dom, ref_pri, n_ref, referrals_out)
+                if prov >= 0 and (pr.sev[i, d] > p.referral_threshold or d == crisis):
+                    urgent = d == crisis or ca.priority[i] == 1
+                    _refer(i, d, t, prov, s, counts.referrals)
+                    n_ref = _list_referral(out, n_ref, i, d, urgent)
                     still_open = still_open or p.bridging
-                elif d == CARE and (sev[i, d] > p.provision_threshold or d == crisis):
-                    _grant(i, d, t, nbh, age, c_support, pstate, p_start, p_until, p, durations_rng, provisions_out)
+                elif d == CARE and (pr.sev[i, d] > p.provision_threshold or d == crisis):
+                    _grant(i, d, t, s, p, durations_rng, counts.provisions_granted)
                     still_open = still_open or p.mandate_delay > 0
-                elif sev[i, d] >= p.close_below:
+                elif pr.sev[i, d] >= p.close_below:
                     still_open = True
-            elif (st == P_WAIT_SPECIALIST and p.bridging) or (st == P_PROVISION and t < p_start[i, d]):
+            elif (st == P_WAIT_SPECIALIST and p.bridging) or (st == P_PROVISION and t < pr.start[i, d]):
                 still_open = True
-        if still_open or (known and t - c_start[i] < p.min_case_weeks):
+        if still_open or (known and t - ca.start[i] < p.min_case_weeks):
             continue  # a case with nothing left to work on closes at once
-        closed[n_closed] = i
-        closed_outcome[n_closed] = _outcome(i, pstate)
-        _hand_back(i, t, pstate, p_onset, hazard)
-        n_closed += 1
-        _close(i, c_state, c_member, hh, hh_cases, mem_caseload, mem_free)
+        outcome = _outcome(i, pr.state)
+        _hand_back(i, t, pr)
+        n_closed = _close(i, outcome, s, staff, out, n_closed)
     return n_ref, n_closed
 
 
-@njit(cache=True)
-def _refer(i, d, t, prov, urgent, nbh, c_support, c_ref_week, c_ref_provider, pstate, p_start, ref_res, ref_dom,
-           ref_pri, n_ref, referrals_out):
-    """Refer problem (i, d) to its provider's waiting list; returns the new number of referrals."""
-    pstate[i, d] = P_WAIT_SPECIALIST
-    p_start[i, d] = t
-    ref_res[n_ref] = i
-    ref_dom[n_ref] = d
-    ref_pri[n_ref] = 1 if urgent else 0
-    referrals_out[nbh[i], prov] += 1
-    c_support[i] |= SUPPORT_SPECIALIST
-    if c_ref_provider[i] < 0:
-        c_ref_week[i] = t
-        c_ref_provider[i] = prov
+@njit(cache=True, inline="always")
+def _refer(i, d, t, prov, s, referrals_out):
+    """Refer problem (i, d) to provider `prov`: it waits from week t; the case notes its first referral."""
+    ca, pr = s.cases, s.problems
+    pr.state[i, d] = P_WAIT_SPECIALIST
+    pr.start[i, d] = t
+    referrals_out[s.people.nbh[i], prov] += 1
+    ca.support[i] |= SUPPORT_SPECIALIST
+    if ca.ref_provider[i] < 0:
+        ca.ref_week[i] = t
+        ca.ref_provider[i] = prov
+
+
+@njit(cache=True, inline="always")
+def _list_referral(out, n_ref, i, d, urgent):
+    """List a referral for the provider's waiting list; returns the new number listed."""
+    out.resident[n_ref] = i
+    out.domain[n_ref] = d
+    out.urgent[n_ref] = 1 if urgent else 0
     return n_ref + 1
 
 
-@njit(cache=True)
-def _grant(i, d, t, nbh, age, c_support, pstate, p_start, p_until, p, durations_rng, provisions_out):
+@njit(cache=True, inline="always")
+def _grant(i, d, t, s, p, durations_rng, provisions_out):
     """Grant a Wmo provision for problem (i, d), starting after the mandate delay."""
-    kind = provision_kind(age[i])
-    pstate[i, d] = P_PROVISION
-    p_start[i, d] = t + p.mandate_delay
-    p_until[i, d] = p_start[i, d] + rules.weeks_until_event(p.provision_rate[kind], durations_rng.exponential())
-    c_support[i] |= SUPPORT_PROVISION
-    provisions_out[nbh[i], kind] += 1
+    pr = s.problems
+    kind = provision_kind(s.people.age[i])
+    pr.state[i, d] = P_PROVISION
+    pr.start[i, d] = t + p.mandate_delay
+    pr.until[i, d] = pr.start[i, d] + rules.weeks_until_event(p.provision_rate[kind], durations_rng.exponential())
+    s.cases.support[i] |= SUPPORT_PROVISION
+    provisions_out[s.people.nbh[i], kind] += 1
 
 
-@njit(cache=True)
-def _close(i, c_state, c_member, hh, hh_cases, mem_caseload, mem_free):
-    """End resident i's case: free the member's slot."""
-    c_state[i] = C_NONE
-    mem_caseload[c_member[i]] -= 1
-    mem_free[c_member[i]] += 1
-    hh_cases[hh[i]] -= 1
+@njit(cache=True, inline="always")
+def _close(i, outcome, s, staff, out, n_closed):
+    """End resident i's team case with this outcome: free the member's slot; returns the new number closed."""
+    ca = s.cases
+    out.closed[n_closed] = i
+    out.outcome[n_closed] = outcome
+    ca.state[i] = C_NONE
+    staff.caseload[ca.member[i]] -= 1
+    staff.free[ca.member[i]] += 1
+    s.households.cases[s.people.hh[i]] -= 1
+    return n_closed + 1
 
 
 @njit(cache=True)
@@ -284,21 +312,21 @@ def _serve_all(i, sev, pstate, n_active):
 
 
 @njit(cache=True, inline="always")
-def _hand_back(i, t, pstate, p_onset, hazard):
+def _hand_back(i, t, pr):
     """Problems the team leaves at a manageable level go back to the resident's own hands.
 
     From now on they are unknown again: signalling starts afresh, counted from this week.
     """
-    for d in range(pstate.shape[1]):
-        if pstate[i, d] == P_KNOWN:
-            pstate[i, d] = P_LATENT
-            p_onset[i, d] = t
-            hazard[i, d] = 0.0
+    for d in range(pr.state.shape[1]):
+        if pr.state[i, d] == P_KNOWN:
+            pr.state[i, d] = P_LATENT
+            pr.onset[i, d] = t
+            pr.hazard[i, d] = 0.0
 
 
 @njit(cache=True, inline="always")
 def _outcome(i, pstate):
-    """0 = resolved (nothing left), 1 = handed over (specialist care, provision), 2 = left manageable."""
+    """How a case ends: resolved (nothing left), handed over (specialist care, provision), or left manageable."""
     handed = False
     manageable = False
     for d in range(pstate.shape[1]):
@@ -306,13 +334,11 @@ def _outcome(i, pstate):
             manageable = True
         elif pstate[i, d] != P_NONE:
             handed = True
-    return 1 if handed else (2 if manageable else 0)
+    return OUT_HANDED_OVER if handed else (OUT_MANAGEABLE if manageable else OUT_RESOLVED)
 
 
 @njit(cache=True, nogil=True)
-def loket_stage(t, order, nbh, age, c_state, c_start, c_priority, c_support, c_ref_week, c_ref_provider, c_domains,
-                crisis_domain, sev, pstate, p_start, p_until, hazard, p, durations_rng, ref_res, ref_dom, ref_pri,
-                closed, closed_outcome, referrals_out, provisions_out, loket_out):
+def loket_stage(t, order, s, p, durations_rng, out, counts):
     """The counter (loket) handles queued single-problem cases without team casework.
 
     It grants a Wmo provision or refers to the provider when the problem is severe enough
@@ -320,33 +346,34 @@ def loket_stage(t, order, nbh, age, c_state, c_start, c_priority, c_support, c_r
     otherwise gives advice only (the problem stays with the resident). Returns
     (referrals made, cases closed).
     """
+    pe, ca, pr = s.people, s.cases, s.problems
     n_ref = 0
     n_closed = 0
     for k in range(order.shape[0]):
         i = order[k]
-        d = _single_latent(i, pstate)
+        d = _single_latent(i, pr.state)
         if d < 0:
             continue
         prov = p.domain_provider[d]
-        crisis = crisis_domain[i]
-        crisis_domain[i] = -1
-        outcome = 1
-        if d == CARE and (sev[i, d] > p.provision_threshold or d == crisis):
-            _grant(i, d, t, nbh, age, c_support, pstate, p_start, p_until, p, durations_rng, provisions_out)
-        elif prov >= 0 and (sev[i, d] > p.referral_threshold or d == crisis):
-            urgent = d == crisis or c_priority[i] == 1
-            n_ref = _refer(i, d, t, prov, urgent, nbh, c_support, c_ref_week, c_ref_provider, pstate, p_start,
-                           ref_res, ref_dom, ref_pri, n_ref, referrals_out)
+        crisis = pe.crisis_domain[i]
+        pe.crisis_domain[i] = -1
+        outcome = OUT_HANDED_OVER
+        if d == CARE and (pr.sev[i, d] > p.provision_threshold or d == crisis):
+            _grant(i, d, t, s, p, durations_rng, counts.provisions_granted)
+        elif prov >= 0 and (pr.sev[i, d] > p.referral_threshold or d == crisis):
+            urgent = d == crisis or ca.priority[i] == 1
+            _refer(i, d, t, prov, s, counts.referrals)
+            n_ref = _list_referral(out, n_ref, i, d, urgent)
         else:
-            hazard[i, d] = 0.0  # advice only: the problem stays with the resident
-            outcome = 2
-        c_domains[i] |= 1 << d
-        c_start[i] = t
-        c_state[i] = C_NONE
-        closed[n_closed] = i
-        closed_outcome[n_closed] = outcome
+            pr.hazard[i, d] = 0.0  # advice only: the problem stays with the resident
+            outcome = OUT_MANAGEABLE
+        ca.domains[i] |= 1 << d
+        ca.start[i] = t
+        ca.state[i] = C_NONE
+        out.closed[n_closed] = i
+        out.outcome[n_closed] = outcome
         n_closed += 1
-        loket_out[nbh[i]] += 1
+        counts.loket[pe.nbh[i]] += 1
     return n_ref, n_closed
 
 

@@ -28,152 +28,149 @@ import numpy as np
 from numba import njit
 
 from sim.core import rules
-from sim.core.casework import SUPPORT_INFORMAL
 from sim.core.prefetch import prefetch
 from sim.core.problems import course, crisis_payer, provision_kind
 from sim.core.rows import LOWEST_BIT
 from sim.core.state import NO_WEEK
-from sim.domains import AGE_MINOR, C_CASEWORK, P_KNOWN, P_NONE, P_PROVISION, YOUTH
+from sim.domains import AGE_MINOR, C_CASEWORK, P_KNOWN, P_NONE, P_PROVISION, SUPPORT_INFORMAL, YOUTH
 
 
 @njit(cache=True, nogil=True)
-def household_stage(t, hh_start, hh_nbh, nbh, age, n_active, resilience, strain, deficit, inf_hours, urgent,
-                    crisis_domain, c_state, c_member, c_inf_hours, c_support, sev, pstate, p_onset, p_resolve,
-                    p_start, p_until, hazard, cg_carers, cg_init, cg_will, cg_sustained, cg_rejoin, volunteer_left,
-                    mem_case_hours, mem_discipline, p, informal_rng, informal_out, volunteer_out, overburdened_out,
-                    dropout_out, carers_out, completions, crises_out, child_protection_out, crisis_payer_out):
+def household_stage(t, state, staff, volunteer_left, p, informal_rng, counts):
     """One week of informal help and problem dynamics for every household and its members."""
-    n_dom = sev.shape[1]
+    pe, ca, pr, hs = state.people, state.cases, state.problems, state.households
+    n_dom = pr.sev.shape[1]
     fit, weight, provider, discipline = p.informal_fit, p.burden_weight, p.domain_provider, p.domain_discipline
     growth, effect, treated, relief_of = p.growth, p.team_effect, p.treatment_effect, p.provision_relief
     members = np.empty(8, np.int64)  # the household's members with a problem (grown for a larger household)
-    for h in range(hh_start.shape[0] - 1):
-        first, last, k = hh_start[h], hh_start[h + 1], hh_nbh[h]
-        if h + 8 < hh_start.shape[0] - 1:  # the hardware misses the gaps between households with problems
-            ahead = hh_start[h + 8]
-            prefetch(pstate, ahead)
-            prefetch(sev, ahead)
-            prefetch(p_resolve, ahead)
-            prefetch(p_start, ahead)
-            prefetch(p_until, ahead)
+    for h in range(hs.start.shape[0] - 1):
+        first, last, k = hs.start[h], hs.start[h + 1], hs.nbh[h]
+        if h + 8 < hs.start.shape[0] - 1:  # the hardware misses the gaps between households with problems
+            ahead = hs.start[h + 8]
+            prefetch(pr.state, ahead)
+            prefetch(pr.sev, ahead)
+            prefetch(pr.resolve, ahead)
+            prefetch(pr.start, ahead)
+            prefetch(pr.until, ahead)
         if last - first > members.shape[0]:
             members = np.empty(last - first, np.int64)
         # --- informal help: carers rejoin, give what is asked up to their willingness, wear
-        if cg_rejoin[h] == t:
-            _rejoin(h, t, cg_carers, cg_init, cg_rejoin, p, informal_rng)
-        carers_out[k] += cg_carers[h]
+        if hs.rejoin[h] == t:
+            _rejoin(h, t, hs, p, informal_rng)
+        counts.carers[k] += hs.carers[h]
         demand = 0.0
         backed = False
         n_members = 0
         for i in range(first, last):
-            if n_active[i] > 0:  # inf_hours of residents without problems is never read
+            if pe.n_active[i] > 0:  # inf_hours of residents without problems is never read
                 asked = 0.0
                 for d in range(n_dom):  # severity is 0 where there is no problem, so no test per domain
-                    asked += rules.informal_demand(sev[i, d], fit[d], p.hours_per_severity)
-                inf_hours[i] = asked  # what the member asks for; turned into hours received below
+                    asked += rules.informal_demand(pr.sev[i, d], fit[d], p.hours_per_severity)
+                pe.inf_hours[i] = asked  # what the member asks for; turned into hours received below
                 demand += asked
                 members[n_members] = i
                 n_members += 1
-            elif strain[i] > 0.0:  # dynamics of a member without problems: remembered strain fades
-                strain[i] = rules.strain_update(strain[i], 0.0, resilience[i], p.strain_memory)
-            backed |= c_state[i] == C_CASEWORK
+            elif pe.strain[i] > 0.0:  # dynamics of a member without problems: remembered strain fades
+                pe.strain[i] = rules.strain_update(pe.strain[i], 0.0, pe.resilience[i], p.strain_memory)
+            backed |= ca.state[i] == C_CASEWORK
         if demand <= 0.0:  # rest: willingness recovers (full willingness stays full)
-            cg_will[h] = rules.caregiver_wear(cg_will[h], 0.0, 0, p.wear, p.wear_onset, p.recovery, 0.0)
-            cg_sustained[h] = 0
+            hs.willingness[h] = rules.caregiver_wear(hs.willingness[h], 0.0, 0, p.wear, p.wear_onset, p.recovery, 0.0)
+            hs.sustained[h] = 0
         else:
-            avail = cg_carers[h] * p.hours_per_carer
-            given = min(demand, avail * cg_will[h])
+            avail = hs.carers[h] * p.hours_per_carer
+            given = min(demand, avail * hs.willingness[h])
             volunteer = 0.0
             if backed and volunteer_left[k] > 0.0:
                 volunteer = min(demand - given, volunteer_left[k])
                 volunteer_left[k] -= volunteer
             load = given / avail if avail > 0.0 else 0.0
-            cg_sustained[h] = cg_sustained[h] + 1 if given > 0.0 else 0
+            hs.sustained[h] = hs.sustained[h] + 1 if given > 0.0 else 0
             backing = p.backing if backed else 0.0
-            cg_will[h] = rules.caregiver_wear(cg_will[h], load, cg_sustained[h], p.wear, p.wear_onset, p.recovery,
-                                              backing)
-            if rules.overburdened(load, cg_sustained[h], p.overburden_load, p.wear_onset):
-                overburdened_out[k] += cg_carers[h]
-            if cg_carers[h] > 0 and cg_will[h] < p.dropout_willingness:
-                _drop_out(h, t, cg_carers, cg_will, cg_sustained, cg_rejoin, p, informal_rng)
-                dropout_out[k] += 1
-            informal_out[k] += given
-            volunteer_out[k] += volunteer
+            hs.willingness[h] = rules.caregiver_wear(hs.willingness[h], load, hs.sustained[h], p.wear, p.wear_onset,
+                                                     p.recovery, backing)
+            if rules.overburdened(load, hs.sustained[h], p.overburden_load, p.wear_onset):
+                counts.overburdened[k] += hs.carers[h]
+            if hs.carers[h] > 0 and hs.willingness[h] < p.dropout_willingness:
+                _drop_out(h, t, hs, p, informal_rng)
+                counts.dropouts[k] += 1
+            counts.informal_hours[k] += given
+            counts.volunteer_hours[k] += volunteer
             for j in range(n_members):  # members share by what each asks for
                 i = members[j]
-                inf_hours[i] = (given + volunteer) * inf_hours[i] / demand
-                if c_state[i] == C_CASEWORK and inf_hours[i] > 0.0:
-                    c_inf_hours[i] += inf_hours[i]
-                    c_support[i] |= SUPPORT_INFORMAL
+                pe.inf_hours[i] = (given + volunteer) * pe.inf_hours[i] / demand
+                if ca.state[i] == C_CASEWORK and pe.inf_hours[i] > 0.0:
+                    ca.inf_hours[i] += pe.inf_hours[i]
+                    ca.support[i] |= SUPPORT_INFORMAL
         # --- dynamics: each member's problems run their course; burden against capacity
         for j in range(n_members):
             i = members[j]
-            in_case = c_state[i] == C_CASEWORK
+            in_case = ca.state[i] == C_CASEWORK
             known = 0
             asked = 0.0
             mask = 0
             for d in range(n_dom):
-                st = pstate[i, d]
-                asked += rules.informal_demand(sev[i, d], fit[d], 1.0)
+                st = pr.state[i, d]
+                asked += rules.informal_demand(pr.sev[i, d], fit[d], 1.0)
                 known += st == P_KNOWN
                 mask |= (st != P_NONE) << d
-            case_hours = mem_case_hours[c_member[i]] / known if in_case and known > 0 else 0.0
+            case_hours = staff.case_hours[ca.member[i]] / known if in_case and known > 0 else 0.0
             burden = 0.0
             worst = -1
             while mask:  # one turn per problem, lowest domain first
                 d = LOWEST_BIT[mask]
                 mask &= mask - 1
-                st = pstate[i, d]
+                st = pr.state[i, d]
                 hours = 0.0
                 if st == P_KNOWN:
-                    hours = case_hours * (p.discipline_match if mem_discipline[c_member[i]] == discipline[d] else 1.0)
-                share = rules.informal_demand(sev[i, d], fit[d], 1.0) / asked if asked > 0 else 0.0
+                    fits = staff.discipline[ca.member[i]] == discipline[d]
+                    hours = case_hours * (p.discipline_match if fits else 1.0)
+                share = rules.informal_demand(pr.sev[i, d], fit[d], 1.0) / asked if asked > 0 else 0.0
                 te = treated[provider[d]] if provider[d] >= 0 else 0.0
-                new_st, s, done = course(st, sev[i, d], t, p_resolve[i, d], p_start[i, d], p_until[i, d], in_case,
-                                         hours, inf_hours[i] * share, growth[d], effect[d], p.informal_effect,
-                                         p.resolved_below, te)
+                weeks = (pr.resolve[i, d], pr.start[i, d], pr.until[i, d])
+                effects = (growth[d], effect[d], p.informal_effect, p.resolved_below, te)
+                new_st, s, done = course(st, pr.sev[i, d], t, weeks, in_case, hours, pe.inf_hours[i] * share, effects)
                 if done:
-                    completions[provider[d]] += 1
+                    counts.completions[provider[d]] += 1
                 if new_st == P_NONE:
-                    n_active[i] -= 1
+                    pe.n_active[i] -= 1
                 elif new_st != st:  # back from treatment: unknown again from this week, signalling afresh
-                    hazard[i, d] = 0.0
-                    p_onset[i, d] = t
-                pstate[i, d] = new_st
-                sev[i, d] = s
+                    pr.hazard[i, d] = 0.0
+                    pr.onset[i, d] = t
+                pr.state[i, d] = new_st
+                pr.sev[i, d] = s
                 if new_st == P_NONE:
                     continue
-                relief = relief_of[provision_kind(age[i])] if new_st == P_PROVISION and t >= p_start[i, d] else 0.0
+                relief = relief_of[provision_kind(pe.age[i])] if new_st == P_PROVISION and t >= pr.start[i, d] else 0.0
                 burden += rules.problem_burden(s, weight[d], relief)
-                if worst < 0 or s > sev[i, worst]:
+                if worst < 0 or s > pr.sev[i, worst]:
                     worst = d
-            cap = rules.capacity(resilience[i], inf_hours[i], p.capacity_per_hour)
-            deficit[i] = burden - cap
-            strain[i] = rules.strain_update(strain[i], burden, cap, p.strain_memory)
-            if worst >= 0 and rules.is_crisis(strain[i], p.crisis_threshold):
-                strain[i] = 0.0
-                urgent[i] = 1
-                crisis_domain[i] = worst
-                crises_out[nbh[i]] += 1
-                crisis_payer_out[nbh[i], crisis_payer(age[i], worst)] += 1
-                if worst == YOUTH and age[i] == AGE_MINOR:
-                    child_protection_out[nbh[i]] += 1
+            cap = rules.capacity(pe.resilience[i], pe.inf_hours[i], p.capacity_per_hour)
+            pe.deficit[i] = burden - cap
+            pe.strain[i] = rules.strain_update(pe.strain[i], burden, cap, p.strain_memory)
+            if worst >= 0 and rules.is_crisis(pe.strain[i], p.crisis_threshold):
+                pe.strain[i] = 0.0
+                pe.urgent[i] = 1
+                pe.crisis_domain[i] = worst
+                counts.crises[pe.nbh[i]] += 1
+                counts.crisis_payer[pe.nbh[i], crisis_payer(pe.age[i], worst)] += 1
+                if worst == YOUTH and pe.age[i] == AGE_MINOR:
+                    counts.child_protection[pe.nbh[i]] += 1
 
 
 @njit(cache=True, inline="always")
-def _drop_out(h, t, cg_carers, cg_will, cg_sustained, cg_rejoin, p, informal_rng):
+def _drop_out(h, t, hs, p, informal_rng):
     """The most worn carer stops; the rest carry on fresh; a replacement is scheduled."""
-    cg_carers[h] -= 1
-    cg_will[h] = 1.0
-    cg_sustained[h] = 0
-    if cg_rejoin[h] == NO_WEEK:
-        cg_rejoin[h] = t + rules.weeks_until_event(p.rejoin_rate, informal_rng.exponential())
+    hs.carers[h] -= 1
+    hs.willingness[h] = 1.0
+    hs.sustained[h] = 0
+    if hs.rejoin[h] == NO_WEEK:
+        hs.rejoin[h] = t + rules.weeks_until_event(p.rejoin_rate, informal_rng.exponential())
 
 
 @njit(cache=True, inline="always")
-def _rejoin(h, t, cg_carers, cg_init, cg_rejoin, p, informal_rng):
+def _rejoin(h, t, hs, p, informal_rng):
     """A replacement carer joins (week t is its scheduled week), until the network is whole again."""
-    cg_carers[h] += 1
-    cg_rejoin[h] = NO_WEEK
-    if cg_carers[h] < cg_init[h]:
-        cg_rejoin[h] = t + rules.weeks_until_event(p.rejoin_rate, informal_rng.exponential())
+    hs.carers[h] += 1
+    hs.rejoin[h] = NO_WEEK
+    if hs.carers[h] < hs.carers_start[h]:
+        hs.rejoin[h] = t + rules.weeks_until_event(p.rejoin_rate, informal_rng.exponential())

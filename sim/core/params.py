@@ -7,11 +7,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.domains import DOMAIN_PROVIDER, DOMAINS, N_AGE_BANDS, PROVIDERS
+from sim.domains import DOMAIN_DISCIPLINE, DOMAIN_PROVIDER, DOMAINS, N_AGE_BANDS, PROVIDERS
 from sim.scenario import Design, Scenario
-
-# The team discipline whose expertise fits each domain best (see sim.domains.DISCIPLINES).
-DOMAIN_DISCIPLINE = np.array([1, 6, 5, 4, 0, 3], dtype=np.int8)
 
 
 class CoreParams(NamedTuple):
@@ -110,7 +107,7 @@ def build(scenario: Scenario, design: Design) -> CoreParams:
         informal_fit=np.array([d.informal_fit for d in doms], f64),
         partner_rate=np.array([d.partner_signal_per_week for d in doms], f64),
         domain_provider=np.array(DOMAIN_PROVIDER, np.int64),
-        domain_discipline=DOMAIN_DISCIPLINE.astype(np.int64),
+        domain_discipline=np.array(DOMAIN_DISCIPLINE, np.int64),
         resolved_below=scenario.problems.resolved_below,
         aggravation=scenario.problems.aggravation,
         self_rate=scenario.signals.self_report_per_week,

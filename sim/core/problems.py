@@ -7,6 +7,9 @@ something happening; the draws come from their own streams and are made whatever
 resident's state, which keeps onsets identical across designs (common random numbers).
 """
 
+from typing import NamedTuple
+
+import numpy as np
 from numba import njit
 
 from sim.core import rules
@@ -15,33 +18,44 @@ from sim.domains import (
     AGE_OLD,
     AGE_YOUNG_OLD,
     CARE,
+    HOUSEHOLD_HELP,
     JEUGDWET,
     P_KNOWN,
     P_LATENT,
     P_NONE,
     P_PROVISION,
     P_SPECIALIST,
+    SUPPORT_AT_HOME,
     WLZ,
     ZVW,
 )
 
 
+class OnsetRates(NamedTuple):
+    """Weekly onset rates per (neighbourhood, age band) group: by domain (G, D) and in all (G,)."""
+
+    by_domain: np.ndarray
+    total: np.ndarray
+
+
 @njit(cache=True, nogil=True)
-def init_onsets(t, next_onset, group, group_total, onset_rng):
+def init_onsets(t, people, rates, onset_rng):
     """Draw every resident's first onset week after week t."""
+    next_onset, group = people.next_onset, people.group
     for i in range(next_onset.shape[0]):
-        next_onset[i] = t + rules.weeks_until_event(group_total[group[i]], onset_rng.exponential())
+        next_onset[i] = t + rules.weeks_until_event(rates.total[group[i]], onset_rng.exponential())
 
 
 @njit(cache=True, nogil=True)
-def onset_stage(t, next_onset, group, nbh, n_active, sev, pstate, p_onset, p_resolve, hazard, threshold,
-                group_rates, group_total, p, onset_rng, threshold_rng, resolution_rng, onsets_out):
+def onset_stage(t, s, rates, p, onset_rng, threshold_rng, resolution_rng, onsets_out):
     """Start (or deepen) the problems whose onset falls in week t; draw the next onset."""
+    pe, pr = s.people, s.problems
+    group_rates, group_total = rates.by_domain, rates.total
     n_dom = group_rates.shape[1]
-    for i in range(next_onset.shape[0]):
-        if next_onset[i] != t:
+    for i in range(pe.next_onset.shape[0]):
+        if pe.next_onset[i] != t:
             continue
-        g = group[i]
+        g = pe.group[i]
         pick = onset_rng.random() * group_total[g]
         d = 0
         acc = group_rates[g, 0]
@@ -49,26 +63,26 @@ def onset_stage(t, next_onset, group, nbh, n_active, sev, pstate, p_onset, p_res
             d += 1
             acc += group_rates[g, d]
         s0 = rules.onset_severity(p.sev_low[d], p.sev_high[d], onset_rng.random())
-        next_onset[i] = t + rules.weeks_until_event(group_total[g], onset_rng.exponential())
+        pe.next_onset[i] = t + rules.weeks_until_event(group_total[g], onset_rng.exponential())
         e = threshold_rng.exponential()
         r = rules.weeks_until_event(p.resolve_rate[d], resolution_rng.exponential())
-        onsets_out[nbh[i], d] += 1
-        if pstate[i, d] == P_NONE:
-            sev[i, d] = s0
-            pstate[i, d] = P_LATENT
-            p_onset[i, d] = t
-            p_resolve[i, d] = t + r
-            hazard[i, d] = 0.0
-            threshold[i, d] = e
-            n_active[i] += 1
+        onsets_out[pe.nbh[i], d] += 1
+        if pr.state[i, d] == P_NONE:
+            pr.sev[i, d] = s0
+            pr.state[i, d] = P_LATENT
+            pr.onset[i, d] = t
+            pr.resolve[i, d] = t + r
+            pr.hazard[i, d] = 0.0
+            pr.threshold[i, d] = e
+            pe.n_active[i] += 1
         else:
-            sev[i, d] = rules.aggravate(sev[i, d], s0, p.aggravation)
+            pr.sev[i, d] = rules.aggravate(pr.sev[i, d], s0, p.aggravation)
 
 
 @njit(cache=True)
 def provision_kind(age_band):
-    """0 = household help (65 and over), 1 = support at home (under 65)."""
-    return 0 if age_band >= AGE_YOUNG_OLD else 1
+    """The Wmo provision a resident gets: household help at 65 and over, support at home under 65."""
+    return HOUSEHOLD_HELP if age_band >= AGE_YOUNG_OLD else SUPPORT_AT_HOME
 
 
 @njit(cache=True)
@@ -82,15 +96,20 @@ def crisis_payer(age_band, domain):
 
 
 @njit(cache=True)
-def course(st, s, t, resolve_week, start_week, until_week, in_case, team_hours, informal_hours, growth,
-           team_effect, informal_effect, resolved_below, treatment_effect):
+def course(st, s, t, weeks, in_case, team_hours, informal_hours, effects):
     """One week of one problem's course; returns (state, severity, treatment completed).
+
+    `weeks` are the problem's (natural resolution, referral or provision start, treatment or
+    provision end); `effects` are (growth, team effect, informal effect, resolved level,
+    treatment effect) for its domain.
 
     In treatment nothing changes until the treatment ends; a running provision holds the
     problem until the provision ends; any other problem grows, responds to team and
     informal support, and ends at its natural resolution week or when it falls below
     the resolved level.
     """
+    resolve_week, start_week, until_week = weeks
+    growth, team_effect, informal_effect, resolved_below, treatment_effect = effects
     if st == P_SPECIALIST:
         if t < until_week:
             return st, s, False

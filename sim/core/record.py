@@ -10,6 +10,8 @@ from sim.domains import (
     C_CASEWORK,
     C_NONE,
     C_QUEUED,
+    GROUP_MINORS,
+    GROUP_OTHERS,
     P_LATENT,
     P_NONE,
     P_PROVISION,
@@ -36,94 +38,90 @@ def journey(case_state, specialist, provision, latent):
 
 
 @njit(cache=True, nogil=True)
-def record_stage(t, rows, residents, nbh, age, n_active, deficit, c_state, c_member, pstate, p_start, hh_start, hh_nbh,
-                 hh_cases, p, over_norm_weeks, prevalence, journeys, self_reliant, provisions, in_treatment,
-                 waiting_specialist, waiting_over_norm, client_households, professionals, multi_households,
-                 multi_professionals):
+def record_stage(t, rows, residents, s, p, over_norm_weeks, counts):
     """Fill the per-neighbourhood count arrays (zeroed by the caller) for week t.
 
     `residents` holds each neighbourhood's number of residents: those without a problem
     or a case are counted as the rest, so the loop visits only `rows` (every resident
     with a problem or a case, and some without, skipped).
-    `waiting_over_norm` counts, per provider, referrals older than `over_norm_weeks`.
+    `counts.waiting_over_norm` counts, per provider, referrals older than `over_norm_weeks`.
     """
+    pe, ca, pr, hs = s.people, s.cases, s.problems, s.households
     domain_provider = p.domain_provider  # helpers called per household get this array, not the whole tuple
-    n_dom = pstate.shape[1]
+    n_dom = pr.state.shape[1]
     busy = np.zeros(residents.shape[0], np.int64)
     rare_rows = np.empty(rows.shape[0], np.int64)
     n_rare = 0
     for i in rows:
-        if n_active[i] == 0 and c_state[i] == C_NONE:  # problems ended this week: self-reliant, counted below
+        if pe.n_active[i] == 0 and ca.state[i] == C_NONE:  # problems ended this week: self-reliant, counted below
             continue
-        k = nbh[i]
+        k = pe.nbh[i]
         busy[k] += 1
-        self_reliant[k] += (n_active[i] == 0) | (deficit[i] <= 0.0)
+        counts.self_reliant[k] += (pe.n_active[i] == 0) | (pe.deficit[i] <= 0.0)
         latent = rare = False
         for d in range(n_dom):  # counts and flags as sums and ors, not branches on each state
-            st = pstate[i, d]
-            prevalence[k, d] += st != P_NONE
+            st = pr.state[i, d]
+            counts.prevalence[k, d] += st != P_NONE
             latent |= st == P_LATENT
             rare |= st >= P_WAIT_SPECIALIST
-        journeys[k, journey(c_state[i], False, False, latent)] += not rare
+        counts.journeys[k, journey(ca.state[i], False, False, latent)] += not rare
         rare_rows[n_rare] = i  # specialist care and provisions: listed, and counted in the loop below
         n_rare += rare
     # The few residents in specialist care or under a provision are scattered over the
     # problem table, so the referral or start week of each is fetched a few rows ahead.
     for j in range(n_rare):
         if j + 16 < n_rare:
-            prefetch(p_start, rare_rows[j + 16])
+            prefetch(pr.start, rare_rows[j + 16])
         i = rare_rows[j]
-        k = nbh[i]
-        specialist, provision, latent = _count_rare(t, i, k, age, pstate, p_start, domain_provider, over_norm_weeks,
-                                                    provisions, in_treatment, waiting_specialist, waiting_over_norm)
-        journeys[k, journey(c_state[i], specialist, provision, latent)] += 1
+        k = pe.nbh[i]
+        specialist, provision, latent = _count_rare(t, i, k, pe.age[i], pr, domain_provider, over_norm_weeks, counts)
+        counts.journeys[k, journey(ca.state[i], specialist, provision, latent)] += 1
     for k in range(residents.shape[0]):
-        journeys[k, J_NONE] += residents[k] - busy[k]
-        self_reliant[k] += residents[k] - busy[k]
-    clients = np.empty(hh_cases.shape[0], np.int64)  # households with an open case, listed without branches
+        counts.journeys[k, J_NONE] += residents[k] - busy[k]
+        counts.self_reliant[k] += residents[k] - busy[k]
+    clients = np.empty(hs.cases.shape[0], np.int64)  # households with an open case, listed without branches
     n_clients = 0
-    for h in range(hh_cases.shape[0]):
+    for h in range(hs.cases.shape[0]):
         clients[n_clients] = h
-        n_clients += hh_cases[h] > 0
+        n_clients += hs.cases[h] > 0
     for j in range(n_clients):
         if j + 16 < n_clients:
-            first = hh_start[clients[j + 16]]
-            prefetch(c_state, first)
-            prefetch(c_member, first)
-            prefetch(pstate, first)
+            first = hs.start[clients[j + 16]]
+            prefetch(ca.state, first)
+            prefetch(ca.member, first)
+            prefetch(pr.state, first)
         h = clients[j]
-        k = hh_nbh[h]
-        count = _professionals(hh_start[h], hh_start[h + 1], c_state, c_member, pstate, domain_provider)
-        client_households[k] += 1
-        professionals[k] += count
-        if _domains(hh_start[h], hh_start[h + 1], pstate) >= 2:
-            multi_households[k] += 1
-            multi_professionals[k] += count
+        k = hs.nbh[h]
+        count = _professionals(hs.start[h], hs.start[h + 1], ca.state, ca.member, pr.state, domain_provider)
+        counts.client_households[k] += 1
+        counts.professionals[k] += count
+        if _domains(hs.start[h], hs.start[h + 1], pr.state) >= 2:
+            counts.multi_households[k] += 1
+            counts.multi_professionals[k] += count
 
 
 @njit(cache=True, inline="always")
-def _count_rare(t, i, k, age, pstate, p_start, domain_provider, over_norm_weeks, provisions, in_treatment,
-                waiting_specialist, waiting_over_norm):
+def _count_rare(t, i, k, age_band, pr, domain_provider, over_norm_weeks, counts):
     """Count resident i's problems in specialist care or under a provision.
 
     Returns whether any is with a specialist (or waiting for one), under a provision, or unknown.
     """
     specialist = provision = latent = False
-    for d in range(pstate.shape[1]):
-        st = pstate[i, d]
+    for d in range(pr.state.shape[1]):
+        st = pr.state[i, d]
         latent |= st == P_LATENT
         if st == P_PROVISION:
             provision = True
-            if t >= p_start[i, d]:
-                provisions[k, provision_kind(age[i])] += 1
+            if t >= pr.start[i, d]:
+                counts.provisions[k, provision_kind(age_band)] += 1
         elif st == P_SPECIALIST:
             specialist = True
-            in_treatment[k, domain_provider[d], 1 if age[i] == AGE_MINOR else 0] += 1
-        elif st == P_WAIT_SPECIALIST:  # p_start holds the referral week
+            counts.in_treatment[k, domain_provider[d], GROUP_MINORS if age_band == AGE_MINOR else GROUP_OTHERS] += 1
+        elif st == P_WAIT_SPECIALIST:  # start holds the referral week
             specialist = True
-            waiting_specialist[k, domain_provider[d]] += 1
-            if t - p_start[i, d] > over_norm_weeks:
-                waiting_over_norm[domain_provider[d]] += 1
+            counts.waiting_specialist[k, domain_provider[d]] += 1
+            if t - pr.start[i, d] > over_norm_weeks:
+                counts.waiting_over_norm[domain_provider[d]] += 1
     return specialist, provision, latent
 
 

@@ -11,9 +11,18 @@ from numba import njit
 from sim.core import rules
 from sim.core.prefetch import prefetch
 from sim.core.state import NO_WEEK
-from sim.domains import AGE_MINOR, C_CASEWORK, C_QUEUED, N_ROUTES, P_KNOWN, P_LATENT, YOUTH
-
-PARTNER = 2  # index of the partner route in sim.domains.ROUTES
+from sim.domains import (
+    AGE_MINOR,
+    C_CASEWORK,
+    C_QUEUED,
+    GROUP_MINORS,
+    GROUP_OTHERS,
+    N_ROUTES,
+    P_KNOWN,
+    P_LATENT,
+    ROUTE_PARTNER,
+    YOUTH,
+)
 
 
 @njit(cache=True)
@@ -25,57 +34,54 @@ def route_hazards(s, self_rate, informal_rate, partner_rate, outreach_rate, netw
 
 
 @njit(cache=True, nogil=True)
-def signal_stage(t, rows, nbh, hh, age, help_seek, n_active, urgent, c_state, c_id, c_route, c_member, c_start,
-                 c_support, c_ref_week, c_ref_provider, c_inf_hours,
-                 c_priority, c_onset, c_queue, c_sev, c_domains, sev, pstate, p_onset, hazard, threshold,
-                 cg_carers, nbh_outreach_rate, next_case_id, p, route_rng, signals_out, opened):
+def signal_stage(t, rows, s, nbh_outreach_rate, p, route_rng, signals_out, opened):
     """Queue residents whose problems are signalled this week; cases in casework see new ones.
 
     Only `rows` are visited (residents with a problem or a case, in row order). Residents
     put in the queue are listed in `opened`, in case-id order; returns how many.
     """
+    pe, ca, pr = s.people, s.cases, s.problems
+    carers = s.households.carers
     partner_rate = p.partner_rate
     n_opened = 0
     n_rows = rows.shape[0]
     for j in range(n_rows):
         if j + 8 < n_rows:  # busy rows come with gaps, which the hardware's own prefetching misses
             ahead = rows[j + 8]
-            prefetch(pstate, ahead)
-            prefetch(sev, ahead)
-            prefetch(hazard, ahead)
-            prefetch(threshold, ahead)
+            prefetch(pr.state, ahead)
+            prefetch(pr.sev, ahead)
+            prefetch(pr.hazard, ahead)
+            prefetch(pr.threshold, ahead)
         i = rows[j]
-        if n_active[i] == 0:
+        if pe.n_active[i] == 0:
             continue
-        if c_state[i] == C_CASEWORK:
-            _reveal(i, sev, pstate, c_domains)
-            urgent[i] = 0
+        if ca.state[i] == C_CASEWORK:
+            reveal(i, pr.state, ca.domains)
+            pe.urgent[i] = 0
             continue
-        if c_state[i] == C_QUEUED:
-            if urgent[i] == 1:
-                c_priority[i] = 1
-                urgent[i] = 0
+        if ca.state[i] == C_QUEUED:
+            if pe.urgent[i] == 1:
+                ca.priority[i] = 1
+                pe.urgent[i] = 0
             continue
         route = -1
-        self_rate = p.self_rate * help_seek[i]
-        informal_rate = p.informal_rate if cg_carers[hh[i]] > 0 else 0.0
-        outreach = nbh_outreach_rate[nbh[i], 0 if age[i] == AGE_MINOR else 1]
-        for d in range(sev.shape[1]):
-            if pstate[i, d] != P_LATENT:
+        self_rate = p.self_rate * pe.help_seek[i]
+        informal_rate = p.informal_rate if carers[pe.hh[i]] > 0 else 0.0
+        outreach = nbh_outreach_rate[pe.nbh[i], GROUP_MINORS if pe.age[i] == AGE_MINOR else GROUP_OTHERS]
+        for d in range(pr.sev.shape[1]):
+            if pr.state[i, d] != P_LATENT:
                 continue
-            h = route_hazards(sev[i, d], self_rate, informal_rate, partner_rate[d], outreach, p.network_rate)
+            h = route_hazards(pr.sev[i, d], self_rate, informal_rate, partner_rate[d], outreach, p.network_rate)
             total = h[0] + h[1] + h[2] + h[3] + h[4]
-            hazard[i, d] += total
-            if route < 0 and (p.immediate_signal or hazard[i, d] >= threshold[i, d]):
+            pr.hazard[i, d] += total
+            if route < 0 and (p.immediate_signal or pr.hazard[i, d] >= pr.threshold[i, d]):
                 route = _pick_route(h, total, route_rng.random())
-        if urgent[i] == 1:
-            route = PARTNER
+        if pe.urgent[i] == 1:
+            route = ROUTE_PARTNER
         if route < 0:
             continue
-        _open_case(i, t, route, age, urgent, c_state, c_id, c_route, c_priority, c_onset,
-                   c_queue, c_sev, c_domains, sev, pstate, p_onset, next_case_id, p)
-        _forget_last_case(i, c_member, c_start, c_support, c_ref_week, c_ref_provider, c_inf_hours)
-        signals_out[nbh[i], route] += 1
+        _open_case(i, t, route, pe, ca, pr, p)
+        signals_out[pe.nbh[i], route] += 1
         opened[n_opened] = i
         n_opened += 1
     return n_opened
@@ -94,46 +100,43 @@ def _pick_route(h, total, u):
 
 
 @njit(cache=True, inline="always")
-def _reveal(i, sev, pstate, c_domains):
-    """At the kitchen table the team sees every problem of a client, including new ones."""
-    for d in range(sev.shape[1]):
+def reveal(i, pstate, c_domains):
+    """At the kitchen table the team sees every unknown problem of a client, new ones included."""
+    for d in range(pstate.shape[1]):
         if pstate[i, d] == P_LATENT:
             pstate[i, d] = P_KNOWN
             c_domains[i] |= 1 << d
 
 
-@njit(cache=True)
-def _forget_last_case(i, c_member, c_start, c_support, c_ref_week, c_ref_provider, c_inf_hours):
-    """A new case starts with no coordinator, support, referral or informal hours of its own yet."""
-    c_member[i] = -1
-    c_start[i] = NO_WEEK
-    c_support[i] = 0
-    c_ref_week[i] = NO_WEEK
-    c_ref_provider[i] = -1
-    c_inf_hours[i] = 0.0
-
-
 @njit(cache=True, inline="always")
-def _open_case(i, t, route, age, urgent, c_state, c_id, c_route, c_priority, c_onset, c_queue,
-               c_sev, c_domains, sev, pstate, p_onset, next_case_id, p):
-    """Put resident i in the intake queue, noting route, priority, onset and severity."""
-    c_state[i] = C_QUEUED
-    c_id[i] = next_case_id[0]
-    next_case_id[0] += 1
-    c_route[i] = route
-    c_queue[i] = t
+def _open_case(i, t, route, pe, ca, pr, p):
+    """Put resident i in the intake queue, noting route, priority, onset and severity.
+
+    The new case starts with no coordinator, support, referral or informal hours of its own.
+    """
+    ca.state[i] = C_QUEUED
+    ca.id[i] = ca.next_id[0]
+    ca.next_id[0] += 1
+    ca.route[i] = route
+    ca.queue[i] = t
     worst = 0.0
     first = t
     mask = 0
-    for d in range(sev.shape[1]):
-        if pstate[i, d] == P_LATENT:
-            worst = max(worst, sev[i, d])
-            first = min(first, p_onset[i, d])
+    for d in range(pr.sev.shape[1]):
+        if pr.state[i, d] == P_LATENT:
+            worst = max(worst, pr.sev[i, d])
+            first = min(first, pr.onset[i, d])
             mask |= 1 << d
-    c_onset[i] = first
-    c_sev[i] = worst
-    c_domains[i] = mask
-    safety = urgent[i] == 1 or (age[i] == AGE_MINOR and pstate[i, YOUTH] == P_LATENT
-                                and sev[i, YOUTH] >= p.safety_severity)
-    c_priority[i] = 1 if safety else 0
-    urgent[i] = 0
+    ca.onset[i] = first
+    ca.sev[i] = worst
+    ca.domains[i] = mask
+    safety = pe.urgent[i] == 1 or (pe.age[i] == AGE_MINOR and pr.state[i, YOUTH] == P_LATENT
+                                   and pr.sev[i, YOUTH] >= p.safety_severity)
+    ca.priority[i] = 1 if safety else 0
+    pe.urgent[i] = 0
+    ca.member[i] = -1
+    ca.start[i] = NO_WEEK
+    ca.support[i] = 0
+    ca.ref_week[i] = NO_WEEK
+    ca.ref_provider[i] = -1
+    ca.inf_hours[i] = 0.0

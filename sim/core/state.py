@@ -1,11 +1,13 @@
-"""The model's state as arrays: residents, their problems and cases, households, carers.
+"""The model's state as named groups of arrays: residents, cases, problems, households, staff.
 
 Residents are rows, not objects: the Numba kernels step these arrays, and Mesa views
-(sim.agents.resident) read one row for inspection. Household members are contiguous
-rows, so a household is the slice hh_start[h]:hh_start[h + 1].
+(sim.agents) read one row for inspection. Each group is a NamedTuple, so a kernel takes the
+group (or the whole `State`) by name and a new state variable is declared once, here, and
+reaches every kernel that is handed its group. Household members are contiguous rows, so a
+household is the slice households.start[h]:households.start[h + 1].
 """
 
-from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 import numpy as np
 
@@ -14,11 +16,9 @@ from sim.domains import N_DOMAINS, P_NONE
 NO_WEEK = -(2**30)  # marks an unset week in int32 week arrays
 
 
-@dataclass
-class State:
-    """All per-resident, per-problem and per-household arrays of one run."""
+class People(NamedTuple):
+    """Per resident (N): who they are and how they are doing this week."""
 
-    # residents (N)
     nbh: np.ndarray  # int32 neighbourhood index
     hh: np.ndarray  # int32 household index
     age: np.ndarray  # int8 age band
@@ -32,80 +32,131 @@ class State:
     inf_hours: np.ndarray  # float32 informal hours received this week (residents with problems)
     urgent: np.ndarray  # int8 crisis this week: signal at once, safety priority
     crisis_domain: np.ndarray  # int8 domain that escalated, -1 none
-    # case per resident
-    c_state: np.ndarray  # int8 C_NONE / C_QUEUED / C_CASEWORK
-    c_id: np.ndarray  # int64 case id
-    c_member: np.ndarray  # int32 coordinating team member, -1 none
-    c_route: np.ndarray  # int8 signal route
-    c_priority: np.ndarray  # int8 1 = safety case
-    c_onset: np.ndarray  # int32 earliest onset of the case's problems
-    c_queue: np.ndarray  # int32 week the case entered the intake queue
-    c_start: np.ndarray  # int32 week casework started
-    c_sev: np.ndarray  # float64 worst severity at signal
-    c_domains: np.ndarray  # int8 bitmask of domains met in the case
-    c_support: np.ndarray  # int8 bitmask: 1 team, 2 informal, 4 provision, 8 specialist
-    c_ref_week: np.ndarray  # int32 first referral week
-    c_ref_provider: np.ndarray  # int8 first referral provider, -1 none
-    c_inf_hours: np.ndarray  # float64 informal hours received during the case
-    # problems (N, D)
+
+
+class Cases(NamedTuple):
+    """The team case of each resident (N), the latest one; `next_id` (1,) numbers new cases."""
+
+    state: np.ndarray  # int8 C_NONE / C_QUEUED / C_CASEWORK
+    id: np.ndarray  # int64 case id
+    member: np.ndarray  # int32 coordinating team member, -1 none
+    route: np.ndarray  # int8 signal route
+    priority: np.ndarray  # int8 1 = safety case
+    onset: np.ndarray  # int32 earliest onset of the case's problems
+    queue: np.ndarray  # int32 week the case entered the intake queue
+    start: np.ndarray  # int32 week casework started
+    sev: np.ndarray  # float64 worst severity at signal
+    domains: np.ndarray  # int8 bitmask of domains met in the case
+    support: np.ndarray  # int8 bitmask of sim.domains.SUPPORT_* kinds of support given
+    ref_week: np.ndarray  # int32 first referral week
+    ref_provider: np.ndarray  # int8 first referral provider, -1 none
+    inf_hours: np.ndarray  # float64 informal hours received during the case
+    next_id: np.ndarray  # int64 (1,) the id the next case gets
+
+
+class Problems(NamedTuple):
+    """Per resident and domain (N, D)."""
+
     sev: np.ndarray  # float32 severity in (0, 1], exactly 0 when none (kernels sum it without testing the state)
-    pstate: np.ndarray  # int8 P_* state
-    p_onset: np.ndarray  # int32 onset week
-    p_resolve: np.ndarray  # int32 week of natural resolution
-    p_start: np.ndarray  # int32 referral week / provision start
-    p_until: np.ndarray  # int32 treatment or provision end
+    state: np.ndarray  # int8 P_* state
+    onset: np.ndarray  # int32 onset week
+    resolve: np.ndarray  # int32 week of natural resolution
+    start: np.ndarray  # int32 referral week / provision start
+    until: np.ndarray  # int32 treatment or provision end
     hazard: np.ndarray  # float32 cumulative signal hazard
     threshold: np.ndarray  # float32 Exp(1) signal threshold
-    # households (H)
-    hh_start: np.ndarray  # int64 (H + 1) first row of each household
-    hh_nbh: np.ndarray  # int32
-    hh_cases: np.ndarray  # int32 open team cases in the household
-    cg_carers: np.ndarray  # int32 informal carers now
-    cg_init: np.ndarray  # int32 informal carers at the start (network size)
-    cg_will: np.ndarray  # float64 willingness in [0, 1]
-    cg_sustained: np.ndarray  # int32 consecutive weeks of help given
-    cg_rejoin: np.ndarray  # int32 week a dropped-out carer is replaced
+
+
+class Households(NamedTuple):
+    """Per household (H): its rows, open cases and informal carers (nulde lijn)."""
+
+    start: np.ndarray  # int64 (H + 1) first row of each household
+    nbh: np.ndarray  # int32
+    cases: np.ndarray  # int32 open team cases in the household
+    carers: np.ndarray  # int32 informal carers now
+    carers_start: np.ndarray  # int32 informal carers at the start (network size)
+    willingness: np.ndarray  # float64 willingness in [0, 1]
+    sustained: np.ndarray  # int32 consecutive weeks of help given
+    rejoin: np.ndarray  # int32 week a dropped-out carer is replaced
+
+
+class State(NamedTuple):
+    """All per-resident, per-case, per-problem and per-household arrays of one run."""
+
+    people: People
+    cases: Cases
+    problems: Problems
+    households: Households
 
     @property
     def n(self) -> int:
         """Number of residents."""
-        return self.nbh.shape[0]
+        return self.people.nbh.shape[0]
 
     def nbytes(self) -> int:
         """Memory held by the arrays."""
-        return sum(getattr(self, f.name).nbytes for f in fields(self))
+        return sum(a.nbytes for group in self for a in group)
 
 
-def empty_problems(n: int) -> dict[str, np.ndarray]:
-    """Problem and case arrays for `n` residents, all without problems or cases."""
+class Staff(NamedTuple):
+    """One row per team member, rows grouped by team: fixed attributes and this week's hours."""
+
+    team: np.ndarray  # int64 team index
+    discipline: np.ndarray  # int64 sim.domains.DISCIPLINES index
+    hours: np.ndarray  # contracted weekly hours
+    outreach_share: np.ndarray  # share of hours meant for outreach
+    cap: np.ndarray  # int64 most cases carried
+    caseload: np.ndarray  # int64 open cases coordinated
+    casework: np.ndarray  # this week's casework hours
+    coordination: np.ndarray  # this week's coordination hours
+    outreach: np.ndarray  # this week's outreach hours
+    case_hours: np.ndarray  # casework hours per open case
+    free: np.ndarray  # int64 free case slots
+    extra: np.ndarray  # extra coordination hours beside other professionals
+
+
+class Routing(NamedTuple):
+    """Which team takes a case: by neighbourhood and age group, or by discipline (network form)."""
+
+    nbh_team: np.ndarray  # int64 (K, 2) team per neighbourhood and group (0 minors, 1 everyone else)
+    discipline_team: np.ndarray  # int64 (7,) team per discipline, -1 where the form does not route so
+    team_first: np.ndarray  # int64 (T + 1) first staff row of each team
+
+
+def empty_staff(n: int) -> Staff:
+    """Staff arrays for n members, all zero."""
+    ints = ("team", "discipline", "cap", "caseload", "free")
+    return Staff(**{f: np.zeros(n, np.int64 if f in ints else np.float64) for f in Staff._fields})
+
+
+def no_problems(n: int) -> tuple[Cases, Problems]:
+    """Case and problem arrays for `n` residents, all without problems or cases."""
     shape = (n, N_DOMAINS)
-    return {
-        "n_active": np.zeros(n, np.int8),
-        "strain": np.zeros(n, np.float32),
-        "deficit": np.zeros(n, np.float32),
-        "inf_hours": np.zeros(n, np.float32),
-        "urgent": np.zeros(n, np.int8),
-        "crisis_domain": np.full(n, -1, np.int8),
-        "c_state": np.zeros(n, np.int8),
-        "c_id": np.full(n, -1, np.int64),
-        "c_member": np.full(n, -1, np.int32),
-        "c_route": np.full(n, -1, np.int8),
-        "c_priority": np.zeros(n, np.int8),
-        "c_onset": np.full(n, NO_WEEK, np.int32),
-        "c_queue": np.full(n, NO_WEEK, np.int32),
-        "c_start": np.full(n, NO_WEEK, np.int32),
-        "c_sev": np.zeros(n),
-        "c_domains": np.zeros(n, np.int8),
-        "c_support": np.zeros(n, np.int8),
-        "c_ref_week": np.full(n, NO_WEEK, np.int32),
-        "c_ref_provider": np.full(n, -1, np.int8),
-        "c_inf_hours": np.zeros(n),
-        "sev": np.zeros(shape, np.float32),
-        "pstate": np.full(shape, P_NONE, np.int8),
-        "p_onset": np.full(shape, NO_WEEK, np.int32),
-        "p_resolve": np.full(shape, NO_WEEK, np.int32),
-        "p_start": np.full(shape, NO_WEEK, np.int32),
-        "p_until": np.full(shape, NO_WEEK, np.int32),
-        "hazard": np.zeros(shape, np.float32),
-        "threshold": np.zeros(shape, np.float32),
-    }
+    cases = Cases(
+        state=np.zeros(n, np.int8),
+        id=np.full(n, -1, np.int64),
+        member=np.full(n, -1, np.int32),
+        route=np.full(n, -1, np.int8),
+        priority=np.zeros(n, np.int8),
+        onset=np.full(n, NO_WEEK, np.int32),
+        queue=np.full(n, NO_WEEK, np.int32),
+        start=np.full(n, NO_WEEK, np.int32),
+        sev=np.zeros(n),
+        domains=np.zeros(n, np.int8),
+        support=np.zeros(n, np.int8),
+        ref_week=np.full(n, NO_WEEK, np.int32),
+        ref_provider=np.full(n, -1, np.int8),
+        inf_hours=np.zeros(n),
+        next_id=np.zeros(1, np.int64),
+    )
+    problems = Problems(
+        sev=np.zeros(shape, np.float32),
+        state=np.full(shape, P_NONE, np.int8),
+        onset=np.full(shape, NO_WEEK, np.int32),
+        resolve=np.full(shape, NO_WEEK, np.int32),
+        start=np.full(shape, NO_WEEK, np.int32),
+        until=np.full(shape, NO_WEEK, np.int32),
+        hazard=np.zeros(shape, np.float32),
+        threshold=np.zeros(shape, np.float32),
+    )
+    return cases, problems

@@ -36,6 +36,6 @@ MODIFIERS = {
 }
 
 
-def build(model) -> None:
-    """Build the teams of the model's design through its form's module."""
-    FORMS[model.design.form].build(model)
+def build(model):
+    """The teams of the model's design, built by its form's module (a sim.designs.teams.TeamSetup)."""
+    return FORMS[model.design.form].build(model)

@@ -4,10 +4,9 @@ An area is a neighbourhood or the whole municipality (`teams`). The form adds no
 its own: it is the baseline the other forms differ from.
 """
 
-from sim.designs.teams import MINORS, OTHERS, TeamPlan, area_fte, areas, build_teams
+from sim.designs.teams import TeamSetup, one_team_per_area
 
 
-def build(model) -> None:
+def build(model) -> TeamSetup:
     """One team per area serving everyone."""
-    shares = model.design.discipline_shares
-    build_teams(model, [TeamPlan(nbhs, (MINORS, OTHERS), area_fte(model, nbhs), shares) for nbhs in areas(model)])
+    return one_team_per_area(model)

@@ -6,10 +6,9 @@ provider when the problem is severe enough, and otherwise gives advice only; the
 team casework for it. Cases with two or more problems get the team as usual.
 """
 
-from sim.designs.teams import MINORS, OTHERS, TeamPlan, area_fte, areas, build_teams
+from sim.designs.teams import TeamSetup, one_team_per_area
 
 
-def build(model) -> None:
+def build(model) -> TeamSetup:
     """One team per area, for multi-problem cases."""
-    shares = model.design.discipline_shares
-    build_teams(model, [TeamPlan(nbhs, (MINORS, OTHERS), area_fte(model, nbhs), shares) for nbhs in areas(model)])
+    return one_team_per_area(model)

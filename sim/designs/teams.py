@@ -1,11 +1,11 @@
 """Building teams from team plans: the part every organisation form shares.
 
 A form decides which teams exist (`TeamPlan`: the neighbourhoods and age groups a team
-serves, its FTE and discipline shares); `build_teams` turns the plans into Mesa team and
-member agents, the staff arrays, the routing map `model.nbh_team[neighbourhood, group]`
-(group 0: minors, 1: everyone else) and `model.serves[team, neighbourhood, group]` (whom a
-team's outreach reaches). Each member is one FTE; the last of a team may be
-part-time; disciplines are dealt out by largest remainder.
+serves, its FTE and discipline shares); `build_teams` turns the plans into a `TeamSetup`:
+Mesa team and member agents, the staff arrays, the routing (`nbh_team[neighbourhood,
+group]`, groups as in sim.domains.GROUPS) and `serves[team, neighbourhood, group]` (whom a
+team's outreach reaches). Each member is one FTE; the last of a team may be part-time;
+disciplines are dealt out by largest remainder.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.agents.team import Staff, Team, TeamMember
+from sim.agents.team import Team, TeamMember
+from sim.core.state import Routing, Staff, empty_staff
+from sim.domains import GROUP_MINORS, GROUP_OTHERS, N_DISCIPLINES
 from sim.population import band_counts
-
-MINORS, OTHERS = 0, 1
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class TeamPlan:
     """One team to build."""
 
     neighbourhoods: list[int]
-    groups: tuple[int, ...]  # MINORS and/or OTHERS
+    groups: tuple[int, ...]  # sim.domains.GROUP_MINORS and/or GROUP_OTHERS
     fte: float
     discipline_shares: list[float]
 
@@ -64,27 +64,46 @@ def area_fte(model, nbhs: list[int]) -> float:
     return model.design.fte_per_10k * sum(model.spec.neighbourhoods[k].residents for k in nbhs) / 10_000
 
 
-def build_teams(model, plans: list[TeamPlan]) -> None:
-    """Create the teams and members; fill model.staff, teams, team_first and nbh_team."""
+@dataclass
+class TeamSetup:
+    """What a design builds: the team agents, their staff arrays, the routing of cases and whom each team serves."""
+
+    teams: list[Team]
+    staff: Staff
+    routing: Routing
+    serves: np.ndarray  # bool (team, neighbourhood, group)
+
+
+def one_team_per_area(model) -> TeamSetup:
+    """One team per area serving all ages, with the design's discipline shares."""
+    shares = model.design.discipline_shares
+    plans = [TeamPlan(nbhs, (GROUP_MINORS, GROUP_OTHERS), area_fte(model, nbhs), shares) for nbhs in areas(model)]
+    return build_teams(model, plans)
+
+
+def build_teams(model, plans: list[TeamPlan], discipline_team: np.ndarray | None = None) -> TeamSetup:
+    """Create the teams and members of the plans; `discipline_team` routes cases by discipline (network form)."""
     design = model.design
-    model.staff = Staff(sum(max(1, math.ceil(p.fte)) for p in plans))
-    model.nbh_team = np.zeros((len(model.spec.neighbourhoods), 2), np.int64)
-    model.serves = np.zeros((len(plans), len(model.spec.neighbourhoods), 2), bool)
-    model.teams = []
+    n_nbh = len(model.spec.neighbourhoods)
+    staff = empty_staff(sum(max(1, math.ceil(p.fte)) for p in plans))
+    nbh_team = np.zeros((n_nbh, 2), np.int64)
+    serves = np.zeros((len(plans), n_nbh, 2), bool)
+    teams = []
     first, row = [0], 0
     for index, plan in enumerate(plans):
-        team = Team(model, index, plan.neighbourhoods, design.priority_triage)
-        model.teams.append(team)
+        team = Team(model, index, plan.neighbourhoods)
+        teams.append(team)
         for g in plan.groups:
-            model.nbh_team[plan.neighbourhoods, g] = index
-            model.serves[index, plan.neighbourhoods, g] = True
+            nbh_team[plan.neighbourhoods, g] = index
+            serves[index, plan.neighbourhoods, g] = True
         n_members = max(1, math.ceil(plan.fte))
-        disciplines = np.repeat(np.arange(7), band_counts(plan.discipline_shares, n_members))
+        disciplines = np.repeat(np.arange(N_DISCIPLINES), band_counts(plan.discipline_shares, n_members))
         for j in range(n_members):
             share = min(1.0, plan.fte - j) if j == n_members - 1 else 1.0
-            team.members.add(TeamMember(model, team, row, int(disciplines[j]), design.hours_per_fte * share,
+            team.members.add(TeamMember(model, staff, team, row, int(disciplines[j]), design.hours_per_fte * share,
                                         design.caseload_cap, design.outreach_share))
             row += 1
         first.append(row)
-    model.team_first = np.asarray(first, np.int64)
-    model.discipline_team = np.full(7, -1, np.int64)
+    if discipline_team is None:
+        discipline_team = np.full(N_DISCIPLINES, -1, np.int64)
+    return TeamSetup(teams, staff, Routing(nbh_team, discipline_team, np.asarray(first, np.int64)), serves)

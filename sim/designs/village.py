@@ -6,10 +6,9 @@ with the client for specialist care (`bridging = false` is required). Workers ar
 one group per area like a team, usually few and with a large outreach share.
 """
 
-from sim.designs.teams import MINORS, OTHERS, TeamPlan, area_fte, areas, build_teams
+from sim.designs.teams import TeamSetup, one_team_per_area
 
 
-def build(model) -> None:
+def build(model) -> TeamSetup:
     """Support workers per area."""
-    shares = model.design.discipline_shares
-    build_teams(model, [TeamPlan(nbhs, (MINORS, OTHERS), area_fte(model, nbhs), shares) for nbhs in areas(model)])
+    return one_team_per_area(model)

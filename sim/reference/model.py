@@ -83,12 +83,13 @@ class ReferenceModel(mesa.Model):
 
     def _populate(self, st) -> None:
         """Residents and households from the shared population synthesis (same start state)."""
-        self.residents = [Resident(self, i, int(st.nbh[i]), int(st.age[i]), int(st.group[i]),
-                                   float(st.resilience[i]), float(st.help_seek[i])) for i in range(st.n)]
+        pe, hs = st.people, st.households
+        self.residents = [Resident(self, i, int(pe.nbh[i]), int(pe.age[i]), int(pe.group[i]),
+                                   float(pe.resilience[i]), float(pe.help_seek[i])) for i in range(st.n)]
         self.households = []
-        for h in range(st.hh_start.size - 1):
-            hh = Household(self, int(st.hh_nbh[h]), int(st.cg_init[h]))
-            hh.members = self.residents[st.hh_start[h]:st.hh_start[h + 1]]
+        for h in range(hs.start.size - 1):
+            hh = Household(self, int(hs.nbh[h]), int(hs.carers_start[h]))
+            hh.members = self.residents[hs.start[h]:hs.start[h + 1]]
             for r in hh.members:
                 r.household = hh
             self.households.append(hh)

@@ -1,0 +1,66 @@
+"""The week's counts per neighbourhood, as one NamedTuple of arrays the kernels fill.
+
+Flows are counted by the stages during the week, stocks by the record kernel at its end;
+sim.recorder turns them into the output tables' columns.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from sim.domains import DOMAINS, JOURNEY, N_ROUTES, PAYERS, PROVIDERS, PROVISIONS
+
+
+class WeekCounts(NamedTuple):
+    """Flows during one week, then the stocks at its end; K neighbourhoods, P providers."""
+
+    # flows
+    onsets: np.ndarray  # (K, D)
+    signals: np.ndarray  # (K, routes)
+    intakes: np.ndarray  # (K,)
+    wait_weeks: np.ndarray  # (K,) summed waits of this week's intakes
+    waiting_signals: np.ndarray  # (K,) this week's signals still waiting at its end
+    loket: np.ndarray  # (K,) cases handled by the counter
+    informal_hours: np.ndarray  # (K,) float
+    volunteer_hours: np.ndarray  # (K,) float
+    overburdened: np.ndarray  # (K,) carers
+    dropouts: np.ndarray  # (K,)
+    carers: np.ndarray  # (K,)
+    crises: np.ndarray  # (K,)
+    child_protection: np.ndarray  # (K,)
+    crisis_payer: np.ndarray  # (K, payers)
+    referrals: np.ndarray  # (K, P)
+    provisions_granted: np.ndarray  # (K, provisions)
+    completions: np.ndarray  # (P,) treatments finished
+    admissions: np.ndarray  # (P,)
+    admission_wait_weeks: np.ndarray  # (P,)
+    # stocks at the end of the week
+    prevalence: np.ndarray  # (K, D)
+    journeys: np.ndarray  # (K, journey states)
+    self_reliant: np.ndarray  # (K,)
+    provisions: np.ndarray  # (K, provisions) running
+    in_treatment: np.ndarray  # (K, P, groups) by sim.domains.GROUPS
+    waiting_specialist: np.ndarray  # (K, P)
+    waiting_over_norm: np.ndarray  # (P,) referrals waiting longer than the Treeknorm
+    client_households: np.ndarray  # (K,)
+    professionals: np.ndarray  # (K,) distinct professionals in client households
+    multi_households: np.ndarray  # (K,) client households with problems in two or more domains
+    multi_professionals: np.ndarray  # (K,) professionals in those
+
+
+SHAPES = {"onsets": ("K", len(DOMAINS)), "signals": ("K", N_ROUTES), "crisis_payer": ("K", len(PAYERS)),
+          "referrals": ("K", len(PROVIDERS)), "provisions_granted": ("K", len(PROVISIONS)),
+          "completions": (len(PROVIDERS),), "admissions": (len(PROVIDERS),),
+          "admission_wait_weeks": (len(PROVIDERS),), "prevalence": ("K", len(DOMAINS)),
+          "journeys": ("K", len(JOURNEY)), "provisions": ("K", len(PROVISIONS)),
+          "in_treatment": ("K", len(PROVIDERS), 2), "waiting_specialist": ("K", len(PROVIDERS)),
+          "waiting_over_norm": (len(PROVIDERS),)}
+HOURS = ("informal_hours", "volunteer_hours")
+
+
+def week_counts(n_nbh: int) -> WeekCounts:
+    """Zeroed counts for a municipality of n_nbh neighbourhoods."""
+    def zeros(name: str) -> np.ndarray:
+        shape = tuple(n_nbh if s == "K" else s for s in SHAPES.get(name, ("K",)))
+        return np.zeros(shape, np.float64 if name in HOURS else np.int64)
+    return WeekCounts(**{name: zeros(name) for name in WeekCounts._fields})
