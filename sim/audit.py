@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from sim.intervals import half_width
+from sim.markdown import pipe_table
 from sim.scenario import Assumption, Scenario
 from sim.tables import known_outcomes
 
@@ -68,7 +69,7 @@ def effect_interval(design: np.ndarray, baseline: np.ndarray, relative: bool) ->
     if scale == 0 or diff.size < 2:
         return np.nan, np.nan, np.nan
     mean = diff.mean() / scale
-    half = stats.t.ppf(0.975, diff.size - 1) * diff.std(ddof=1) / np.sqrt(diff.size) / scale
+    half = half_width(diff) / scale
     return float(mean), float(mean - half), float(mean + half)
 
 
@@ -121,12 +122,13 @@ def audit_table(scenario: Scenario, runs: pd.DataFrame) -> pd.DataFrame:
 def markdown(table: pd.DataFrame, lang: str = "en") -> str:
     """The audit as a Markdown table."""
     statement = "statement_nl" if lang == "nl" else "statement_en"
-    lines = ["| id | assumption | metric | design vs baseline | expected | simulated effect [95 % interval] | "
-             "verdict | changed most |", "|---|---|---|---|---|---|---|---|"]
+    head = ["id", "assumption", "metric", "design vs baseline", "expected", "simulated effect [95 % interval]",
+            "verdict", "changed most"]
+    rows = []
     for _, r in table.iterrows():
         pct = r["size_kind"] == "relative"
         fmt = (lambda x: f"{x:+.1%}") if pct else (lambda x: f"{x:+.3g}")
-        lines.append(f"| {r['id']} | {r[statement]} | {r['metric']} | {r['design']} vs {r['baseline']} | "
-                     f"{r['expected']} | {fmt(r['effect'])} [{fmt(r['effect_low'])}, {fmt(r['effect_high'])}] | "
-                     f"**{r['verdict']}** | {r['changed_most']} |")
-    return "\n".join(lines) + "\n"
+        rows.append([f"{r['id']}", f"{r[statement]}", f"{r['metric']}", f"{r['design']} vs {r['baseline']}",
+                     f"{r['expected']}", f"{fmt(r['effect'])} [{fmt(r['effect_low'])}, {fmt(r['effect_high'])}]",
+                     f"**{r['verdict']}**", f"{r['changed_most']}"])
+    return pipe_table(head, rows)

@@ -13,10 +13,11 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.domains import DOMAINS, PAYERS, PROVIDERS
 from sim.flows import FLOW_OUTCOMES
+from sim.intervals import mean_interval
+from sim.markdown import pipe_table
 from sim.scenario import Scenario, parse
 from sim.sweep.spec import RunSpec, run_seed
 
@@ -73,18 +74,6 @@ def plan(scenario: Scenario, designs: list[str], replications: int) -> list[RunS
     return [RunSpec(0, r, d, {}, run_seed(scenario.meta.seed, {}, r)) for r in range(replications) for d in designs]
 
 
-def _interval(x: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95 % interval (t distribution); the interval is empty of width for one value."""
-    x = x[~np.isnan(x)]
-    if x.size == 0:
-        return np.nan, np.nan, np.nan
-    m = float(x.mean())
-    if x.size < 2:
-        return m, np.nan, np.nan
-    half = float(stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
-    return m, m - half, m + half
-
-
 def paired_table(runs: pd.DataFrame, designs: list[str], outcomes: list[str]) -> pd.DataFrame:
     """Per outcome and design: mean with 95 % interval, paired difference to the first design."""
     ok = runs[runs["status"] == "ok"]
@@ -95,8 +84,8 @@ def paired_table(runs: pd.DataFrame, designs: list[str], outcomes: list[str]) ->
         base = wide[designs[0]].loc[reps, outcome].to_numpy()
         for d in designs:
             y = wide[d].loc[reps, outcome].to_numpy()
-            mean, lo, hi = _interval(y)
-            diff, dlo, dhi = _interval(y - base) if d != designs[0] else (np.nan, np.nan, np.nan)
+            mean, lo, hi = mean_interval(y)
+            diff, dlo, dhi = mean_interval(y - base) if d != designs[0] else (np.nan, np.nan, np.nan)
             rows.append({"outcome": outcome, "design": d, "replications": len(reps), "mean": mean, "low": lo,
                          "high": hi, "difference": diff, "difference_low": dlo, "difference_high": dhi})
     return pd.DataFrame(rows)
@@ -107,7 +96,7 @@ def markdown(table: pd.DataFrame, designs: list[str]) -> str:
     head = ["outcome", f"{designs[0]} (mean [95 % interval])"]
     for d in designs[1:]:
         head += [f"{d} (mean)", f"{d} - {designs[0]} (paired, 95 % interval)"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    rows = []
     for outcome, grp in table.groupby("outcome", sort=False):
         g = grp.set_index("design")
         first = g.loc[designs[0]]
@@ -116,5 +105,5 @@ def markdown(table: pd.DataFrame, designs: list[str]) -> str:
             r = g.loc[d]
             cells += [f"{r['mean']:.4g}",
                       f"{r['difference']:+.4g} [{r['difference_low']:+.4g}, {r['difference_high']:+.4g}]"]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+        rows.append(cells)
+    return pipe_table(head, rows)

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.domains import DOMAINS, N_AGE_BANDS, PROVIDERS
+from sim.dotted import assign, field_info
 from sim.errors import ProblemsError
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -328,15 +329,7 @@ class ScenarioError(ProblemsError):
 
 def _field_range(loc: tuple, model: type[BaseModel] = Scenario) -> str:
     """Describe the allowed range of the field at `loc`, from its declared constraints."""
-    info = None
-    current: object = model
-    for part in loc:
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
-            continue
-        if part not in current.model_fields:  # a dict key such as a design's name
-            continue
-        info = current.model_fields[part]
-        current = _inner_model(info.annotation)
+    info = field_info(model, loc)
     if info is None:
         return ""
     bounds = {}
@@ -349,15 +342,6 @@ def _field_range(loc: tuple, model: type[BaseModel] = Scenario) -> str:
     low = f"[{bounds['ge']}" if "ge" in bounds else (f"({bounds['gt']}" if "gt" in bounds else "(-inf")
     high = f"{bounds['le']}]" if "le" in bounds else (f"{bounds['lt']})" if "lt" in bounds else "inf)")
     return f"allowed range {low}, {high}"
-
-
-def _inner_model(annotation: object) -> object:
-    """The pydantic model inside an annotation such as `list[Model]` or `dict[str, Model]`."""
-    args = getattr(annotation, "__args__", ())
-    for arg in (annotation, *args):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    return annotation
 
 
 def _item_metadata(annotation: object) -> list:
@@ -429,18 +413,9 @@ def with_overrides(scenario: Scenario, **changes: object) -> Scenario:
     data = scenario.model_dump(mode="json")
     problems = []
     for dotted, value in changes.items():
-        node = data
-        *parents, leaf = dotted.split(".")
         try:
-            for part in parents:
-                node = node[int(part)] if isinstance(node, list) else node[part]
-            if isinstance(node, list):
-                node[int(leaf)] = value
-            elif leaf in node:
-                node[leaf] = value
-            else:
-                raise KeyError(leaf)
-        except (KeyError, IndexError, ValueError, TypeError):
+            assign(data, dotted, value)
+        except KeyError:
             problems.append(f"<overrides>: {dotted}: not a parameter of the scenario")
     if problems:
         raise ScenarioError(problems)

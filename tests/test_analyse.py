@@ -21,9 +21,11 @@ from sim.cli import main
 from sim.sweep.experiment import base_scenario, check_parameters, load_experiment, plan, sample_points
 
 from .conftest import ROOT
+from .response_models import register_response_models
 
+register_response_models()
 PI = math.pi
-A, B = 7.0, 0.1  # the Ishigami constants of sim.sweep.models.ishigami
+A, B = 7.0, 0.1  # the Ishigami constants of tests.response_models.ishigami
 
 ISHIGAMI = """
 [experiment]

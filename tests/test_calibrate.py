@@ -1,4 +1,4 @@
-"""Calibration, validation and `wijkteam init`: recovery of known parameters, clear errors, loadable output."""
+"""Calibration and validation: recovery of known parameters, clear errors, loadable output."""
 
 import argparse
 import re
@@ -8,7 +8,6 @@ import pytest
 import tomlkit
 
 from sim.calibrate.command import calibrate
-from sim.calibrate.init import InitError, neighbourhoods
 from sim.calibrate.space import SpaceError, free_parameters
 from sim.calibrate.targets import TargetsError, load_targets
 from sim.calibrate.validate import CALIBRATION, plan
@@ -20,7 +19,6 @@ from sim.sweep.store import JobStore
 from .conftest import ROOT
 
 TARGETS = ROOT / "scenarios" / "targets-nl.toml"
-EXAMPLE = ROOT / "scenarios" / "example-wijken.csv"
 GOOD_TARGET = """
 [[targets]]
 id = "carers"
@@ -56,45 +54,6 @@ def test_bad_target_files_get_a_clear_error_and_exit_status_2(tmp_path, capsys, 
     assert line.startswith(f"{bad}: targets[0].{field}:") and allowed in line
     code = main(["validate", str(ROOT / "scenarios" / "kleindorp.toml"), "--targets", str(bad), "--workers", "0"])
     assert code == 2 and f"targets[0].{field}" in capsys.readouterr().err
-
-
-def _csv(tmp_path, old: str, new: str):
-    """The example CSV with one text replaced."""
-    path = tmp_path / "wijken.csv"
-    text = EXAMPLE.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
-    return path
-
-
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    (",p_hh_li,", ",laag_inkomen,", r"missing columns: p_hh_li; required: gwb_code"),
-    ("1.7,13.1,", "1.7,113.1,", r"row 5 \(Binnenstad\): p_hh_li: 113.1: share above 100 %"),
-    ("Noordwijk,Voorbeeldstad,Wijk,7400,1280", "Noordwijk,Voorbeeldstad,Wijk,7400,-1280",
-     r"row 6 \(Noordwijk\): a_00_14: -1280: negative count"),
-    ("Het Veld,Voorbeeldstad,Wijk,5900", "Het Veld,Voorbeeldstad,Wijk,.", r"row 7 \(Het Veld\): a_inw: missing"),
-])
-def test_bad_neighbourhood_tables_name_file_row_and_column(tmp_path, capsys, old, new, expected):
-    path = _csv(tmp_path, old, new)
-    with pytest.raises(InitError) as err:
-        neighbourhoods(path)
-    assert any(re.search(expected, line) and line.startswith(str(path)) for line in err.value.problems)
-    assert main(["init", "--from", str(path), "--name", "X", "--out", str(tmp_path / "x.toml")]) == 2
-    assert not (tmp_path / "x.toml").exists() and re.search(expected, capsys.readouterr().err)
-
-
-def test_init_builds_a_scenario_that_loads_and_runs(tmp_path):
-    out = tmp_path / "voorbeeldstad.toml"
-    assert main(["init", "--from", str(EXAMPLE), "--name", "Voorbeeldstad", "--out", str(out)]) == 0
-    sc = load(out)
-    assert [n.name for n in sc.neighbourhoods] == ["Binnenstad", "Noordwijk", "Het Veld", "Oude Haven"]
-    binnenstad = sc.neighbourhoods[0]
-    # 0-17 = a_00_14 + 3/10 of a_15_24; 65+ split 55/45 (documented rule)
-    assert binnenstad.residents == 6100 and binnenstad.age_shares[0] == pytest.approx((640 + 306) / 6100, abs=2e-3)
-    assert binnenstad.age_shares[3] + binnenstad.age_shares[4] == pytest.approx(1010 / 6100, abs=2e-3)
-    assert binnenstad.low_income_share == pytest.approx(0.131)
-    assert main(["provenance", str(out)]) == 0
-    assert main(["run", str(out), "--weeks", "4", "--quiet", "--out", str(tmp_path / "run")]) == 0
 
 
 @pytest.mark.parametrize("name", ["kleindorp", "middenstad", "grootstad"])

@@ -61,6 +61,19 @@ def test_paired_table_intervals_and_baseline(small_city):
     assert table.loc["a", "low"] < 2.0 < table.loc["a", "high"]
 
 
+def test_one_markdown_writer_and_one_interval_for_every_table():
+    from sim.intervals import half_width, mean_interval
+    from sim.markdown import pipe_table
+
+    assert pipe_table(["a", "b"], [["1", ""], ["x", "y"]]) == "| a | b |\n|---|---|\n| 1 |  |\n| x | y |\n"
+    assert pipe_table(["a"], []) == "| a |\n|---|\n"
+    x = np.array([1.0, 2.0, 3.0, np.nan])
+    mean, low, high = mean_interval(x)
+    assert mean == 2.0 and high - mean == pytest.approx(mean - low) == pytest.approx(half_width(x[:3]))
+    assert half_width(x[:3]) == pytest.approx(4.303 / np.sqrt(3), rel=1e-3)  # t(0.975, 2) = 4.303, sd = 1
+    assert np.isnan(mean_interval(np.array([5.0]))[1]) and np.isnan(mean_interval(np.array([]))[0])
+
+
 def test_equal_staff_and_budget_scale_the_other_designs(small_city):
     data = small_city.model_dump(mode="json")
     data["designs"]["outreach"]["fte_per_10k"] = 9.0

@@ -27,7 +27,9 @@ from sim.sweep.experiment import ExperimentError
 from sim.sweep.store import JobStore
 
 from .conftest import ROOT, shrink
+from .response_models import register_response_models
 
+register_response_models()
 ema = ema_workbench()
 SHIPPED_EMA = ROOT / "experiments" / "ema-kleindorp.toml"
 

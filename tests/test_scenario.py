@@ -110,6 +110,22 @@ def test_unknown_override_paths_and_repeated_names_are_clear_errors(rural):
     assert "neighbourhood names must be unique" in line
 
 
+def test_dotted_paths_reach_into_tables_and_list_items_and_never_add_keys():
+    from sim.dotted import assign, field_info, lookup
+    from sim.scenario import Scenario
+
+    data = {"designs": {"a": {"fte": 1.0}}, "assumptions": [{"size": 0.1}, {"size": 0.2}]}
+    assert lookup(data, "designs.a.fte") == 1.0 and lookup(data, "assumptions.1.size") == 0.2
+    assign(data, "assumptions.0.size", 0.5)
+    assert data["assumptions"][0]["size"] == 0.5
+    for missing in ("designs.b.fte", "designs.a.fte.x", "assumptions.2.size", "assumptions.x.size", "designs.a.new"):
+        with pytest.raises(KeyError, match=missing):
+            assign(data, missing, 1.0)
+    assert lookup(data, "designs.a") == {"fte": 1.0}  # nothing was added
+    assert field_info(Scenario, "designs.integraal.fte_per_10k").metadata
+    assert field_info(Scenario, ("assumptions", 0, "size")) is not None and field_info(Scenario, "nope") is None
+
+
 def test_a_split_team_without_minors_keeps_its_hours(rural):
     from sim.run import simulate
     from sim.scenario import with_overrides

@@ -21,7 +21,9 @@ from sim.sweep.spec import RunSpec, run_seed
 from sim.sweep.store import TIMING_COLUMNS, JobChanged, JobStore
 
 from .conftest import ROOT
+from .response_models import register_response_models
 
+register_response_models()
 BIN = Path(sys.executable).parent
 
 SMALL = """
@@ -164,6 +166,7 @@ def test_a_changed_job_is_refused_with_what_changed(tmp_path):
 
 
 def test_a_raising_run_is_recorded_and_the_rest_completes(tmp_path, capsys):
+    # raises_above is registered in this process only: the fresh worker processes find it by its import path.
     path = toy_grid(tmp_path, "raises_above", [0.1, 0.7, 0.3, 0.9, 0.2])
     from sim.cli import main
 
@@ -229,6 +232,38 @@ def test_bad_experiments_get_clear_errors(tmp_path):
 
     with pytest.raises(ExperimentError, match="samples_are must be 'points'"):
         load_experiment(bad)
+
+
+def test_an_unregistered_model_is_refused_naming_file_and_field(tmp_path):
+    from sim.sweep.experiment import ExperimentError
+
+    path = toy_grid(tmp_path, "os.system", [0.1])
+    with pytest.raises(ExperimentError) as err:
+        load_experiment(path)
+    (line,) = err.value.problems
+    assert line.startswith(f"{path}: model: 'os.system': not a run model; allowed: wijkteam, wijkteam_reference")
+
+
+def test_only_module_level_functions_register_and_names_stay_taken():
+    from sim.sweep.models import register
+
+    from .response_models import ishigami
+
+    def local(base, spec, outcomes):
+        return {}, None
+
+    with pytest.raises(ValueError, match="not a module-level function a worker can import"):
+        register("local", local)
+    with pytest.raises(ValueError, match="'wijkteam' is registered already, as sim.sweep.models:wijkteam"):
+        register("wijkteam", ishigami)
+    register("ishigami", ishigami)  # the same function again: no change
+
+
+def test_the_run_engine_does_not_import_calibration():
+    code = ("import sys, sim.sweep.engine, sim.sweep.experiment, sim.sweep.models, sim.sweep.spec; "
+            "print(sorted(m for m in sys.modules if m.startswith('sim.calibrate')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)  # noqa: S603
+    assert out.stdout.strip() == "[]"
 
 
 def test_a_run_whose_worker_dies_is_retried(tmp_path, monkeypatch):

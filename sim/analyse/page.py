@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.markdown import pipe_table
 from sim.output import write_text
 
 
@@ -20,9 +21,7 @@ def fmt(value: object) -> str:
 
 def markdown_table(table: pd.DataFrame) -> str:
     """The table as a GitHub Markdown table."""
-    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
-    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in table.itertuples(index=False)]
-    return "\n".join(lines) + "\n"
+    return pipe_table(list(table.columns), ([fmt(v) for v in row] for row in table.itertuples(index=False)))
 
 
 def bar_figure(table: pd.DataFrame, value_conf: dict[str, str], title: str):

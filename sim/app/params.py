@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel
-
-from sim.scenario import Scenario, _inner_model
+from sim.dotted import field_info, lookup
+from sim.scenario import Scenario
 
 OPEN_ENDED = 1e6
 OPEN_FACTOR = 4.0
@@ -50,13 +49,7 @@ class Slider:
 
 def field_bounds(path: str) -> tuple[float | None, float | None, bool]:
     """The declared (lower, upper, lower-is-exclusive) bounds of the field at a dotted path."""
-    current: object = Scenario
-    info = None
-    for part in path.split("."):
-        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
-            continue  # a design's name or a list index
-        info = current.model_fields[part]
-        current = _inner_model(info.annotation)
+    info = field_info(Scenario, path)
     if info is None:
         raise KeyError(f"{path}: not a parameter of the scenario")
     low = high = None
@@ -71,18 +64,10 @@ def field_bounds(path: str) -> tuple[float | None, float | None, bool]:
     return low, high, exclusive
 
 
-def value_at(scenario: Scenario, path: str) -> float:
-    """The scenario's value at a dotted path (list indices as numbers)."""
-    node: object = scenario.model_dump(mode="json")
-    for part in path.split("."):
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node
-
-
 def slider(scenario: Scenario, path: str, step: float) -> Slider:
     """A slider for one parameter, its range from the schema."""
     low, high, exclusive = field_bounds(path)
-    value = value_at(scenario, path)
+    value = lookup(scenario.model_dump(mode="json"), path)
     if low is None or high is None:
         raise ValueError(f"{path}: the schema declares no range; not a slider parameter")
     if exclusive:

@@ -1,1 +1,1 @@
-"""Calibration to published Dutch figures, validation against them, and scenarios from CBS neighbourhood tables."""
+"""Calibration to published Dutch figures, and validation against them."""

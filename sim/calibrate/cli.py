@@ -1,4 +1,4 @@
-"""Registration of the `validate`, `calibrate` and `init` commands (no heavy imports here)."""
+"""Registration of the `validate`, `calibrate` and `init` (sim.cbs_init) commands (no heavy imports here)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 def _init(args: argparse.Namespace) -> int:
     """Run `wijkteam init`."""
-    from sim.calibrate.init import command
+    from sim.cbs_init import command
 
     return command(args)
 

@@ -2,7 +2,8 @@
 
 An observable turns a run (weekly totals, the case table, the residents per age band and
 the scenario) into one number comparable with a published Dutch figure. The definitions,
-with their approximations, are documented in docs/outputs.md ("Observables").
+with their approximations, are documented in docs/outputs.md ("Observables"). The run model
+`wijkteam_observables` computes them for the engine (registered by sim.calibrate.validate).
 """
 
 from __future__ import annotations
@@ -171,3 +172,13 @@ def run_data(result, scenario: Scenario) -> RunData:
     """The observables' view of a finished simulation (sim.run.RunResult)."""
     ages = np.bincount(result.model.state.people.age, minlength=len(AGE_BANDS))
     return RunData(result.totals, result.cases, ages, scenario)
+
+
+def wijkteam_observables(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict[str, float], None]:
+    """The run model of validation and calibration: simulate with the run's overrides; summary = the observables."""
+    from sim.run import simulate
+    from sim.scenario import parse, with_overrides
+
+    scenario = with_overrides(parse(base, "<job base scenario>"), **spec["overrides"])
+    result = simulate(scenario, design=spec["design"], seed=spec["seed"])
+    return compute(outcomes, run_data(result, scenario)), None

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.dotted import lookup
 from sim.errors import ProblemsError
 from sim.provenance import entries
 from sim.scenario import Scenario
@@ -68,14 +69,6 @@ def _plain(x: float, base: object) -> float | int:
     return round(x) if isinstance(base, int) and not isinstance(base, bool) else x
 
 
-def _lookup(data: dict, path: str) -> object:
-    """The value at a dotted path of the scenario data (KeyError when absent)."""
-    node: object = data
-    for part in path.split("."):
-        node = node[part]  # type: ignore[index]
-    return node
-
-
 def free_parameters(path: str | Path, scenario: Scenario) -> list[Free]:
     """Every parameter of the scenario file marked free, in file order; SpaceError on bad marks."""
     data = scenario.model_dump(mode="json")
@@ -93,8 +86,8 @@ def free_parameters(path: str | Path, scenario: Scenario) -> list[Free]:
             problems.append(f"{where}: calibrate range [{low}, {high}]: allowed: finite low < high")
             continue
         try:
-            base = _lookup(data, entry.path)
-        except (KeyError, TypeError):
+            base = lookup(data, entry.path)
+        except KeyError:
             problems.append(f"{where}: not a numeric parameter of the scenario")
             continue
         problem = _check_base(where, base, scale)

@@ -13,13 +13,17 @@ import math
 import numpy as np
 import pandas as pd
 
+from sim.calibrate.observables import OBSERVABLES, wijkteam_observables
 from sim.calibrate.targets import Targets, within
-from sim.compare import _interval
+from sim.intervals import mean_interval
+from sim.markdown import pipe_table
 from sim.scenario import Scenario
+from sim.sweep.models import register
 from sim.sweep.spec import RunSpec
 
-MODEL = "wijkteam_observables"
+MODEL = "wijkteam_observables"  # the run model, registered with the engine here
 VALIDATION, CALIBRATION = 1, 2  # seed streams (SeedSequence spawn keys)
+register(MODEL, wijkteam_observables)
 
 TABLE_UNITS = {
     "id": "name", "observable": "name (sim.calibrate.observables)", "use": "calibration or holdout",
@@ -46,12 +50,10 @@ def plan(scenario: Scenario, replications: int, stream: int = VALIDATION, point:
 
 def target_table(targets: Targets, runs: pd.DataFrame) -> pd.DataFrame:
     """A row per target: published value and band, simulated mean with 95 % interval, within or not."""
-    from sim.calibrate.observables import OBSERVABLES
-
     ok = runs[runs["status"] == "ok"]
     rows = []
     for t in targets.targets:
-        mean, lo, hi = _interval(ok[t.observable].to_numpy(float)) if len(ok) else (math.nan,) * 3
+        mean, lo, hi = mean_interval(ok[t.observable].to_numpy(float)) if len(ok) else (math.nan,) * 3
         rows.append({"id": t.id, "observable": t.observable, "use": t.use, "value": t.value,
                      "tolerance": t.tolerance, "low": t.low, "high": t.high, "simulated": mean,
                      "simulated_low": lo, "simulated_high": hi, "replications": int(ok[t.observable].notna().sum()),
@@ -62,10 +64,8 @@ def target_table(targets: Targets, runs: pd.DataFrame) -> pd.DataFrame:
 def markdown(table: pd.DataFrame) -> str:
     """The target table as Markdown."""
     head = ["target", "use", "published (± tolerance)", "simulated (95 % interval)", "within", "source"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in table.itertuples():
-        lines.append(f"| {r.id} | {r.use} | {r.value:.4g} ± {r.tolerance:.3g} | {r.simulated:.4g} "
-                     f"[{r.simulated_low:.4g}, {r.simulated_high:.4g}] | {'yes' if r.within else 'NO'} | "
-                     f"{r.source} |")
+    rows = [[f"{r.id}", f"{r.use}", f"{r.value:.4g} ± {r.tolerance:.3g}",
+             f"{r.simulated:.4g} [{r.simulated_low:.4g}, {r.simulated_high:.4g}]", "yes" if r.within else "NO",
+             f"{r.source}"] for r in table.itertuples()]
     met = int(table["within"].sum())
-    return "\n".join(lines) + f"\n\n{met} of {len(table)} targets within tolerance.\n"
+    return pipe_table(head, rows) + f"\n{met} of {len(table)} targets within tolerance.\n"

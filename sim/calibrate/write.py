@@ -14,6 +14,7 @@ from pathlib import Path
 import tomlkit
 
 from sim.calibrate.space import MARK, STALE, Free
+from sim.dotted import assign, lookup
 
 
 def _rescaled(comment: str, free: Free, x: float) -> str:
@@ -25,16 +26,12 @@ def _rescaled(comment: str, free: Free, x: float) -> str:
 
 def _set(doc: tomlkit.TOMLDocument, free: Free, x: float, note: str) -> None:
     """Replace one value in the document, keeping its comment and adding the calibration note."""
-    *parents, leaf = free.path.split(".")
-    table = doc
-    for part in parents:
-        table = table[part]
-    old = table[leaf]
+    old = lookup(doc, free.path)
     comment = _rescaled(STALE.sub("", old.trivia.comment.lstrip("#").strip()), free, x)
     item = tomlkit.item(free.value(x))
     item.comment(f"{comment}; calibrated: {note}")
     item.trivia.comment_ws = old.trivia.comment_ws or "  "
-    table[leaf] = item
+    assign(doc, free.path, item)
 
 
 def calibrated_text(path: str | Path, space: list[Free], point: dict[str, float], note: str) -> str:

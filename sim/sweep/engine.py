@@ -19,7 +19,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sim.sweep.models import MODELS
+from sim.sweep.models import runner
 from sim.sweep.spec import RunSpec, canonical
 from sim.sweep.store import JobStore
 
@@ -36,15 +36,15 @@ class JobReport:
 
 
 def execute(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict, object]:
-    """Run one spec; returns (row for the runs dataset, weekly frame or None). Never raises."""
+    """Run one spec, as RunSpec.to_dict gives it; returns (runs-dataset row, weekly frame or None); never raises."""
     start = time.perf_counter()
     try:
-        summary, weekly = MODELS[spec["model"]](base, spec, outcomes)
+        summary, weekly = runner(spec["entry"])(base, spec, outcomes)
         status, error = "ok", ""
     except Exception as err:  # noqa: BLE001 - a failing run is recorded and the job goes on
         summary, weekly = {}, None
         status, error = "failed", f"{type(err).__name__}: {err}"
-    row = {"run_id": RunSpec(**spec).run_id, "point": spec["point"], "replication": spec["replication"],
+    row = {"run_id": RunSpec.from_dict(spec).run_id, "point": spec["point"], "replication": spec["replication"],
            "design": spec["design"], "seed": spec["seed"]}
     row.update(spec["overrides"])
     row.update({name: float(summary.get(name, math.nan)) for name in outcomes})

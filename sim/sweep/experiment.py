@@ -1,8 +1,9 @@
 """Experiment files: which parameters to vary, how to sample them, how many replications.
 
-An experiment (TOML, validated like scenarios) names a base scenario, parameters by dotted
-path with a range or a list of values, a sampling design (grid, lhs, sobol, morris via
-SALib), replications, the outcomes to keep and a job seed. `plan` turns it into run specs.
+An experiment (TOML, validated like scenarios) names a run model registered with the engine
+(sim.sweep.models), a base scenario, parameters by dotted path with a range or a list of
+values, a sampling design (grid, lhs, sobol, morris via SALib), replications, the outcomes
+to keep and a job seed. `plan` turns it into run specs.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sim.dotted import lookup
 from sim.errors import ProblemsError
 from sim.scenario import (
     Scenario,
@@ -25,6 +27,7 @@ from sim.scenario import (
     scenario_hash,
     with_overrides,
 )
+from sim.sweep.models import MODELS
 from sim.sweep.spec import RunSpec, run_seed
 from sim.tables import known_outcomes
 
@@ -63,7 +66,7 @@ class Experiment(BaseModel):
 
     name: str = Field(min_length=1, max_length=80)
     description: str = Field(min_length=1, max_length=300)
-    model: Literal["wijkteam", "wijkteam_reference", "ishigami", "raises_above", "dies_once"] = "wijkteam"
+    model: str = "wijkteam"
     scenario: str | None = None
     residents_scale: float = Field(default=1.0, gt=0.0, le=10.0)
     scenario_overrides: dict[str, float | int | bool | str] = Field(default_factory=dict)
@@ -75,6 +78,14 @@ class Experiment(BaseModel):
     seed: int = Field(ge=0, le=2**63 - 1)
     outcomes: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES), min_length=1)
     parameters: list[Parameter] = Field(min_length=1)
+
+    @field_validator("model")
+    @classmethod
+    def _registered(cls, name: str) -> str:
+        """Only a model that code registered (sim.sweep.models) may be named."""
+        if name not in MODELS:
+            raise ValueError(f"not a run model; allowed: {', '.join(MODELS)}")
+        return name
 
     @model_validator(mode="after")
     def _consistent(self) -> Experiment:
@@ -140,8 +151,8 @@ def check_parameters(exp: Experiment, base: Scenario | None, path: Path) -> list
     for k, par in enumerate(exp.parameters):
         ends = par.values if par.values is not None else [par.low, par.high]
         try:
-            current = _lookup(base.model_dump(mode="json"), par.path)
-        except (KeyError, IndexError, ValueError):
+            current = lookup(base.model_dump(mode="json"), par.path)
+        except KeyError:
             problems.append(f"{path}: parameters[{k}].path: {par.path!r} is not a parameter of the scenario")
             continue
         if isinstance(current, bool) or not isinstance(current, int | float):
@@ -153,14 +164,6 @@ def check_parameters(exp: Experiment, base: Scenario | None, path: Path) -> list
             except ScenarioError as err:
                 problems += [f"{path}: parameters[{k}]: {line.split(': ', 1)[1]}" for line in err.problems]
     return problems
-
-
-def _lookup(data: dict, dotted: str):
-    """The value at a dotted path of nested dicts and lists."""
-    node = data
-    for part in dotted.split("."):
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node
 
 
 def _typed(current: object, value: float) -> float | int:
@@ -205,7 +208,7 @@ def point_overrides(exp: Experiment, base: Scenario | None) -> list[dict[str, fl
     for row in sample_points(exp):
         overrides = {}
         for par, value in zip(exp.parameters, row, strict=True):
-            current = _lookup(data, par.path) if base is not None else 0.0
+            current = lookup(data, par.path) if base is not None else 0.0
             overrides[par.path] = _typed(current, float(value))
         rows.append(overrides)
     return rows

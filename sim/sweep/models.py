@@ -1,16 +1,22 @@
-"""What one run computes, by model name: the wijkteam model, and test responses.
+"""What one run computes: the registry of run models by name, and the wijkteam models it starts with.
 
 Every model takes (base scenario data, run spec as dict, outcomes to keep) and returns
-(summary outcomes, weekly series). The test responses (`ishigami`, `raises_above`) let
-the engine be checked against functions with known answers; `dies_once` kills its
-worker, to check that Dask retries the run elsewhere.
+(summary outcomes, weekly series or None). The engine knows `wijkteam` and
+`wijkteam_reference`; higher layers register their own (sim.calibrate registers
+`wijkteam_observables`), and so do tests (response functions with known answers). An
+experiment file may name only a registered model.
+
+The registry maps a name to the model's import path, "module:function". A run spec shipped
+to a worker carries that path (RunSpec.to_dict) and the worker imports it: a fresh worker
+process finds a model registered in the driver only, and a name from a file never becomes
+an import.
 """
 
 from __future__ import annotations
 
-import math
-import os
-from pathlib import Path
+import importlib
+from collections.abc import Callable
+from functools import cache
 
 import pandas as pd
 
@@ -47,45 +53,31 @@ def wijkteam_reference(base: dict, spec: dict, outcomes: list[str]) -> tuple[dic
     return {name: float(totals[name].mean()) for name in outcomes}, totals[["week", *outcomes]].copy()
 
 
-def wijkteam_observables(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict[str, float], None]:
-    """Simulate the scenario with the run's overrides; summary = the named calibration observables."""
-    from sim.calibrate.observables import compute, run_data
-    from sim.run import simulate
-    from sim.scenario import parse, with_overrides
-
-    scenario = with_overrides(parse(base, "<job base scenario>"), **spec["overrides"])
-    result = simulate(scenario, design=spec["design"], seed=spec["seed"])
-    return compute(outcomes, run_data(result, scenario)), None
+MODELS: dict[str, str] = {name: f"{__name__}:{name}" for name in ("wijkteam", "wijkteam_reference")}
 
 
-def ishigami(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict[str, float], pd.DataFrame]:
-    """The Ishigami function of x1, x2, x3 (a = 7, b = 0.1): known Sobol indices."""
-    x = spec["overrides"]
-    y = math.sin(x["x1"]) + 7.0 * math.sin(x["x2"]) ** 2 + 0.1 * x["x3"] ** 4 * math.sin(x["x1"])
-    return {"y": y}, pd.DataFrame({"week": [0], "y": [y]})
+@cache
+def runner(entry: str) -> Callable:
+    """The model function at an import path "module:function", imported once per process."""
+    module, _, function = entry.partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
-def raises_above(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict[str, float], pd.DataFrame]:
-    """Return x, but raise for x above 0.5 (checks that failures are recorded)."""
-    x = spec["overrides"]["x"]
-    if x > 0.5:
-        raise ValueError(f"x = {x} is above 0.5")
-    return {"y": x}, pd.DataFrame({"week": [0], "y": [x]})
+def register(name: str, function: Callable) -> None:
+    """Make a module-level function the run model `name` (registering the same function again changes nothing)."""
+    path = f"{function.__module__}:{function.__qualname__}"
+    try:
+        found = runner(path)
+    except (ImportError, AttributeError):
+        found = None
+    if found is not function:
+        raise ValueError(f"run model {name!r}: {path} is not a module-level function a worker can import")
+    if MODELS.setdefault(name, path) != path:
+        raise ValueError(f"run model {name!r} is registered already, as {MODELS[name]}")
 
 
-def dies_once(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict[str, float], pd.DataFrame]:
-    """Kill the worker process the first time each run is tried (checks retries after worker death).
-
-    The marker folder comes from WIJKTEAM_TEST_MARKERS, set by the test before the cluster starts.
-    """
-    marker = Path(os.environ["WIJKTEAM_TEST_MARKERS"]) / f"{spec['point']}-{spec['replication']}"
-    if not marker.exists():
-        marker.touch()
-        os._exit(1)
-    x = spec["overrides"]["x"]
-    return {"y": x}, pd.DataFrame({"week": [0], "y": [x]})
-
-
-MODELS = {"wijkteam": wijkteam, "wijkteam_reference": wijkteam_reference, "wijkteam_observables": wijkteam_observables,
-          "ishigami": ishigami,
-          "raises_above": raises_above, "dies_once": dies_once}
+def entry(name: str) -> str:
+    """The import path of a registered run model; KeyError naming the registered ones otherwise."""
+    if name not in MODELS:
+        raise KeyError(f"{name!r} is not a registered run model; registered: {', '.join(MODELS)}")
+    return MODELS[name]

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
+
+from sim.sweep.models import entry
 
 
 def canonical(obj: object) -> str:
@@ -35,7 +37,7 @@ def run_seed(job_seed: int, overrides: dict[str, float | int], replication: int)
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One simulation to run: model, design, parameter overrides, replication and seed."""
+    """One simulation to run: model (a registered name, sim.sweep.models), design, overrides, replication, seed."""
 
     point: int
     replication: int
@@ -51,5 +53,10 @@ class RunSpec:
         return f"{self.model}-{hashlib.sha256(ident.encode()).hexdigest()[:16]}"
 
     def to_dict(self) -> dict:
-        """Plain data, for shipping to a worker and writing down."""
-        return asdict(self)
+        """Plain data for shipping to a worker: the fields, and the import path of the model as `entry`."""
+        return {**asdict(self), "entry": entry(self.model)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> RunSpec:
+        """The spec back from `to_dict` data (a worker's copy)."""
+        return cls(**{f.name: data[f.name] for f in fields(cls)})

@@ -24,7 +24,7 @@ import tomlkit
 
 from sim.errors import ProblemsError
 
-DEFAULTS = Path(__file__).resolve().parent.parent.parent / "scenarios" / "middenstad.toml"
+DEFAULTS = Path(__file__).resolve().parent.parent / "scenarios" / "middenstad.toml"
 REQUIRED = ("gwb_code", "regio", "a_inw", "a_00_14", "a_15_24", "a_25_44", "a_45_64", "a_65_oo", "a_hh",
             "g_hhgro", "p_hh_li")
 COUNTS = ("a_inw", "a_00_14", "a_15_24", "a_25_44", "a_45_64", "a_65_oo", "a_hh")
@@ -32,7 +32,7 @@ SHARE_65_74 = 0.55  # assumption: about 55 % of Dutch over-65s are 65-74 (nation
 
 
 class InitError(ProblemsError):
-    """The table cannot be used; `problems` holds one line per problem (file, row, column)."""
+    """The table or the command's input cannot be used; `problems` holds one line per problem (file, row, column)."""
 
 
 def _number(text: str) -> float:
@@ -184,24 +184,17 @@ def _drop_designs_that_do_not_fit(doc: tomlkit.TOMLDocument, n: int) -> None:
 
 
 def command(args: argparse.Namespace) -> int:
-    """Write the scenario, check that it loads, and say where it went."""
-    from sim.calibrate.command import InputError
+    """Write the scenario, check that it loads, and say where it went (InitError or ScenarioError: bad input)."""
     from sim.output import write_text
-    from sim.scenario import ScenarioError, load
+    from sim.scenario import load
 
     if not args.name.strip() or len(args.name) > 80:
-        raise InputError([f"--name {args.name!r}: allowed: 1-80 characters"])
-    try:
-        text = scenario_text(args.source, args.name.strip())
-    except InitError as err:
-        raise InputError(err.problems) from None
+        raise InitError([f"--name {args.name!r}: allowed: 1-80 characters"])
+    text = scenario_text(args.source, args.name.strip())
     slug = re.sub(r"[^a-z0-9]+", "-", args.name.lower()).strip("-") or "gemeente"
     out = Path(args.out) if args.out else Path("scenarios") / f"{slug}.toml"
     out.parent.mkdir(parents=True, exist_ok=True)
     write_text(out, text)
-    try:
-        scenario = load(out)
-    except ScenarioError as err:
-        raise InputError(err.problems) from None
+    scenario = load(out)
     print(f"written: {out} ({scenario.population:,} residents in {len(scenario.neighbourhoods)} neighbourhoods)")
     return 0
