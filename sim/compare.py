@@ -20,6 +20,7 @@ from sim.intervals import mean_interval
 from sim.markdown import pipe_table
 from sim.scenario import Scenario, parse
 from sim.sweep.spec import RunSpec, run_seed
+from sim.tables import fte_cost_per_year
 
 OUTCOMES = ["new_cases", "queue_length", "mean_wait_weeks", "open_cases", "caseload_per_fte", "hours_outreach",
             "signals_outreach", "informal_share", "professionals_per_client_household", "referrals_youth_care",
@@ -50,8 +51,7 @@ def kept(first: list[str] | None = None) -> list[str]:
 def team_cost_per_year(scenario: Scenario, design: str) -> float:
     """A design's yearly team cost: contracted FTE times the cost of an FTE (by employment)."""
     d = scenario.designs[design]
-    factor = 1.0 if d.employment == "seconded" else scenario.costs.municipal_cost_factor
-    return d.fte_per_10k * scenario.population / 10_000 * scenario.costs.team_cost_per_fte_year * factor
+    return d.fte_per_10k * scenario.population / 10_000 * fte_cost_per_year(scenario.costs, d)
 
 
 def equalise(scenario: Scenario, designs: list[str], equal: Equal) -> Scenario:

@@ -28,7 +28,7 @@ from sim.domains import (
     SUPPORTS,
     WMO,
 )
-from sim.tables import payer_of_specialist
+from sim.tables import payer_of_specialist, team_cost_per_hour
 
 
 class Recorder:
@@ -41,8 +41,7 @@ class Recorder:
         self.cases: list[dict[str, np.ndarray]] = []
         self.totals_extra: list[dict[str, float]] = []
         sc, design = model.spec, model.design
-        factor = 1.0 if design.employment == "seconded" else sc.costs.municipal_cost_factor
-        self.hourly_rate = sc.costs.team_cost_per_fte_year * factor / (52.0 * design.hours_per_fte)
+        self.hourly_rate = team_cost_per_hour(sc.costs, design)
         self.welfare_per_resident = design.welfare_hours_per_1000 / 1000 * sc.costs.welfare_cost_per_hour
         self.provision_cost = np.array([sc.provisions.household_help.cost_per_week,
                                         sc.provisions.support_at_home.cost_per_week])

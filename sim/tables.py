@@ -157,6 +157,17 @@ def run_metric(name: str, cases: pd.DataFrame, weeks: int) -> float:
     return _mean(value(_in_window(cases, column, weeks)).dropna())
 
 
+def fte_cost_per_year(costs, design) -> float:
+    """The yearly cost of one contracted FTE: seconded staff at the providers' rate, employed staff times a factor."""
+    factor = 1.0 if design.employment == "seconded" else costs.municipal_cost_factor
+    return costs.team_cost_per_fte_year * factor
+
+
+def team_cost_per_hour(costs, design) -> float:
+    """The cost of one contracted team hour under a design (the one definition of the team's cost)."""
+    return fte_cost_per_year(costs, design) / (52.0 * design.hours_per_fte)
+
+
 def payer_of_specialist(provider: int, minor: bool) -> int:
     """Who pays a provider's treatment.
 

@@ -2,8 +2,10 @@
 
 import numpy as np
 import pytest
+from numba.core.registry import CPUDispatcher
 
 from sim.core import rules
+from sim.core.params import build as build_params
 from sim.core.streams import STREAMS, make_streams
 
 
@@ -19,11 +21,69 @@ def test_weeks_until_event_has_the_geometric_mean():
     assert rules.weeks_until_event(0.0, 1.0) == rules.NEVER
 
 
-def test_compiled_and_plain_rules_agree():
-    args = (0.4, 3.0, 0.08)
-    assert rules.support_effect(*args) == pytest.approx(rules.support_effect.py_func(*args))
-    split = (36.0, 25, 1.0, 0.2, 7.2, 1.5)
-    assert rules.hours_split(*split) == pytest.approx(rules.hours_split.py_func(*split))
+def _inputs(rng: np.random.Generator, params) -> dict:
+    """One random argument tuple per rule, drawn over (and a little beyond) the values the model passes."""
+    u, e, i = rng.random, rng.exponential, rng.integers
+    state = int(i(0, 6))
+    return {
+        "weeks_until_event": (u() * 0.2 * (u() > 0.1), e()),
+        "onset_severity": (u() * 0.5, 0.5 + u() * 0.5, u()),
+        "aggravate": (u(), u(), u()),
+        "untreated_growth": (u(), u() * 0.1),
+        "support_effect": (u(), e() * 3 * (u() > 0.2), u() * 0.2),
+        "treatment_outcome": (u(), u()),
+        "signal_hazard": (u(), u() * 0.1),
+        "outreach_rate": (u() * 0.01, e() * 20, int(i(0, 20_000))),
+        "problem_burden": (u(), u() * 2, u()),
+        "capacity": (u() * 2, e() * 5, u()),
+        "strain_update": (e(), e(), e(), u()),
+        "is_crisis": (e() * 5, e() * 5),
+        "informal_demand": (u(), u(), e() * 10),
+        "caregiver_wear": (u(), u() * (u() > 0.3), int(i(0, 40)), u() * 0.1, 1 + e() * 10, u() * 0.1, u()),
+        "overburdened": (u(), int(i(0, 40)), u(), 1 + e() * 10),
+        "caseload_capacity": (int(i(0, 40)), e() * 40, e() * 2 * (u() > 0.1)),
+        "hours_split": (e() * 36, int(i(0, 40)), u() * 2, u(), e() * 8, e() * 3),
+        "group_of": (int(i(0, 5)),),
+        "provision_kind": (int(i(0, 5)),),
+        "crisis_payer": (int(i(0, 5)), int(i(0, 6))),
+        "pick_domain": (rates := rng.random(6) * (rng.random(6) > 0.3), rates.sum(), u()),
+        "course": (state, u(), int(i(0, 100)), tuple(int(w) for w in i(0, 120, 3)), bool(u() > 0.5), e() * 3,
+                   e() * 3, (u() * 0.1, u() * 0.2, u() * 0.2, u() * 0.1, u())),
+        "route_hazards": (u(), u() * 0.1, u() * 0.1, u() * 0.1, u() * 0.1, u() * 0.1),
+        "is_signalled": (bool(u() > 0.9), e(), e()),
+        "pick_route": (tuple(h := rng.random(5) * (rng.random(5) > 0.3)), h.sum(), u()),
+        "is_safety_case": (bool(u() > 0.5), bool(u() > 0.5), bool(u() > 0.5), u(), u()),
+        "worse_than": (u(), int(i(-1, 6)), u()),
+        "member_choice": (int(i(-2, 5)), int(i(0, 7)), int(i(-1, 7)), int(i(-1, 5))),
+        "casework_action": (state, u(), bool(u() > 0.8), bool(u() > 0.5), bool(u() > 0.5), u(), u(), u() * 0.5),
+        "counter_action": (u(), bool(u() > 0.8), bool(u() > 0.5), bool(u() > 0.5), u(), u()),
+        "keeps_case_open": (int(i(0, 4)), state, bool(u() > 0.5), int(i(0, 3)), bool(u() > 0.5)),
+        "case_closes": (bool(u() > 0.5), bool(u() > 0.5), int(i(0, 30)), int(i(0, 20))),
+        "case_outcome": (bool(u() > 0.5), bool(u() > 0.5)),
+        "extra_coordination": (int(i(0, 5)), u() * 2),
+        "informal_week": (e() * 10 * (u() > 0.2), int(i(0, 4)), u(), int(i(0, 30)), e() * 5 * (u() > 0.3),
+                          bool(u() > 0.5), rules.carer_params(params)),
+        "carer_params": (params,),
+    }
+
+
+def _rules() -> dict:
+    """Every compiled rule of sim.core.rules by name."""
+    return {name: obj for name, obj in vars(rules).items()
+            if isinstance(obj, CPUDispatcher) and obj.py_func.__module__ == rules.__name__}
+
+
+def test_every_rule_agrees_compiled_and_as_plain_python(rural):
+    """All rules, 300 random argument tuples each: the kernels' and the reference's versions give the same."""
+    params = build_params(rural, rural.designs["integraal"])
+    compiled = _rules()
+    rng = np.random.default_rng(5)
+    assert set(_inputs(rng, params)) == set(compiled), "every rule needs random inputs here"
+    for _ in range(300):
+        for name, args in _inputs(rng, params).items():
+            fast, plain = compiled[name](*args), compiled[name].py_func(*args)
+            np.testing.assert_allclose(np.asarray(fast, float), np.asarray(plain, float), rtol=1e-12, atol=0,
+                                       err_msg=f"{name}{args}")
 
 
 def test_caseload_pressure_eats_outreach_first():

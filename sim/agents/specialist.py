@@ -40,11 +40,11 @@ class SpecialistProvider(mesa.Agent):
         """Admit from the waiting list into free places; returns the waits (weeks) of those admitted."""
         q = self.queue
         q = q[problems.state[q[:, 0], q[:, 1]] == P_WAIT_SPECIALIST]
-        q = q[np.argsort(-q[:, 3], kind="stable")]
-        checked = np.flatnonzero(q[:, 2] + self.check_weeks <= t)
-        take = q[checked[: max(0, self.places - self.in_treatment)]]
+        order, admitted = admission(q[:, 3], q[:, 2], t, self.check_weeks, self.places - self.in_treatment)
+        q = q[order]
+        take = q[admitted]
         keep = np.ones(q.shape[0], bool)
-        keep[checked[: take.shape[0]]] = False
+        keep[admitted] = False
         self.queue = q[keep]
         res, dom = take[:, 0], take[:, 1]
         problems.state[res, dom] = P_SPECIALIST
@@ -52,3 +52,16 @@ class SpecialistProvider(mesa.Agent):
         problems.until[res, dom] = t + np.asarray(weeks, np.int64)
         self.in_treatment += take.shape[0]
         return t - take[:, 2]
+
+
+def admission(urgent: np.ndarray, referred: np.ndarray, t: int, check_weeks: int,
+              free: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rule of admission, for both engines: the waiting list's order and who in it is admitted.
+
+    Urgent referrals first, otherwise in the list's order (of referral); only referrals past
+    the municipal check are admitted, into the free places. Returns the new order of the
+    list and the positions in that order that are admitted.
+    """
+    order = np.argsort(-np.asarray(urgent), kind="stable")
+    checked = np.flatnonzero(np.asarray(referred)[order] + check_weeks <= t)
+    return order, checked[: max(0, free)]

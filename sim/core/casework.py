@@ -13,16 +13,12 @@ from numba import njit
 
 from sim.core import rules
 from sim.core.prefetch import prefetch
-from sim.core.problems import provision_kind
 from sim.core.signals import reveal
 from sim.domains import (
-    AGE_MINOR,
     C_CASEWORK,
     C_NONE,
     C_QUEUED,
     CARE,
-    GROUP_MINORS,
-    GROUP_OTHERS,
     OUT_HANDED_OVER,
     OUT_MANAGEABLE,
     OUT_RESOLVED,
@@ -86,9 +82,10 @@ def crowding(s, staff, p):
                 distinct += 1
         if distinct < 2:
             continue
+        extra = rules.extra_coordination(distinct, p.extra_coordination)
         for i in range(first, last):
             if c_state[i] == C_CASEWORK:
-                mem_extra[c_member[i]] += p.extra_coordination * (distinct - 1)
+                mem_extra[c_member[i]] += extra
 
 
 @njit(cache=True)
@@ -114,7 +111,7 @@ def _worst_latent(i, sev, pstate):
     """The domain of resident i's most severe unknown problem, or -1."""
     worst = -1
     for d in range(sev.shape[1]):
-        if pstate[i, d] == P_LATENT and (worst < 0 or sev[i, d] > sev[i, worst]):
+        if pstate[i, d] == P_LATENT and rules.worse_than(sev[i, d], worst, sev[i, worst]):
             worst = d
     return worst
 
@@ -147,7 +144,7 @@ def assign_cases(t, order, s, staff, routing, p, counts):
             worst = _worst_latent(i, pr.sev, pr.state)
             team = routing.discipline_team[p.domain_discipline[worst] if worst >= 0 else 0]
         else:
-            team = routing.nbh_team[pe.nbh[i], GROUP_MINORS if pe.age[i] == AGE_MINOR else GROUP_OTHERS]
+            team = routing.nbh_team[pe.nbh[i], rules.group_of(pe.age[i])]
         m = -1
         h = pe.hh[i]
         if p.one_family_one_plan and hs.cases[h] > 0:
@@ -188,11 +185,10 @@ def _pick_member(i, sev, pstate, first, last, mem_free, mem_discipline, p):
     want = p.domain_discipline[worst] if worst >= 0 else -1
     best = -1
     for m in range(first, last):
-        if mem_free[m] <= 0:
-            continue
-        if mem_discipline[m] == want:
+        choice = rules.member_choice(mem_free[m], mem_discipline[m], want, mem_free[best] if best >= 0 else -1)
+        if choice == rules.MEMBER_TAKE:
             return m
-        if best < 0 or mem_free[m] > mem_free[best]:
+        if choice == rules.MEMBER_BEST:
             best = m
     return best
 
@@ -232,22 +228,17 @@ def casework_stage(t, rows, s, staff, p, durations_rng, out, counts):
         known = False
         for d in range(pr.sev.shape[1]):
             st = pr.state[i, d]
-            if st == P_KNOWN:
-                known = True
-                prov = p.domain_provider[d]
-                if prov >= 0 and (pr.sev[i, d] > p.referral_threshold or d == crisis):
-                    urgent = d == crisis or ca.priority[i] == 1
-                    _refer(i, d, t, prov, s, counts.referrals)
-                    n_ref = _list_referral(out, n_ref, i, d, urgent)
-                    still_open = still_open or p.bridging
-                elif d == CARE and (pr.sev[i, d] > p.provision_threshold or d == crisis):
-                    _grant(i, d, t, s, p, durations_rng, counts.provisions_granted)
-                    still_open = still_open or p.mandate_delay > 0
-                elif pr.sev[i, d] >= p.close_below:
-                    still_open = True
-            elif (st == P_WAIT_SPECIALIST and p.bridging) or (st == P_PROVISION and t < pr.start[i, d]):
-                still_open = True
-        if still_open or (known and t - ca.start[i] < p.min_case_weeks):
+            known |= st == P_KNOWN
+            prov = p.domain_provider[d]
+            action = rules.casework_action(st, pr.sev[i, d], d == crisis, prov >= 0, d == CARE, p.referral_threshold,
+                                           p.provision_threshold, p.close_below)
+            if action == rules.ACT_REFER:
+                _refer(i, d, t, prov, s, counts.referrals)
+                n_ref = _list_referral(out, n_ref, i, d, d == crisis or ca.priority[i] == 1)
+            elif action == rules.ACT_GRANT:
+                _grant(i, d, t, s, p, durations_rng, counts.provisions_granted)
+            still_open |= rules.keeps_case_open(action, st, p.bridging, p.mandate_delay, t < pr.start[i, d])
+        if not rules.case_closes(still_open, known, t - ca.start[i], p.min_case_weeks):
             continue  # a case with nothing left to work on closes at once
         outcome = _outcome(i, pr.state)
         _hand_back(i, t, pr)
@@ -281,7 +272,7 @@ def _list_referral(out, n_ref, i, d, urgent):
 def _grant(i, d, t, s, p, durations_rng, provisions_out):
     """Grant a Wmo provision for problem (i, d), starting after the mandate delay."""
     pr = s.problems
-    kind = provision_kind(s.people.age[i])
+    kind = rules.provision_kind(s.people.age[i])
     pr.state[i, d] = P_PROVISION
     pr.start[i, d] = t + p.mandate_delay
     pr.until[i, d] = pr.start[i, d] + rules.weeks_until_event(p.provision_rate[kind], durations_rng.exponential())
@@ -334,7 +325,7 @@ def _outcome(i, pstate):
             manageable = True
         elif pstate[i, d] != P_NONE:
             handed = True
-    return OUT_HANDED_OVER if handed else (OUT_MANAGEABLE if manageable else OUT_RESOLVED)
+    return rules.case_outcome(handed, manageable)
 
 
 @njit(cache=True, nogil=True)
@@ -358,12 +349,13 @@ def loket_stage(t, order, s, p, durations_rng, out, counts):
         crisis = pe.crisis_domain[i]
         pe.crisis_domain[i] = -1
         outcome = OUT_HANDED_OVER
-        if d == CARE and (pr.sev[i, d] > p.provision_threshold or d == crisis):
+        action = rules.counter_action(pr.sev[i, d], d == crisis, prov >= 0, d == CARE, p.referral_threshold,
+                                      p.provision_threshold)
+        if action == rules.ACT_GRANT:
             _grant(i, d, t, s, p, durations_rng, counts.provisions_granted)
-        elif prov >= 0 and (pr.sev[i, d] > p.referral_threshold or d == crisis):
-            urgent = d == crisis or ca.priority[i] == 1
+        elif action == rules.ACT_REFER:
             _refer(i, d, t, prov, s, counts.referrals)
-            n_ref = _list_referral(out, n_ref, i, d, urgent)
+            n_ref = _list_referral(out, n_ref, i, d, d == crisis or ca.priority[i] == 1)
         else:
             pr.hazard[i, d] = 0.0  # advice only: the problem stays with the resident
             outcome = OUT_MANAGEABLE

@@ -29,7 +29,6 @@ from numba import njit
 
 from sim.core import rules
 from sim.core.prefetch import prefetch
-from sim.core.problems import course, crisis_payer, provision_kind
 from sim.core.rows import LOWEST_BIT
 from sim.core.state import NO_WEEK
 from sim.domains import AGE_MINOR, C_CASEWORK, P_KNOWN, P_NONE, P_PROVISION, SUPPORT_INFORMAL, YOUTH
@@ -43,6 +42,7 @@ def household_stage(t, state, staff, volunteer_left, p, informal_rng, counts):
     fit, weight, provider, discipline = p.informal_fit, p.burden_weight, p.domain_provider, p.domain_discipline
     growth, effect, treated, relief_of = p.growth, p.team_effect, p.treatment_effect, p.provision_relief
     members = np.empty(8, np.int64)  # the household's members with a problem (grown for a larger household)
+    cp = rules.carer_params(p)
     for h in range(hs.start.shape[0] - 1):
         first, last, k = hs.start[h], hs.start[h + 1], hs.nbh[h]
         if h + 8 < hs.start.shape[0] - 1:  # the hardware misses the gaps between households with problems
@@ -73,24 +73,15 @@ def household_stage(t, state, staff, volunteer_left, p, informal_rng, counts):
             elif pe.strain[i] > 0.0:  # dynamics of a member without problems: remembered strain fades
                 pe.strain[i] = rules.strain_update(pe.strain[i], 0.0, pe.resilience[i], p.strain_memory)
             backed |= ca.state[i] == C_CASEWORK
-        if demand <= 0.0:  # rest: willingness recovers (full willingness stays full)
-            hs.willingness[h] = rules.caregiver_wear(hs.willingness[h], 0.0, 0, p.wear, p.wear_onset, p.recovery, 0.0)
-            hs.sustained[h] = 0
-        else:
-            avail = hs.carers[h] * p.hours_per_carer
-            given = min(demand, avail * hs.willingness[h])
-            volunteer = 0.0
-            if backed and volunteer_left[k] > 0.0:
-                volunteer = min(demand - given, volunteer_left[k])
-                volunteer_left[k] -= volunteer
-            load = given / avail if avail > 0.0 else 0.0
-            hs.sustained[h] = hs.sustained[h] + 1 if given > 0.0 else 0
-            backing = p.backing if backed else 0.0
-            hs.willingness[h] = rules.caregiver_wear(hs.willingness[h], load, hs.sustained[h], p.wear, p.wear_onset,
-                                                     p.recovery, backing)
-            if rules.overburdened(load, hs.sustained[h], p.overburden_load, p.wear_onset):
+        given, volunteer, sustained, will, over, drops = rules.informal_week(
+            demand, hs.carers[h], hs.willingness[h], hs.sustained[h], volunteer_left[k], backed, cp)
+        hs.sustained[h] = sustained
+        hs.willingness[h] = will
+        if demand > 0.0:
+            volunteer_left[k] -= volunteer
+            if over:
                 counts.overburdened[k] += hs.carers[h]
-            if hs.carers[h] > 0 and hs.willingness[h] < p.dropout_willingness:
+            if drops:
                 _drop_out(h, t, hs, p, informal_rng)
                 counts.dropouts[k] += 1
             counts.informal_hours[k] += given
@@ -128,7 +119,8 @@ def household_stage(t, state, staff, volunteer_left, p, informal_rng, counts):
                 te = treated[provider[d]] if provider[d] >= 0 else 0.0
                 weeks = (pr.resolve[i, d], pr.start[i, d], pr.until[i, d])
                 effects = (growth[d], effect[d], p.informal_effect, p.resolved_below, te)
-                new_st, s, done = course(st, pr.sev[i, d], t, weeks, in_case, hours, pe.inf_hours[i] * share, effects)
+                informal = pe.inf_hours[i] * share
+                new_st, s, done = rules.course(st, pr.sev[i, d], t, weeks, in_case, hours, informal, effects)
                 if done:
                     counts.completions[provider[d]] += 1
                 if new_st == P_NONE:
@@ -140,9 +132,10 @@ def household_stage(t, state, staff, volunteer_left, p, informal_rng, counts):
                 pr.sev[i, d] = s
                 if new_st == P_NONE:
                     continue
-                relief = relief_of[provision_kind(pe.age[i])] if new_st == P_PROVISION and t >= pr.start[i, d] else 0.0
+                running = new_st == P_PROVISION and t >= pr.start[i, d]
+                relief = relief_of[rules.provision_kind(pe.age[i])] if running else 0.0
                 burden += rules.problem_burden(s, weight[d], relief)
-                if worst < 0 or s > pr.sev[i, worst]:
+                if rules.worse_than(s, worst, pr.sev[i, worst]):  # sev[i, -1] is read but not used when worst < 0
                     worst = d
             cap = rules.capacity(pe.resilience[i], pe.inf_hours[i], p.capacity_per_hour)
             pe.deficit[i] = burden - cap
@@ -152,7 +145,7 @@ def household_stage(t, state, staff, volunteer_left, p, informal_rng, counts):
                 pe.urgent[i] = 1
                 pe.crisis_domain[i] = worst
                 counts.crises[pe.nbh[i]] += 1
-                counts.crisis_payer[pe.nbh[i], crisis_payer(pe.age[i], worst)] += 1
+                counts.crisis_payer[pe.nbh[i], rules.crisis_payer(pe.age[i], worst)] += 1
                 if worst == YOUTH and pe.age[i] == AGE_MINOR:
                     counts.child_protection[pe.nbh[i]] += 1
 

@@ -3,15 +3,12 @@
 import numpy as np
 from numba import njit
 
+from sim.core import rules
 from sim.core.prefetch import prefetch
-from sim.core.problems import provision_kind
 from sim.domains import (
-    AGE_MINOR,
     C_CASEWORK,
     C_NONE,
     C_QUEUED,
-    GROUP_MINORS,
-    GROUP_OTHERS,
     P_LATENT,
     P_NONE,
     P_PROVISION,
@@ -113,10 +110,10 @@ def _count_rare(t, i, k, age_band, pr, domain_provider, over_norm_weeks, counts)
         if st == P_PROVISION:
             provision = True
             if t >= pr.start[i, d]:
-                counts.provisions[k, provision_kind(age_band)] += 1
+                counts.provisions[k, rules.provision_kind(age_band)] += 1
         elif st == P_SPECIALIST:
             specialist = True
-            counts.in_treatment[k, domain_provider[d], GROUP_MINORS if age_band == AGE_MINOR else GROUP_OTHERS] += 1
+            counts.in_treatment[k, domain_provider[d], rules.group_of(age_band)] += 1
         elif st == P_WAIT_SPECIALIST:  # start holds the referral week
             specialist = True
             counts.waiting_specialist[k, domain_provider[d]] += 1

@@ -1,14 +1,47 @@
-"""The model's rules, each one small scalar function: the single source of truth.
+"""The model's rules, each one small function: the single source of truth for both engines.
 
-The Numba kernels compile these; the pure-Python reference calls `rule.py_func`.
-Numbers come in as arguments (from the scenario), never as constants here.
+The Numba kernels compile these; the pure-Python reference calls `rule.py_func`. Each
+decision the two engines make is one rule here (the arithmetic of a problem's course, who
+signals by which route, which member takes a case, what casework does with a problem,
+when a case closes, what carers give), so neither engine restates it. Numbers come in as
+arguments (from the scenario), never as constants here. tests/test_rules.py runs every
+rule compiled and as plain Python on the same random inputs.
 """
 
 import math
 
 from numba import njit
 
+from sim.domains import (
+    AGE_MINOR,
+    AGE_OLD,
+    AGE_YOUNG_OLD,
+    CARE,
+    GROUP_MINORS,
+    GROUP_OTHERS,
+    HOUSEHOLD_HELP,
+    JEUGDWET,
+    N_ROUTES,
+    OUT_HANDED_OVER,
+    OUT_MANAGEABLE,
+    OUT_RESOLVED,
+    P_KNOWN,
+    P_LATENT,
+    P_NONE,
+    P_PROVISION,
+    P_SPECIALIST,
+    P_WAIT_SPECIALIST,
+    SUPPORT_AT_HOME,
+    WLZ,
+    ZVW,
+)
+
 NEVER = 2**30  # a week number later than any run
+
+# What casework (or the counter) does with one problem this week.
+ACT_NONE, ACT_REFER, ACT_GRANT, ACT_KEEP = range(4)
+# What a team member is to a case being assigned.
+MEMBER_SKIP, MEMBER_TAKE, MEMBER_BEST = range(3)
 
 
 @njit(cache=True)
@@ -133,3 +166,226 @@ def hours_split(total, cases, casework_per_case, coordination_per_case, outreach
     casework = min(total - coordination, cases * casework_per_case)
     outreach = min(outreach_target, total - coordination - casework)
     return casework, coordination, max(0.0, outreach)
+
+
+# ----- who people are ------------------------------------------------------------------
+
+
+@njit(cache=True)
+def group_of(age_band):
+    """The routing group of a resident: minors, or everyone else (sim.domains.GROUPS)."""
+    return GROUP_MINORS if age_band == AGE_MINOR else GROUP_OTHERS
+
+
+@njit(cache=True)
+def provision_kind(age_band):
+    """The Wmo provision a resident gets: household help at 65 and over, support at home under 65."""
+    return HOUSEHOLD_HELP if age_band >= AGE_YOUNG_OLD else SUPPORT_AT_HOME
+
+
+@njit(cache=True)
+def crisis_payer(age_band, domain):
+    """Who pays a crisis: Jeugdwet for minors, Wlz for care crises at 75+, else Zvw."""
+    if age_band == AGE_MINOR:
+        return JEUGDWET
+    if age_band == AGE_OLD and domain == CARE:
+        return WLZ
+    return ZVW
+
+
+# ----- onsets and the course of a problem ----------------------------------------------
+
+
+@njit(cache=True, inline="always")  # takes arrays: inlined, so a call costs no reference counting
+def pick_domain(rates, total, uniform_draw):
+    """The domain of an onset, chosen in proportion to a group's onset rates by domain."""
+    pick = uniform_draw * total
+    d = 0
+    acc = rates[0]
+    while acc < pick and d < rates.shape[0] - 1:
+        d += 1
+        acc += rates[d]
+    return d
+
+
+@njit(cache=True)
+def course(st, s, t, weeks, in_case, team_hours, informal_hours, effects):
+    """One week of one problem's course; returns (state, severity, treatment completed).
+
+    `weeks` are the problem's (natural resolution, referral or provision start, treatment or
+    provision end); `effects` are (growth, team effect, informal effect, resolved level,
+    treatment effect) for its domain. In treatment nothing changes until the treatment
+    ends; a running provision holds the problem until the provision ends; any other
+    problem grows, responds to team and informal support, and ends at its natural
+    resolution week or when it falls below the resolved level.
+    """
+    resolve_week, start_week, until_week = weeks
+    growth, team_effect, informal_effect, resolved_below, treatment_effect = effects
+    if st == P_SPECIALIST:
+        if t < until_week:
+            return st, s, False
+        s = treatment_outcome(s, treatment_effect)
+        if s < resolved_below:
+            return P_NONE, 0.0, True
+        return (P_KNOWN if in_case else P_LATENT), s, True
+    if st == P_PROVISION and t >= start_week:
+        if t >= until_week:
+            return P_NONE, 0.0, False
+        return st, s, False
+    if t >= resolve_week:
+        return P_NONE, 0.0, False
+    s = untreated_growth(s, growth)
+    s = support_effect(s, team_hours, team_effect)
+    s = support_effect(s, informal_hours, informal_effect)
+    if s < resolved_below:
+        return P_NONE, 0.0, False
+    return st, s, False
+
+
+# ----- signals -------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def route_hazards(s, self_rate, informal_rate, partner_rate, outreach_rate, network_rate):
+    """Weekly hazard of each route (self, informal, partner, outreach, network) for a problem of severity s."""
+    return (signal_hazard(s, self_rate), signal_hazard(s, informal_rate), signal_hazard(s, partner_rate),
+            signal_hazard(s, outreach_rate), signal_hazard(s, network_rate))
+
+
+@njit(cache=True)
+def is_signalled(immediate, hazard, threshold):
+    """A problem is signalled once its cumulative hazard passes its Exp(1) threshold (at once in queue-only mode)."""
+    return immediate or hazard >= threshold
+
+
+@njit(cache=True)
+def pick_route(h, total, uniform_draw):
+    """The route of a signal, chosen in proportion to the routes' hazards `h`."""
+    pick = uniform_draw * total
+    acc = 0.0
+    for r in range(N_ROUTES):
+        acc += h[r]
+        if pick < acc:
+            return r
+    return N_ROUTES - 1
+
+
+@njit(cache=True)
+def is_safety_case(urgent, minor, youth_latent, youth_severity, safety_severity):
+    """A case gets safety priority after a crisis, or for a minor with a severe unknown youth problem."""
+    return urgent or (minor and youth_latent and youth_severity >= safety_severity)
+
+
+# ----- intake --------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def worse_than(severity, worst, worst_severity):
+    """Whether a problem of this severity is the worst so far (`worst` < 0: none yet)."""
+    return worst < 0 or severity > worst_severity
+
+
+@njit(cache=True)
+def member_choice(free, discipline, wanted, best_free):
+    """What a member is to a case being assigned: skip, take at once, or the best so far.
+
+    Skip without a free slot or with no more free slots than the best so far (`best_free` < 0:
+    none yet); take at once with a free slot and the fitting discipline.
+    """
+    if free <= 0:
+        return MEMBER_SKIP
+    if discipline == wanted:
+        return MEMBER_TAKE
+    return MEMBER_BEST if best_free < 0 or free > best_free else MEMBER_SKIP
+
+
+# ----- casework ------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def casework_action(st, severity, crisis, has_provider, is_care, referral_threshold, provision_threshold,
+                    close_below):
+    """What the coordinator does with a known problem this week.
+
+    Refer (a domain with a provider, severe or in crisis), grant a provision (care, severe
+    or in crisis), keep working (not yet below `close_below`), or nothing.
+    """
+    if st != P_KNOWN:
+        return ACT_NONE
+    if has_provider and (severity > referral_threshold or crisis):
+        return ACT_REFER
+    if is_care and (severity > provision_threshold or crisis):
+        return ACT_GRANT
+    return ACT_KEEP if severity >= close_below else ACT_NONE
+
+
+@njit(cache=True)
+def counter_action(severity, crisis, has_provider, is_care, referral_threshold, provision_threshold):
+    """What the counter (loket) does with a single problem: grant, refer, or advice only (ACT_NONE)."""
+    if is_care and (severity > provision_threshold or crisis):
+        return ACT_GRANT
+    if has_provider and (severity > referral_threshold or crisis):
+        return ACT_REFER
+    return ACT_NONE
+
+
+@njit(cache=True)
+def keeps_case_open(action, st, bridging, mandate_delay, provision_pending):
+    """Whether this problem keeps its case open: work left, a bridged referral, a provision not yet started."""
+    if action == ACT_REFER:
+        return bridging
+    if action == ACT_GRANT:
+        return mandate_delay > 0
+    if action == ACT_KEEP:
+        return True
+    return (st == P_WAIT_SPECIALIST and bridging) or (st == P_PROVISION and provision_pending)
+
+
+@njit(cache=True)
+def case_closes(still_open, known, weeks_open, min_case_weeks):
+    """A case closes when nothing keeps it open and, if it still has known problems, its minimum length is over."""
+    return not (still_open or (known and weeks_open < min_case_weeks))
+
+
+@njit(cache=True)
+def case_outcome(handed_over, manageable):
+    """How a case ends: handed over (specialist care, provision), left manageable, or resolved."""
+    return OUT_HANDED_OVER if handed_over else (OUT_MANAGEABLE if manageable else OUT_RESOLVED)
+
+
+@njit(cache=True)
+def extra_coordination(professionals, per_professional):
+    """Weekly extra coordination hours per case in a household where several professionals work."""
+    return per_professional * (professionals - 1) if professionals > 1 else 0.0
+
+
+# ----- informal care -------------------------------------------------------------------
+
+
+@njit(cache=True)
+def carer_params(p):
+    """The numbers informal_week needs, as one tuple of floats: a rule called per household takes no arrays."""
+    return (p.hours_per_carer, p.wear, p.wear_onset, p.recovery, p.backing, p.overburden_load, p.dropout_willingness)
+
+
+@njit(cache=True)
+def informal_week(demand, carers, willingness, sustained, volunteer_left, backed, cp):
+    """One week of a household's carers and volunteers; `cp` is carer_params(p).
+
+    Returns (given, volunteer, sustained weeks, willingness, overburdened, drops out).
+    Carers give what is asked up to their hours times willingness; volunteers top up for
+    households the team works with; sustained load wears willingness (less with backing).
+    """
+    hours_per_carer, wear, wear_onset, recovery, backing, overburden_load, dropout_willingness = cp
+    if demand <= 0.0:  # rest: willingness recovers (full willingness stays full)
+        return 0.0, 0.0, 0, caregiver_wear(willingness, 0.0, 0, wear, wear_onset, recovery, 0.0), False, False
+    avail = carers * hours_per_carer
+    given = min(demand, avail * willingness)
+    volunteer = 0.0
+    if backed and volunteer_left > 0.0:
+        volunteer = min(demand - given, volunteer_left)
+    load = given / avail if avail > 0.0 else 0.0
+    sustained = sustained + 1 if given > 0.0 else 0
+    willingness = caregiver_wear(willingness, load, sustained, wear, wear_onset, recovery, backing if backed else 0.0)
+    over = overburdened(load, sustained, overburden_load, wear_onset)
+    return given, volunteer, sustained, willingness, over, carers > 0 and willingness < dropout_willingness

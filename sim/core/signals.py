@@ -15,22 +15,11 @@ from sim.domains import (
     AGE_MINOR,
     C_CASEWORK,
     C_QUEUED,
-    GROUP_MINORS,
-    GROUP_OTHERS,
-    N_ROUTES,
     P_KNOWN,
     P_LATENT,
     ROUTE_PARTNER,
     YOUTH,
 )
-
-
-@njit(cache=True)
-def route_hazards(s, self_rate, informal_rate, partner_rate, outreach_rate, network_rate):
-    """Weekly hazard of each route (self, informal, partner, outreach, network) for a problem of severity s."""
-    return (rules.signal_hazard(s, self_rate), rules.signal_hazard(s, informal_rate),
-            rules.signal_hazard(s, partner_rate), rules.signal_hazard(s, outreach_rate),
-            rules.signal_hazard(s, network_rate))
 
 
 @njit(cache=True, nogil=True)
@@ -67,15 +56,15 @@ def signal_stage(t, rows, s, nbh_outreach_rate, p, route_rng, signals_out, opene
         route = -1
         self_rate = p.self_rate * pe.help_seek[i]
         informal_rate = p.informal_rate if carers[pe.hh[i]] > 0 else 0.0
-        outreach = nbh_outreach_rate[pe.nbh[i], GROUP_MINORS if pe.age[i] == AGE_MINOR else GROUP_OTHERS]
+        outreach = nbh_outreach_rate[pe.nbh[i], rules.group_of(pe.age[i])]
         for d in range(pr.sev.shape[1]):
             if pr.state[i, d] != P_LATENT:
                 continue
-            h = route_hazards(pr.sev[i, d], self_rate, informal_rate, partner_rate[d], outreach, p.network_rate)
+            h = rules.route_hazards(pr.sev[i, d], self_rate, informal_rate, partner_rate[d], outreach, p.network_rate)
             total = h[0] + h[1] + h[2] + h[3] + h[4]
             pr.hazard[i, d] += total
-            if route < 0 and (p.immediate_signal or pr.hazard[i, d] >= pr.threshold[i, d]):
-                route = _pick_route(h, total, route_rng.random())
+            if route < 0 and rules.is_signalled(p.immediate_signal, pr.hazard[i, d], pr.threshold[i, d]):
+                route = rules.pick_route(h, total, route_rng.random())
         if pe.urgent[i] == 1:
             route = ROUTE_PARTNER
         if route < 0:
@@ -85,18 +74,6 @@ def signal_stage(t, rows, s, nbh_outreach_rate, p, route_rng, signals_out, opene
         opened[n_opened] = i
         n_opened += 1
     return n_opened
-
-
-@njit(cache=True, inline="always")
-def _pick_route(h, total, u):
-    """The route of a signal, chosen in proportion to the routes' hazards `h`."""
-    pick = u * total
-    acc = 0.0
-    for r in range(N_ROUTES):
-        acc += h[r]
-        if pick < acc:
-            return r
-    return N_ROUTES - 1
 
 
 @njit(cache=True, inline="always")
@@ -130,8 +107,8 @@ def _open_case(i, t, route, pe, ca, pr, p):
     ca.onset[i] = first
     ca.sev[i] = worst
     ca.domains[i] = mask
-    safety = pe.urgent[i] == 1 or (pe.age[i] == AGE_MINOR and pr.state[i, YOUTH] == P_LATENT
-                                   and pr.sev[i, YOUTH] >= p.safety_severity)
+    safety = rules.is_safety_case(pe.urgent[i] == 1, pe.age[i] == AGE_MINOR, pr.state[i, YOUTH] == P_LATENT,
+                                  pr.sev[i, YOUTH], p.safety_severity)
     ca.priority[i] = 1 if safety else 0
     pe.urgent[i] = 0
     ca.member[i] = -1

@@ -1,9 +1,12 @@
-"""Organisation forms. Each form builds its teams and members into a model.
+"""Organisation forms. Each form plans its teams; `build` turns the plans into agents and arrays.
 
 `MODIFIERS` says what each design setting means (shown by `wijkteam designs`).
 """
 
+import numpy as np
+
 from sim.designs import integral, multi_problem, network, split, village
+from sim.designs.teams import TeamPlan, TeamSetup, build_teams
 
 FORMS = {"integral": integral, "split": split, "multi_problem": multi_problem, "village": village,
          "network": network}
@@ -36,6 +39,11 @@ MODIFIERS = {
 }
 
 
-def build(model):
-    """The teams of the model's design, built by its form's module (a sim.designs.teams.TeamSetup)."""
-    return FORMS[model.design.form].build(model)
+def plans(model) -> tuple[list[TeamPlan], np.ndarray | None]:
+    """The team plans of the model's design, by its form, and its routing by discipline (network form only)."""
+    return FORMS[model.design.form].plans(model)
+
+
+def build(model) -> TeamSetup:
+    """The teams of the model's design: Mesa agents and arrays built from its form's plans."""
+    return build_teams(model, *plans(model))

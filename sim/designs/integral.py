@@ -4,9 +4,9 @@ An area is a neighbourhood or the whole municipality (`teams`). The form adds no
 its own: it is the baseline the other forms differ from.
 """
 
-from sim.designs.teams import TeamSetup, one_team_per_area
+from sim.designs.teams import TeamPlan, one_team_per_area
 
 
-def build(model) -> TeamSetup:
+def plans(model) -> tuple[list[TeamPlan], None]:
     """One team per area serving everyone."""
-    return one_team_per_area(model)
+    return one_team_per_area(model), None

@@ -6,9 +6,9 @@ provider when the problem is severe enough, and otherwise gives advice only; the
 team casework for it. Cases with two or more problems get the team as usual.
 """
 
-from sim.designs.teams import TeamSetup, one_team_per_area
+from sim.designs.teams import TeamPlan, one_team_per_area
 
 
-def build(model) -> TeamSetup:
+def plans(model) -> tuple[list[TeamPlan], None]:
     """One team per area, for multi-problem cases."""
-    return one_team_per_area(model)
+    return one_team_per_area(model), None

@@ -74,36 +74,47 @@ class TeamSetup:
     serves: np.ndarray  # bool (team, neighbourhood, group)
 
 
-def one_team_per_area(model) -> TeamSetup:
+def one_team_per_area(model) -> list[TeamPlan]:
     """One team per area serving all ages, with the design's discipline shares."""
     shares = model.design.discipline_shares
-    plans = [TeamPlan(nbhs, (GROUP_MINORS, GROUP_OTHERS), area_fte(model, nbhs), shares) for nbhs in areas(model)]
-    return build_teams(model, plans)
+    return [TeamPlan(nbhs, (GROUP_MINORS, GROUP_OTHERS), area_fte(model, nbhs), shares) for nbhs in areas(model)]
+
+
+def members_of(plan: TeamPlan, hours_per_fte: float) -> list[tuple[int, float]]:
+    """(discipline, weekly hours) of each member of a planned team: one FTE each, the last maybe part-time."""
+    n_members = max(1, math.ceil(plan.fte))
+    disciplines = np.repeat(np.arange(N_DISCIPLINES), band_counts(plan.discipline_shares, n_members))
+    return [(int(disciplines[j]), hours_per_fte * (min(1.0, plan.fte - j) if j == n_members - 1 else 1.0))
+            for j in range(n_members)]
+
+
+def coverage(plans: list[TeamPlan], n_nbh: int) -> tuple[np.ndarray, np.ndarray]:
+    """The team per (neighbourhood, group) that takes its cases, and whom each team serves (team, nbh, group)."""
+    nbh_team = np.zeros((n_nbh, 2), np.int64)
+    serves = np.zeros((len(plans), n_nbh, 2), bool)
+    for index, plan in enumerate(plans):
+        for g in plan.groups:
+            nbh_team[plan.neighbourhoods, g] = index
+            serves[index, plan.neighbourhoods, g] = True
+    return nbh_team, serves
 
 
 def build_teams(model, plans: list[TeamPlan], discipline_team: np.ndarray | None = None) -> TeamSetup:
     """Create the teams and members of the plans; `discipline_team` routes cases by discipline (network form)."""
     design = model.design
-    n_nbh = len(model.spec.neighbourhoods)
-    staff = empty_staff(sum(max(1, math.ceil(p.fte)) for p in plans))
-    nbh_team = np.zeros((n_nbh, 2), np.int64)
-    serves = np.zeros((len(plans), n_nbh, 2), bool)
+    members = [members_of(plan, design.hours_per_fte) for plan in plans]
+    staff = empty_staff(sum(len(m) for m in members))
     teams = []
     first, row = [0], 0
     for index, plan in enumerate(plans):
         team = Team(model, index, plan.neighbourhoods)
         teams.append(team)
-        for g in plan.groups:
-            nbh_team[plan.neighbourhoods, g] = index
-            serves[index, plan.neighbourhoods, g] = True
-        n_members = max(1, math.ceil(plan.fte))
-        disciplines = np.repeat(np.arange(N_DISCIPLINES), band_counts(plan.discipline_shares, n_members))
-        for j in range(n_members):
-            share = min(1.0, plan.fte - j) if j == n_members - 1 else 1.0
-            team.members.add(TeamMember(model, staff, team, row, int(disciplines[j]), design.hours_per_fte * share,
-                                        design.caseload_cap, design.outreach_share))
+        for discipline, hours in members[index]:
+            team.members.add(TeamMember(model, staff, team, row, discipline, hours, design.caseload_cap,
+                                        design.outreach_share))
             row += 1
         first.append(row)
     if discipline_team is None:
         discipline_team = np.full(N_DISCIPLINES, -1, np.int64)
+    nbh_team, serves = coverage(plans, len(model.spec.neighbourhoods))
     return TeamSetup(teams, staff, Routing(nbh_team, discipline_team, np.asarray(first, np.int64)), serves)

@@ -6,9 +6,9 @@ with the client for specialist care (`bridging = false` is required). Workers ar
 one group per area like a team, usually few and with a large outreach share.
 """
 
-from sim.designs.teams import TeamSetup, one_team_per_area
+from sim.designs.teams import TeamPlan, one_team_per_area
 
 
-def build(model) -> TeamSetup:
+def plans(model) -> tuple[list[TeamPlan], None]:
     """Support workers per area."""
-    return one_team_per_area(model)
+    return one_team_per_area(model), None

@@ -11,27 +11,36 @@ from dataclasses import dataclass
 
 import mesa
 
+from sim.agents.specialist import admission
 from sim.core import rules
-from sim.core.problems import crisis_payer, provision_kind
 from sim.core.state import NO_WEEK
 from sim.domains import (
     AGE_MINOR,
     CARE,
     DOMAIN_PROVIDER,
+    OUT_HANDED_OVER,
+    OUT_MANAGEABLE,
+    OUT_RESOLVED,
     P_KNOWN,
     P_LATENT,
+    P_NONE,
     P_PROVISION,
     P_SPECIALIST,
     P_WAIT_SPECIALIST,
+    ROUTE_PARTNER,
+    SUPPORT_INFORMAL,
+    SUPPORT_PROVISION,
+    SUPPORT_SPECIALIST,
     YOUTH,
 )
 
 R = {name: getattr(rules, name).py_func for name in (
-    "weeks_until_event", "onset_severity", "aggravate", "untreated_growth", "support_effect", "treatment_outcome",
-    "signal_hazard", "problem_burden", "capacity", "strain_update", "is_crisis", "informal_demand",
-    "caregiver_wear", "overburdened", "caseload_capacity", "hours_split", "outreach_rate")}
-PROVISION_KIND = provision_kind.py_func
-CRISIS_PAYER = crisis_payer.py_func
+    "weeks_until_event", "onset_severity", "aggravate", "pick_domain", "course", "route_hazards", "is_signalled",
+    "pick_route", "is_safety_case", "problem_burden", "capacity", "strain_update", "is_crisis", "informal_demand",
+    "informal_week", "carer_params", "caseload_capacity", "hours_split", "outreach_rate", "worse_than", "member_choice",
+    "casework_action", "counter_action", "keeps_case_open", "case_closes", "case_outcome", "extra_coordination",
+    "group_of", "provision_kind", "crisis_payer")}
+PROVISION_KIND = R["provision_kind"]
 
 
 @dataclass
@@ -89,11 +98,7 @@ class Resident(mesa.Agent):
             return
         m, p = self.model, self.model.p
         rates, total = m.group_rates[self.group], m.group_total[self.group]
-        pick = m.streams["onset"].random() * total
-        d, acc = 0, rates[0]
-        while acc < pick and d < len(rates) - 1:
-            d += 1
-            acc += rates[d]
+        d = R["pick_domain"](rates, total, m.streams["onset"].random())
         s0 = R["onset_severity"](p.sev_low[d], p.sev_high[d], m.streams["onset"].random())
         self.next_onset = t + R["weeks_until_event"](total, m.streams["onset"].exponential())
         e = m.streams["threshold"].exponential()
@@ -123,14 +128,13 @@ class Resident(mesa.Agent):
             prob = self.problems[d]
             if prob.state != P_LATENT:
                 continue
-            h = [R["signal_hazard"](prob.sev, rate) for rate in
-                 (self_rate, informal_rate, p.partner_rate[d], reach, p.network_rate)]
-            total = sum(h)
+            h = R["route_hazards"](prob.sev, self_rate, informal_rate, p.partner_rate[d], reach, p.network_rate)
+            total = h[0] + h[1] + h[2] + h[3] + h[4]
             prob.hazard += total
-            if route < 0 and (p.immediate_signal or prob.hazard >= prob.threshold):
-                route = self.model.pick_route(h, total)
+            if route < 0 and R["is_signalled"](p.immediate_signal, prob.hazard, prob.threshold):
+                route = R["pick_route"](h, total, self.model.streams["route"].random())
         if self.urgent:
-            route = 2
+            route = ROUTE_PARTNER
         if route >= 0:
             self.open_case(t, route)
 
@@ -145,8 +149,8 @@ class Resident(mesa.Agent):
         """Enter the intake queue."""
         latent = {d: q for d, q in self.problems.items() if q.state == P_LATENT}
         youth = latent.get(YOUTH)
-        safety = self.urgent or (self.age == AGE_MINOR and youth is not None
-                                 and youth.sev >= self.model.p.safety_severity)
+        safety = R["is_safety_case"](self.urgent, self.age == AGE_MINOR, youth is not None,
+                                     youth.sev if youth is not None else 0.0, self.model.p.safety_severity)
         self.case = Case(self.model.new_case_id(), route, int(safety), t,
                          min([q.onset for q in latent.values()] + [t]), max([q.sev for q in latent.values()] + [0.0]),
                          sum(1 << d for d in latent))
@@ -178,7 +182,7 @@ class Resident(mesa.Agent):
             if prob.state == P_PROVISION and t >= prob.start:
                 relief = p.provision_relief[PROVISION_KIND(self.age)]
             burden += R["problem_burden"](prob.sev, p.burden_weight[d], relief)
-            if worst < 0 or prob.sev > self.problems[worst].sev:
+            if R["worse_than"](prob.sev, worst, self.problems[worst].sev if worst >= 0 else 0.0):
                 worst = d
         cap = R["capacity"](self.resilience, self.inf_hours, p.capacity_per_hour)
         self.deficit = burden - cap
@@ -187,35 +191,28 @@ class Resident(mesa.Agent):
             self.escalate(worst)
 
     def course(self, d: int, prob: Problem, t: int, team_hours: float, informal_hours: float) -> bool:
-        """One week of one problem; False when it ends."""
+        """One week of one problem by the course rule; False when it ends."""
         p = self.model.p
-        if prob.state == P_SPECIALIST:
-            if t < prob.until:
-                return True
-            provider = self.model.providers[DOMAIN_PROVIDER[d]]
-            provider.in_treatment -= 1
-            prob.sev = R["treatment_outcome"](prob.sev, p.treatment_effect[provider.index])
-            if prob.sev < p.resolved_below:
-                return False
-            prob.state = P_KNOWN if self.in_casework else P_LATENT
-            prob.hazard, prob.onset = 0.0, t
-            return True
-        if prob.state == P_PROVISION and t >= prob.start:
-            return t < prob.until
-        if t >= prob.resolve:
+        prov = DOMAIN_PROVIDER[d]
+        effects = (p.growth[d], p.team_effect[d], p.informal_effect, p.resolved_below,
+                   p.treatment_effect[prov] if prov >= 0 else 0.0)
+        state, prob.sev, done = R["course"](prob.state, prob.sev, t, (prob.resolve, prob.start, prob.until),
+                                            self.in_casework, team_hours, informal_hours, effects)
+        if done:
+            self.model.providers[prov].in_treatment -= 1
+        if state == P_NONE:
             return False
-        s = R["untreated_growth"](prob.sev, p.growth[d])
-        s = R["support_effect"](s, team_hours, p.team_effect[d])
-        s = R["support_effect"](s, informal_hours, p.informal_effect)
-        prob.sev = s
-        return s >= p.resolved_below
+        if state != prob.state:  # back from treatment: unknown again from this week, signalling afresh
+            prob.hazard, prob.onset = 0.0, t
+        prob.state = state
+        return True
 
     def escalate(self, worst: int) -> None:
         """A crisis: signal at once with priority; the worst problem needs specialist care."""
         counts = self.model.week_counts
         self.strain, self.urgent, self.crisis_domain = 0.0, True, worst
         counts["crises"] += 1
-        counts["crisis_payer"][CRISIS_PAYER(self.age, worst)] += 1
+        counts["crisis_payer"][R["crisis_payer"](self.age, worst)] += 1
         if worst == YOUTH and self.age == AGE_MINOR:
             counts["child_protection"] += 1
 
@@ -225,33 +222,53 @@ class Resident(mesa.Agent):
         if p.service_exponential:
             if m.streams["durations"].random() < p.service_rate:
                 self.problems.clear()
-                self.close(t, outcome=0)
+                self.close(t, OUT_RESOLVED)
             return
         crisis, self.crisis_domain = self.crisis_domain, -1
         still_open = known = False
         for d in sorted(self.problems):
             prob = self.problems[d]
-            if prob.state == P_KNOWN:
-                known = True
-                prov = DOMAIN_PROVIDER[d]
-                if prov >= 0 and (prob.sev > p.referral_threshold or d == crisis):
-                    self.refer(d, prob, t, d == crisis)
-                    still_open = still_open or p.bridging
-                elif d == CARE and (prob.sev > p.provision_threshold or d == crisis):
-                    self.grant_provision(prob, t)
-                    still_open = still_open or p.mandate_delay > 0
-                elif prob.sev >= p.close_below:
-                    still_open = True
-            elif (prob.state == P_WAIT_SPECIALIST and p.bridging) or (prob.state == P_PROVISION and t < prob.start):
-                still_open = True
-        if still_open or (known and t - self.case.start < p.min_case_weeks):
+            state = prob.state
+            known = known or state == P_KNOWN
+            action = R["casework_action"](state, prob.sev, d == crisis, DOMAIN_PROVIDER[d] >= 0, d == CARE,
+                                          p.referral_threshold, p.provision_threshold, p.close_below)
+            if action == rules.ACT_REFER:
+                self.refer(d, prob, t, d == crisis)
+            elif action == rules.ACT_GRANT:
+                self.grant_provision(prob, t)
+            still_open = R["keeps_case_open"](action, state, p.bridging, p.mandate_delay, t < prob.start) or still_open
+        if not R["case_closes"](still_open, known, t - self.case.start, p.min_case_weeks):
             return
         handed = any(q.state != P_KNOWN for q in self.problems.values())
         manageable = any(q.state == P_KNOWN for q in self.problems.values())
         for prob in self.problems.values():
             if prob.state == P_KNOWN:
                 prob.state, prob.hazard, prob.onset = P_LATENT, 0.0, t
-        self.close(t, outcome=1 if handed else (2 if manageable else 0))
+        self.close(t, R["case_outcome"](handed, manageable))
+
+    def counter(self, t: int) -> bool:
+        """The counter (loket) handles a queued case with one unknown problem; False when it has several."""
+        latent = [d for d in sorted(self.problems) if self.problems[d].state == P_LATENT]
+        if len(latent) != 1:
+            return False
+        p, d = self.model.p, latent[0]
+        prob = self.problems[d]
+        crisis, self.crisis_domain = self.crisis_domain, -1
+        action = R["counter_action"](prob.sev, d == crisis, DOMAIN_PROVIDER[d] >= 0, d == CARE, p.referral_threshold,
+                                     p.provision_threshold)
+        outcome = OUT_HANDED_OVER
+        if action == rules.ACT_GRANT:
+            self.grant_provision(prob, t)
+        elif action == rules.ACT_REFER:
+            self.refer(d, prob, t, d == crisis)
+        else:
+            prob.hazard, outcome = 0.0, OUT_MANAGEABLE  # advice only: the problem stays with the resident
+        self.case.domains |= 1 << d
+        self.case.start = t
+        self.model.closed.append((self.case, outcome, t))
+        self.case = None
+        self.model.week_counts["loket"] += 1
+        return True
 
     def refer(self, d: int, prob: Problem, t: int, crisis: bool) -> None:
         """Put a problem on a specialist provider's waiting list."""
@@ -259,7 +276,7 @@ class Resident(mesa.Agent):
         prob.state, prob.start = P_WAIT_SPECIALIST, t
         self.model.providers[prov].waiting.append((self, d, t, 1 if (crisis or self.case.priority) else 0))
         self.model.week_counts["referrals"][prov] += 1
-        self.case.support |= 8
+        self.case.support |= SUPPORT_SPECIALIST
 
     def grant_provision(self, prob: Problem, t: int) -> None:
         """Grant a Wmo provision, after the mandate delay."""
@@ -268,7 +285,7 @@ class Resident(mesa.Agent):
         prob.state, prob.start = P_PROVISION, t + p.mandate_delay
         prob.until = prob.start + R["weeks_until_event"](p.provision_rate[kind],
                                                          self.model.streams["durations"].exponential())
-        self.case.support |= 4
+        self.case.support |= SUPPORT_PROVISION
         self.model.week_counts["granted"][kind] += 1
 
     def close(self, t: int, outcome: int) -> None:
@@ -310,27 +327,22 @@ class Household(mesa.Agent):
                                for d, q in r.problems.items())
         demand = sum(asked.values())
         backed = any(r.in_casework for r in self.members)
+        pool = m.volunteers[self.nbh]
+        given, volunteer, self.sustained, self.willingness, over, drops = R["informal_week"](
+            demand, self.carers, self.willingness, self.sustained, pool.left, backed, m.carer_params)
         if demand <= 0.0:
-            self.willingness = R["caregiver_wear"](self.willingness, 0.0, 0, p.wear, p.wear_onset, p.recovery, 0.0)
-            self.sustained = 0
             return
-        avail = self.carers * p.hours_per_carer
-        given = min(demand, avail * self.willingness)
-        volunteer = m.volunteers[self.nbh].give(demand - given) if backed else 0.0
-        load = given / avail if avail > 0.0 else 0.0
-        self.sustained = self.sustained + 1 if given > 0.0 else 0
-        self.willingness = R["caregiver_wear"](self.willingness, load, self.sustained, p.wear, p.wear_onset,
-                                               p.recovery, p.backing if backed else 0.0)
-        if R["overburdened"](load, self.sustained, p.overburden_load, p.wear_onset):
+        pool.left -= volunteer
+        if over:
             counts["overburdened"] += self.carers
-        if self.carers > 0 and self.willingness < p.dropout_willingness:
+        if drops:
             self.drop_out(t)
         counts["informal_hours"] += given
         counts["volunteer_hours"] += volunteer
         for r, wanted in asked.items():
             r.inf_hours = (given + volunteer) * wanted / demand
             if r.in_casework and r.inf_hours > 0.0:
-                r.case.support |= 2
+                r.case.support |= SUPPORT_INFORMAL
 
     def drop_out(self, t: int) -> None:
         """The most worn carer stops; the rest carry on fresh; a replacement is scheduled."""
@@ -349,14 +361,6 @@ class VolunteerPool(mesa.Agent):
         """Create a pool of `hours` per week."""
         super().__init__(model)
         self.hours = self.left = hours
-
-    def give(self, wanted: float) -> float:
-        """Hours given towards `wanted`, from what is left this week."""
-        if self.left <= 0.0:
-            return 0.0
-        given = min(wanted, self.left)
-        self.left -= given
-        return given
 
 
 class TeamMember(mesa.Agent):
@@ -395,13 +399,13 @@ class Provider(mesa.Agent):
 
     def admit(self, t: int) -> None:
         """Drop referrals resolved while waiting; admit into free places."""
-        self.waiting = [w for w in self.waiting
-                        if w[1] in w[0].problems and w[0].problems[w[1]].state == P_WAIT_SPECIALIST]
-        self.waiting.sort(key=lambda w: -w[3])
-        checked = [w for w in self.waiting if w[2] + self.check_weeks <= t]
-        take = checked[: max(0, self.places - self.in_treatment)]
-        taken = {id(w) for w in take}
-        self.waiting = [w for w in self.waiting if id(w) not in taken]
+        waiting = [w for w in self.waiting if w[1] in w[0].problems and w[0].problems[w[1]].state == P_WAIT_SPECIALIST]
+        order, admitted = admission([w[3] for w in waiting], [w[2] for w in waiting], t, self.check_weeks,
+                                    self.places - self.in_treatment)
+        waiting = [waiting[k] for k in order]
+        take = [waiting[k] for k in admitted]
+        taken = set(admitted.tolist())
+        self.waiting = [w for k, w in enumerate(waiting) if k not in taken]
         draws = self.model.streams["durations"].exponential(size=len(take))
         for (resident, d, _, _), e in zip(take, draws, strict=True):
             prob = resident.problems[d]

@@ -8,16 +8,16 @@ core benchmark uses this model as the speed baseline. Small populations only.
 
 from __future__ import annotations
 
-import math
-
 import mesa
 import numpy as np
 import pandas as pd
 
-from sim import population
+from sim import designs, population
+from sim.core import rules
 from sim.core.params import build as build_params
 from sim.core.params import onset_rates
 from sim.core.streams import make_streams
+from sim.designs.teams import coverage, members_of
 from sim.domains import (
     AGE_MINOR,
     DOMAIN_PROVIDER,
@@ -32,17 +32,18 @@ from sim.domains import (
     PROVIDERS,
     PROVISIONS,
     ROUTES,
+    SUPPORT_TEAM,
     WMO,
 )
 from sim.reference.agents import PROVISION_KIND, Household, Provider, R, Resident, TeamMember, VolunteerPool
 from sim.scenario import Scenario
-from sim.tables import derive, payer_of_specialist
+from sim.tables import derive, payer_of_specialist, team_cost_per_hour
 
 MAX_RESIDENTS = 50_000
 
 
 class ReferenceTooLarge(ValueError):
-    """The reference model refuses populations above MAX_RESIDENTS (and forms it lacks)."""
+    """The reference model refuses populations above MAX_RESIDENTS."""
 
 
 class ReferenceModel(mesa.Model):
@@ -50,9 +51,6 @@ class ReferenceModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, design: str | None = None, seed: int | None = None):
         """Build residents, households, teams, pools and providers from the scenario."""
-        form = scenario.designs[design or scenario.meta.design].form
-        if form != "integral":
-            raise ReferenceTooLarge(f"the reference engine implements the integral form only, not {form!r}")
         if scenario.population > MAX_RESIDENTS:
             raise ReferenceTooLarge(f"the reference engine runs at most {MAX_RESIDENTS:,} residents; this scenario "
                                     f"has {scenario.population:,} (use the default engine)")
@@ -62,6 +60,7 @@ class ReferenceModel(mesa.Model):
         self.spec = scenario
         self.design = scenario.designs[design or scenario.meta.design]
         self.p = build_params(scenario, self.design)
+        self.carer_params = R["carer_params"](self.p)
         self.group_rates = onset_rates(scenario, self.design)
         self.group_total = self.group_rates.sum(axis=1)
         self.residents_per_nbh = [n.residents for n in scenario.neighbourhoods]
@@ -95,28 +94,20 @@ class ReferenceModel(mesa.Model):
             self.households.append(hh)
 
     def _build_teams(self) -> None:
-        """The broad integral team, built as sim.designs.integral builds it."""
-        from sim.designs.teams import areas
-        from sim.population import band_counts
-
+        """The design's teams, from the same team plans as the fast model's (sim.designs)."""
         d = self.design
-        self.teams: list[list[TeamMember]] = []
-        self.nbh_team = [0] * len(self.residents_per_nbh)
-        self.team_residents = []
-        for index, nbhs in enumerate(areas(self)):
-            residents = sum(self.residents_per_nbh[k] for k in nbhs)
-            fte = d.fte_per_10k * residents / 10_000
-            n = max(1, math.ceil(fte))
-            disciplines = np.repeat(np.arange(7), band_counts(d.discipline_shares, n))
-            members = []
-            for j in range(n):
-                share = min(1.0, fte - j) if j == n - 1 else 1.0
-                members.append(TeamMember(self, index, int(disciplines[j]), d.hours_per_fte * share, d.caseload_cap,
-                                          d.outreach_share))
-            self.teams.append(members)
-            self.team_residents.append(residents)
-            for k in nbhs:
-                self.nbh_team[k] = index
+        plans, self.discipline_team = designs.plans(self)
+        self.teams: list[list[TeamMember]] = [
+            [TeamMember(self, index, discipline, hours, d.caseload_cap, d.outreach_share)
+             for discipline, hours in members_of(plan, d.hours_per_fte)]
+            for index, plan in enumerate(plans)]
+        self.nbh_team, self.serves = coverage(plans, len(self.residents_per_nbh))
+        minors = [0] * len(self.residents_per_nbh)
+        for r in self.residents:
+            minors[r.nbh] += r.age == AGE_MINOR
+        groups = [(m, n - m) for m, n in zip(minors, self.residents_per_nbh, strict=True)]
+        self.team_residents = [sum(groups[k][g] for k, g in zip(*np.nonzero(self.serves[t]), strict=True))
+                               for t in range(len(plans))]
 
     # ----- helpers the agents use -------------------------------------------------------
 
@@ -124,15 +115,6 @@ class ReferenceModel(mesa.Model):
         """The next case number."""
         self.case_counter += 1
         return self.case_counter - 1
-
-    def pick_route(self, hazards: list[float], total: float) -> int:
-        """The route of a signal, in proportion to the routes' hazards."""
-        pick, acc = self.streams["route"].random() * total, 0.0
-        for route, h in enumerate(hazards):
-            acc += h
-            if pick < acc:
-                return route
-        return N_ROUTES - 1
 
     # ----- the weekly pipeline ---------------------------------------------------------
 
@@ -144,7 +126,7 @@ class ReferenceModel(mesa.Model):
             r.onset(t)
         reach = self.outreach_reach()
         for r in self.residents:
-            r.signal(t, reach[r.nbh])
+            r.signal(t, reach[r.nbh][R["group_of"](r.age)])
         self.intake(t)
         self.plan_hours()
         for pool in self.volunteers:
@@ -170,38 +152,38 @@ class ReferenceModel(mesa.Model):
         if self.p.extra_coordination > 0.0:
             for hh in self.households:
                 members = [r.case.member for r in hh.members if r.in_casework]
-                distinct = len({id(m) for m in members})
-                for m in members if distinct > 1 else []:
-                    m.extra += self.p.extra_coordination * (distinct - 1)
+                extra = R["extra_coordination"](len({id(m) for m in members}), self.p.extra_coordination)
+                for m in members if extra > 0.0 else []:
+                    m.extra += extra
         for team in self.teams:
             for m in team:
                 m.plan_hours()
 
-    def outreach_reach(self) -> list[float]:
-        """Outreach signal rate per neighbourhood from the outreach hours actually spent."""
-        by_team = [sum(m.outreach for m in team) for team in self.teams]
-        out = []
-        for k, n in enumerate(self.residents_per_nbh):
-            team = self.nbh_team[k]
-            hours = by_team[team] * n / self.team_residents[team]
-            out.append(R["outreach_rate"](self.p.outreach_per_hour_per_1000, hours, n) * self.p.outreach_knowledge)
-        return out
+    def outreach_reach(self) -> list[list[float]]:
+        """Outreach signal rate per neighbourhood and group, from each serving team's outreach hours actually spent."""
+        p = self.p
+        rates = [R["outreach_rate"](p.outreach_per_hour_per_1000, sum(m.outreach for m in team), n)
+                 for team, n in zip(self.teams, self.team_residents, strict=True)]
+        return [[sum(rate for t, rate in enumerate(rates) if self.serves[t, k, g]) * p.outreach_knowledge
+                 for g in range(2)] for k in range(len(self.residents_per_nbh))]
 
     def intake(self, t: int) -> None:
-        """Triage the queue and give cases to members with a free slot."""
+        """Triage the queue; the counter takes single-problem cases (if the form has one); members take the rest."""
         self.plan_hours()
         queued = [r for r in self.residents if r.case is not None and not r.in_casework]
         if self.design.priority_triage:
             queued.sort(key=lambda r: (-r.case.priority, r.case.case_id))
         else:
             queued.sort(key=lambda r: r.case.case_id)
+        if self.p.loket:
+            queued = [r for r in queued if not r.counter(t)]
         counts = self.week_counts
         for r in queued:
             member = self.assignee(r)
             if member is None:
                 continue
             r.case.member, r.case.start, r.in_casework = member, t, True
-            r.case.support |= 1
+            r.case.support |= SUPPORT_TEAM
             r.reveal()
             member.caseload += 1
             member.free -= 1
@@ -211,24 +193,27 @@ class ReferenceModel(mesa.Model):
         counts["waiting_signals"] = sum(1 for r in queued if not r.in_casework and r.case.queued == t)
 
     def assignee(self, r: Resident) -> TeamMember | None:
-        """The household's coordinator in this team, or a free member, preferring the fitting discipline."""
-        team = self.nbh_team[r.nbh]
+        """The household's coordinator in the team that takes the case, or a free member of the fitting discipline."""
+        worst = -1
+        for d in sorted(r.problems):
+            prob, worst_sev = r.problems[d], r.problems[worst].sev if worst >= 0 else 0.0
+            if prob.state == P_LATENT and R["worse_than"](prob.sev, worst, worst_sev):
+                worst = d
+        if self.p.route_by_discipline:
+            team = self.discipline_team[self.p.domain_discipline[worst] if worst >= 0 else 0]
+        else:
+            team = self.nbh_team[r.nbh, R["group_of"](r.age)]
         if self.p.one_family_one_plan:
             for other in r.household.members:
                 if other.in_casework and other.case.member.team == team:
                     return other.case.member
-        worst = -1
-        for d in sorted(r.problems):
-            if r.problems[d].state == P_LATENT and (worst < 0 or r.problems[d].sev > r.problems[worst].sev):
-                worst = d
         want = self.p.domain_discipline[worst] if worst >= 0 else -1
         best = None
         for m in self.teams[team]:
-            if m.free <= 0:
-                continue
-            if m.discipline == want:
+            choice = R["member_choice"](m.free, m.discipline, want, best.free if best is not None else -1)
+            if choice == rules.MEMBER_TAKE:
                 return m
-            if best is None or m.free > best.free:
+            if choice == rules.MEMBER_BEST:
                 best = m
         return best
 
@@ -261,7 +246,7 @@ class ReferenceModel(mesa.Model):
             row[f"signals_{name}"] = c["signals"][k]
         members = [m for team in self.teams for m in team]
         row.update({"new_cases": sum(c["signals"]), "new_cases_waiting": c["waiting_signals"],
-                    "queue_length": journeys["waiting_team"], "intakes": c["intakes"],
+                    "queue_length": journeys["waiting_team"], "intakes": c["intakes"], "loket_cases": c["loket"],
                     "intake_wait_weeks": c["wait_weeks"], "open_cases": journeys["team_case"],
                     "staff_fte": sum(m.hours for m in members) / self.design.hours_per_fte,
                     "hours_contracted": sum(m.hours for m in members),
@@ -316,8 +301,7 @@ class ReferenceModel(mesa.Model):
         """Costs by category and payer: hours and counts times unit costs."""
         sc = self.spec
         payer = [0.0] * len(PAYERS)
-        factor = 1.0 if self.design.employment == "seconded" else sc.costs.municipal_cost_factor
-        team = row["hours_contracted"] * sc.costs.team_cost_per_fte_year * factor / (52.0 * self.design.hours_per_fte)
+        team = row["hours_contracted"] * team_cost_per_hour(sc.costs, self.design)
         prov = (row["provisions_household_help"] * sc.provisions.household_help.cost_per_week
                 + row["provisions_support_at_home"] * sc.provisions.support_at_home.cost_per_week)
         welfare = row["residents"] * self.design.welfare_hours_per_1000 / 1000 * sc.costs.welfare_cost_per_hour
@@ -349,7 +333,7 @@ class ReferenceModel(mesa.Model):
 
 def _empty_counts() -> dict:
     """Flows counted during one week, municipality-wide."""
-    return {"onsets": [0] * len(DOMAINS), "signals": [0] * N_ROUTES, "intakes": 0, "wait_weeks": 0,
+    return {"onsets": [0] * len(DOMAINS), "signals": [0] * N_ROUTES, "intakes": 0, "wait_weeks": 0, "loket": 0,
             "waiting_signals": 0, "informal_hours": 0.0, "volunteer_hours": 0.0, "carers": 0, "overburdened": 0,
             "dropouts": 0, "crises": 0, "child_protection": 0, "crisis_payer": [0] * len(PAYERS),
             "referrals": [0] * len(PROVIDERS), "granted": [0] * len(PROVISIONS)}
