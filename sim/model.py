@@ -14,9 +14,9 @@ import numpy as np
 from sim import designs, population
 from sim.agents import CarerNetworkView, ResidentView, SpecialistProvider, VolunteerPool
 from sim.agents.team import triage
-from sim.core import casework, household, problems, record, rows, rules, signals
+from sim.core import casework, dispatch, problems
 from sim.core.casework import handover_room
-from sim.core.counts import WeekCounts, week_counts
+from sim.core.counts import WeekCounts, block_of, week_counts
 from sim.core.params import build as build_params
 from sim.core.params import onset_rates
 from sim.core.problems import OnsetRates
@@ -61,6 +61,13 @@ class WijkteamModel(mesa.Model):
         self._busy = np.empty(self.state.n, np.int64)
         self.busy = self._busy[:0]  # rows with a problem or a case, listed after the onsets; later stages visit these
         self.outreach_reach = np.zeros((len(self.residents_per_nbh), 2))
+        self.counts = week_counts(len(self.residents_per_nbh))  # zeroed and refilled every week
+        self._volunteer_hours = np.array([v.hours for v in self.volunteers])  # the pools' weekly hours, fixed
+        self._volunteer_left = np.empty_like(self._volunteer_hours)
+        self._handover = handover_room(1)  # grown to the most a week needs, then reused
+        self._core_counts = self.counts  # the counts the Numba handle on the run fills (see _core)
+        self.core = dispatch.bind(self.state, self.staff, self.routing, self.params, self.rates, self.streams,
+                                  self.counts)
         self.recorder = Recorder(self)
         problems.init_onsets(0, people, self.rates, self.streams["onset"])
         self._plan_hours()
@@ -97,7 +104,8 @@ class WijkteamModel(mesa.Model):
         Stages in order: onsets, signals, intake, hours, households (informal care, then
         problem dynamics), casework, specialist care, record (with costs).
         """
-        counts = week_counts(len(self.residents_per_nbh))
+        counts = self.counts
+        block_of(counts)[:] = 0
         self.onsets(counts)
         self.signals(counts)
         self.intake(counts)
@@ -114,15 +122,11 @@ class WijkteamModel(mesa.Model):
         Then the week's busy rows are listed: no stage after this one gives a resident a
         first problem or a case from nothing, so the list holds everyone they must visit.
         """
-        s, st = self.state, self.streams
-        problems.onset_stage(self.week, s, self.rates, self.params, st["onset"], st["threshold"], st["resolution"],
-                             counts.onsets)
-        self.busy = self._busy[:rows.busy_rows(s.people.n_active, s.cases.state, self._busy)]
+        self.busy = self._busy[:dispatch.onsets(self._core(counts), self.week, self._busy)]
 
     def signals(self, counts: WeekCounts) -> None:
         """Unknown problems are signalled to the team through one of the routes."""
-        n = signals.signal_stage(self.week, self.busy, self.state, self.outreach_reach, self.params,
-                                 self.streams["route"], counts.signals, self._opened)
+        n = dispatch.signals(self._core(counts), self.week, self.busy, self.outreach_reach, self._opened)
         self.new_in_queue = self._opened[:n].copy()
         self.queue = np.concatenate([self.queue, self.new_in_queue])
 
@@ -132,7 +136,7 @@ class WijkteamModel(mesa.Model):
         order = triage(self.queue, s.cases.priority, self.design.priority_triage)
         if self.params.loket:
             self.loket(order, counts)
-        casework.assign_cases(self.week, order, s, self.staff, self.routing, self.params, counts)
+        dispatch.assign(self._core(counts), self.week, order)
         c_state, nbh = s.cases.state, s.people.nbh
         self.queue = self.queue[c_state[self.queue] == C_QUEUED]  # only intake takes residents off the queue
         left = self.new_in_queue[c_state[self.new_in_queue] == C_QUEUED]
@@ -140,29 +144,38 @@ class WijkteamModel(mesa.Model):
 
     def loket(self, order: np.ndarray, counts: WeekCounts) -> None:
         """The counter handles queued single-problem cases (multi-problem-only form)."""
-        out = handover_room(order.size + 1)
-        n_ref, n_closed = casework.loket_stage(self.week, order, self.state, self.params, self.streams["durations"],
-                                               out, counts)
+        out = self._room(order.size + 1)
+        n_ref, n_closed = dispatch.loket(self._core(counts), self.week, order, out)
         self._hand_over(out, n_ref, n_closed)
+
+    def _core(self, counts: WeekCounts) -> dispatch.Run:
+        """The Numba handle on the run, filling `counts`: the model's own, or those a caller hands a stage."""
+        if counts is not self._core_counts:
+            self._core_counts = counts
+            self.core = dispatch.bind(self.state, self.staff, self.routing, self.params, self.rates, self.streams,
+                                      counts)
+        return self.core
+
+    def _room(self, n: int) -> casework.Handover:
+        """Handover arrays with room for n referrals and n closures, reused (kernels write only what they hand back)."""
+        if self._handover.resident.size < n:
+            self._handover = handover_room(max(n, 2 * self._handover.resident.size))
+        return self._handover
 
     def _hand_over(self, out: casework.Handover, n_ref: int, n_closed: int) -> None:
         """Referrals to the providers' waiting lists; closed cases to the case table."""
-        res, dom, urgent = out.resident[:n_ref], out.domain[:n_ref], out.urgent[:n_ref]
-        prov_of = self.params.domain_provider[dom]
-        for prov in self.providers:
-            mine = prov_of == prov.index
-            prov.refer(res[mine], dom[mine], self.week, urgent[mine])
+        if n_ref:
+            res, dom, urgent = out.resident[:n_ref], out.domain[:n_ref], out.urgent[:n_ref]
+            prov_of = self.params.domain_provider[dom]
+            for prov in self.providers:
+                mine = prov_of == prov.index
+                if mine.any():  # a provider without referrals keeps its list as it is
+                    prov.refer(res[mine], dom[mine], self.week, urgent[mine])
         self.recorder.close_cases(out.closed[:n_closed], out.outcome[:n_closed], self.week)
 
     def _plan_hours(self) -> None:
         """Members split their hours: coordination and casework first, outreach from the rest."""
-        st = self.staff
-        casework.crowding(self.state, st, self.params)
-        casework.plan_hours(st, self.params)
-        by_team = np.bincount(st.team, weights=st.outreach, minlength=len(self.teams))
-        rate = np.array([rules.outreach_rate(self.params.outreach_per_hour_per_1000, h, n)
-                         for h, n in zip(by_team, self.team_residents, strict=True)])
-        self.outreach_reach = np.einsum("t,tkg->kg", rate, self.serves) * self.params.outreach_knowledge
+        dispatch.hours(self.core, self.team_residents, self.serves, self.outreach_reach)
 
     def _team_weights(self) -> tuple[np.ndarray, np.ndarray]:
         """Residents each team serves, and each team's share per (neighbourhood, group); fixed for the run."""
@@ -172,9 +185,15 @@ class WijkteamModel(mesa.Model):
         return residents, weight / weight.sum(axis=(1, 2), keepdims=True)
 
     def per_neighbourhood(self, per_member: np.ndarray) -> np.ndarray:
-        """Spread each team's member totals over the residents it serves, summed per neighbourhood."""
-        by_team = np.bincount(self.staff.team, weights=per_member, minlength=len(self.teams))
-        return np.einsum("t,tkg->k", by_team, self.team_share)
+        """Spread each team's member totals over the residents it serves, summed per neighbourhood.
+
+        `per_member` (..., members) may have leading axes, such as weeks: each row is spread on its own.
+        """
+        rows = per_member.reshape(-1, per_member.shape[-1])
+        by_team = np.zeros((rows.shape[0], len(self.teams)))
+        for member, team in enumerate(self.staff.team):
+            by_team[:, team] += rows[:, member]  # in member order, as np.bincount sums
+        return np.einsum("wt,tkg->wk", by_team, self.team_share).reshape(per_member.shape[:-1] + (-1,))
 
     def households(self, counts: WeekCounts) -> None:
         """Informal care, then problem dynamics, in one pass over the households.
@@ -183,17 +202,16 @@ class WijkteamModel(mesa.Model):
         or respond to support, and a sustained deficit escalates. Finished treatments free
         provider places.
         """
-        volunteer_left = np.array([v.hours for v in self.volunteers])
-        household.household_stage(self.week, self.state, self.staff, volunteer_left, self.params,
-                                  self.streams["informal"], counts)
+        volunteer_left = self._volunteer_left
+        volunteer_left[:] = self._volunteer_hours
+        dispatch.households(self._core(counts), self.week, volunteer_left)
         for prov, n in zip(self.providers, counts.completions, strict=True):
             prov.complete(int(n))
 
     def casework(self, counts: WeekCounts) -> None:
         """Members refer, grant provisions and close cases; referrals go to providers."""
-        out = handover_room(int(self.staff.caseload.sum()) * self.state.problems.sev.shape[1] + 1)
-        n_ref, n_closed = casework.casework_stage(self.week, self.busy, self.state, self.staff, self.params,
-                                                  self.streams["durations"], out, counts)
+        out = self._room(int(self.staff.caseload.sum()) * self.state.problems.sev.shape[1] + 1)
+        n_ref, n_closed = dispatch.casework(self._core(counts), self.week, self.busy, out)
         self._hand_over(out, n_ref, n_closed)
 
     def specialist_care(self, counts: WeekCounts) -> None:
@@ -206,8 +224,7 @@ class WijkteamModel(mesa.Model):
     def record(self, counts: WeekCounts) -> None:
         """Count the week's stocks per neighbourhood and keep the week if past the burn-in."""
         if self.recording:
-            record.record_stage(self.week, self.busy, self.residents_per_nbh, self.state, self.params,
-                                TREEKNORM_WEEKS, counts)
+            dispatch.record(self._core(counts), self.week, self.busy, self.residents_per_nbh, TREEKNORM_WEEKS)
             self.recorder.add_week(counts)
 
     def run(self, progress=None) -> None:

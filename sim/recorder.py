@@ -1,6 +1,8 @@
 """The week's counts turned into the output tables: per neighbourhood, totals, and case events.
 
-Column names and units are declared once in sim.tables; this module fills them.
+Column names and units are declared once in sim.tables; this module fills them. A recorded
+week costs one copy of its counts block (and the team's hours); the columns are computed
+for all weeks at once when a table is asked for.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sim.core import record
-from sim.core.counts import WeekCounts
+from sim.core.counts import WeekCounts, block_of, block_size, counts_view
 from sim.core.state import NO_WEEK
 from sim.domains import (
     AGE_BANDS,
@@ -30,16 +32,18 @@ from sim.domains import (
 )
 from sim.tables import payer_of_specialist, team_cost_per_hour
 
+# Case fields kept when a case closes (the resident's household, neighbourhood and age band are fixed for the run).
+CASE_FIELDS = ("id", "route", "priority", "domains", "onset", "queue", "state", "start", "sev", "support",
+               "inf_hours", "ref_week", "ref_provider")
+WORKED = ("casework", "coordination", "outreach")  # the team's weekly hours by activity (Staff fields)
+
 
 class Recorder:
-    """Collects weekly columns and closed cases; builds the tables at the end."""
+    """Collects weekly counts and closed cases; builds the tables from them."""
 
     def __init__(self, model):
-        """Remember the model; costs and names come from its scenario and design."""
+        """Remember the model; costs and names come from its scenario and design, rows are kept for its weeks."""
         self.model = model
-        self.weeks: list[dict[str, np.ndarray]] = []
-        self.cases: list[dict[str, np.ndarray]] = []
-        self.totals_extra: list[dict[str, float]] = []
         sc, design = model.spec, model.design
         self.hourly_rate = team_cost_per_hour(sc.costs, design)
         self.welfare_per_resident = design.welfare_hours_per_1000 / 1000 * sc.costs.welfare_cost_per_hour
@@ -47,44 +51,71 @@ class Recorder:
                                         sc.provisions.support_at_home.cost_per_week])
         self.provider_cost = np.array([sc.provider(k).cost_per_week for k in range(len(PROVIDERS))])
         self.crisis_cost = sc.costs.crisis_cost
+        self.n_nbh = model.residents_per_nbh.size
+        self.contracted = model.per_neighbourhood(model.staff.hours)  # contracted hours are fixed for the run
+        self.n_weeks = 0  # weeks recorded so far
+        weeks = max(1, sc.meta.weeks)
+        self._counts = np.empty((weeks, block_size(self.n_nbh)), np.int64)  # one counts block per recorded week
+        self._worked = np.empty((weeks, len(WORKED), model.staff.hours.size))  # hours by activity per member
+        self._week = np.empty(weeks, np.int64)
+        self._cases: list[tuple[np.ndarray, ...]] = []  # per closing: resident, outcome, closure week, CASE_FIELDS
 
     def add_week(self, c: WeekCounts) -> None:
-        """Turn one week's counts into per-neighbourhood columns."""
-        m = self.model
-        st = m.staff
-        res = m.residents_per_nbh
-        col: dict[str, np.ndarray] = {"week": np.full(res.size, m.week - m.spec.meta.burn_in_weeks),
-                                      "neighbourhood": np.arange(res.size), "residents": res}
+        """Keep one week's counts (made by `week_counts`) and the team members' hours by activity."""
+        if self.n_weeks == self._week.size:
+            self._grow()
+        m, w = self.model, self.n_weeks
+        self._counts[w] = block_of(c)
+        self._worked[w] = [getattr(m.staff, name) for name in WORKED]
+        self._week[w] = m.week - m.spec.meta.burn_in_weeks
+        self.n_weeks += 1
+
+    def _grow(self) -> None:
+        """Double the room for recorded weeks (a model stepped past its planned weeks)."""
+        self._counts, self._worked, self._week = (np.concatenate([a, np.empty_like(a)])
+                                                  for a in (self._counts, self._worked, self._week))
+
+    def _columns(self) -> dict[str, np.ndarray]:
+        """Per-neighbourhood columns of every recorded week, one row per week and neighbourhood."""
+        n, res = self.n_weeks, self.model.residents_per_nbh
+        c = counts_view(self._counts[:n], self.n_nbh)  # every field with a leading week axis
+
+        def weekly(a: np.ndarray) -> np.ndarray:
+            """A value per neighbourhood, the same in every week."""
+            return np.broadcast_to(a, (n, res.size))
+
+        col: dict[str, np.ndarray] = {"week": weekly(self._week[:n, None]),
+                                      "neighbourhood": weekly(np.arange(res.size)), "residents": weekly(res)}
         for d, name in enumerate(DOMAINS):
-            col[f"prevalence_{name}"] = c.prevalence[:, d] / res
-            col[f"onsets_{name}"] = c.onsets[:, d]
+            col[f"prevalence_{name}"] = c.prevalence[:, :, d] / res
+            col[f"onsets_{name}"] = c.onsets[:, :, d]
         col["self_reliant_share"] = c.self_reliant / res
         for r, name in enumerate(ROUTES):
-            col[f"signals_{name}"] = c.signals[:, r]
-        col["new_cases"] = c.signals.sum(axis=1)
+            col[f"signals_{name}"] = c.signals[:, :, r]
+        col["new_cases"] = c.signals.sum(axis=2)
         col["new_cases_waiting"] = c.waiting_signals
-        col["queue_length"] = c.journeys[:, record.J_WAITING]
+        col["queue_length"] = c.journeys[:, :, record.J_WAITING]
         col["intakes"] = c.intakes
         col["loket_cases"] = c.loket
         col["intake_wait_weeks"] = c.wait_weeks
-        col["open_cases"] = c.journeys[:, record.J_CASE]
-        col["staff_fte"] = m.per_neighbourhood(st.hours) / m.design.hours_per_fte
-        col["hours_contracted"] = m.per_neighbourhood(st.hours)
-        col["hours_casework"] = m.per_neighbourhood(st.casework)
-        col["hours_coordination"] = m.per_neighbourhood(st.coordination)
-        col["hours_outreach"] = m.per_neighbourhood(st.outreach)
+        col["open_cases"] = c.journeys[:, :, record.J_CASE]
+        col["staff_fte"] = weekly(self.contracted / self.model.design.hours_per_fte)
+        col["hours_contracted"] = weekly(self.contracted)
+        worked = self.model.per_neighbourhood(self._worked[:n])  # (week, activity, neighbourhood)
+        for j, name in enumerate(WORKED):
+            col[f"hours_{name}"] = worked[:, j]
         col["informal_hours"] = c.informal_hours
         col["volunteer_hours"] = c.volunteer_hours
         col["carers"] = c.carers
         col["carers_overburdened"] = c.overburdened
         col["carer_dropouts"] = c.dropouts
         for k, name in enumerate(PROVIDERS):
-            col[f"referrals_{name}"] = c.referrals[:, k]
-            col[f"waiting_{name}"] = c.waiting_specialist[:, k]
-            col[f"in_treatment_{name}"] = c.in_treatment[:, k, :].sum(axis=1)
+            col[f"referrals_{name}"] = c.referrals[:, :, k]
+            col[f"waiting_{name}"] = c.waiting_specialist[:, :, k]
+            col[f"in_treatment_{name}"] = c.in_treatment[:, :, k, :].sum(axis=2)
         for k, name in enumerate(PROVISIONS):
-            col[f"granted_{name}"] = c.provisions_granted[:, k]
-            col[f"provisions_{name}"] = c.provisions[:, k]
+            col[f"granted_{name}"] = c.provisions_granted[:, :, k]
+            col[f"provisions_{name}"] = c.provisions[:, :, k]
         col["crises"] = c.crises
         col["child_protection_measures"] = c.child_protection
         col["client_households"] = c.client_households
@@ -92,83 +123,94 @@ class Recorder:
         col["multiproblem_households"] = c.multi_households
         col["professionals_multiproblem"] = c.multi_professionals
         for j, name in enumerate(JOURNEY):
-            col[f"journey_{name}"] = c.journeys[:, j]
+            col[f"journey_{name}"] = c.journeys[:, :, j]
         self._costs(col, c)
-        self.weeks.append(col)
-        self.totals_extra.append(self._provider_week(c))
+        return {name: a.reshape(-1) for name, a in col.items()}
 
     def _costs(self, col: dict[str, np.ndarray], c: WeekCounts) -> None:
-        """Costs by category and by payer: hours and counts times unit costs."""
-        k = col["residents"].size
-        payer = np.zeros((k, len(PAYERS)))
+        """Costs by category and by payer: hours and counts times unit costs (per week and neighbourhood)."""
+        payer = np.zeros(c.crises.shape + (len(PAYERS),))
         col["cost_team"] = col["hours_contracted"] * self.hourly_rate
-        payer[:, WMO] += col["cost_team"]
-        col["cost_provisions"] = c.provisions @ self.provision_cost
-        payer[:, WMO] += col["cost_provisions"]
+        payer[..., WMO] += col["cost_team"]
+        col["cost_provisions"] = np.stack([week @ self.provision_cost for week in c.provisions])  # BLAS, week by week
+        payer[..., WMO] += col["cost_provisions"]
         col["cost_welfare"] = col["residents"] * self.welfare_per_resident
-        payer[:, WMO] += col["cost_welfare"]
-        spec = np.zeros(k)
+        payer[..., WMO] += col["cost_welfare"]
+        spec = np.zeros(c.crises.shape)
         for prov in range(len(PROVIDERS)):
             for group in (GROUP_OTHERS, GROUP_MINORS):
-                euros = c.in_treatment[:, prov, group] * self.provider_cost[prov]
+                euros = c.in_treatment[:, :, prov, group] * self.provider_cost[prov]
                 spec += euros
-                payer[:, payer_of_specialist(prov, group == GROUP_MINORS)] += euros
+                payer[..., payer_of_specialist(prov, group == GROUP_MINORS)] += euros
         col["cost_specialist"] = spec
         col["cost_crisis"] = c.crises * self.crisis_cost
         payer += c.crisis_payer * self.crisis_cost
         for j, name in enumerate(PAYERS):
-            col[f"cost_{name}"] = payer[:, j]
+            col[f"cost_{name}"] = payer[..., j]
         col["cost_total"] = col["cost_team"] + col["cost_provisions"] + col["cost_welfare"] + spec + col["cost_crisis"]
 
-    def _provider_week(self, c: WeekCounts) -> dict[str, float]:
-        """Municipality-wide specialist admissions, their mean wait, and waiters beyond the Treeknorm."""
+    @property
+    def totals_extra(self) -> list[dict[str, float]]:
+        """Per recorded week: specialist admissions, their mean wait, and waiters beyond the Treeknorm, per provider."""
+        c = counts_view(self._counts[:self.n_weeks], self.n_nbh)
+        return [self._provider_week(*week) for week in zip(c.admissions, c.admission_wait_weeks, c.waiting_over_norm,
+                                                            strict=True)]
+
+    @staticmethod
+    def _provider_week(admissions: np.ndarray, wait_weeks: np.ndarray, over_norm: np.ndarray) -> dict[str, float]:
+        """One week's admissions, mean wait and waiters beyond the Treeknorm, per provider."""
         out: dict[str, float] = {}
         for k, name in enumerate(PROVIDERS):
-            out[f"admissions_{name}"] = int(c.admissions[k])
-            n = c.admissions[k]
-            out[f"mean_wait_{name}"] = c.admission_wait_weeks[k] / n if n else np.nan
-            out[f"waiting_over_norm_{name}"] = int(c.waiting_over_norm[k])
+            out[f"admissions_{name}"] = int(admissions[k])
+            n = admissions[k]
+            out[f"mean_wait_{name}"] = wait_weeks[k] / n if n else np.nan
+            out[f"waiting_over_norm_{name}"] = int(over_norm[k])
         return out
 
     def close_cases(self, rows: np.ndarray, outcome: np.ndarray, week: int) -> None:
         """Keep the case record of residents whose case closed this week."""
         if rows.size:
-            self.cases.append(self._case_columns(rows, outcome, np.full(rows.size, week)))
+            self._cases.append(self._case_fields(rows, outcome, np.full(rows.size, week)))
 
     def finish(self) -> None:
         """Keep the cases still open at the end of the run."""
         rows = np.flatnonzero(self.model.state.cases.state != C_NONE)
-        self.cases.append(self._case_columns(rows, np.full(rows.size, OUT_OPEN), np.full(rows.size, NO_WEEK)))
+        self._cases.append(self._case_fields(rows, np.full(rows.size, OUT_OPEN), np.full(rows.size, NO_WEEK)))
 
-    def _case_columns(self, rows: np.ndarray, outcome: np.ndarray, closed: np.ndarray) -> dict[str, np.ndarray]:
-        """Case fields of the given residents' current case (weeks still in model time)."""
-        pe, ca = self.model.state.people, self.model.state.cases
-        started = ca.state[rows] != C_QUEUED
+    def _case_fields(self, rows: np.ndarray, outcome: np.ndarray, closed: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The given residents' current case as it is now: resident, outcome, closure week, then CASE_FIELDS."""
+        ca = self.model.state.cases
+        return rows.copy(), outcome.copy(), closed, *(getattr(ca, name)[rows] for name in CASE_FIELDS)
+
+    def _case_columns(self) -> dict[str, np.ndarray]:
+        """Case columns of every kept case (weeks still in model time)."""
+        rows, outcome, closed, *fields = (np.concatenate(part) for part in zip(*self._cases, strict=True))
+        ca = dict(zip(CASE_FIELDS, fields, strict=True))
+        pe = self.model.state.people
         return {
-            "case_id": ca.id[rows].copy(),
+            "case_id": ca["id"],
             "resident": rows.astype(np.int64),
             "household": pe.hh[rows].astype(np.int64),
             "neighbourhood": pe.nbh[rows].astype(np.int64),
-            "age_band": pe.age[rows].copy(),
-            "route": ca.route[rows].copy(),
-            "priority": ca.priority[rows] == 1,
-            "domains": ca.domains[rows].astype(np.int64),
-            "onset_week": ca.onset[rows].astype(np.int64),
-            "signal_week": ca.queue[rows].astype(np.int64),
-            "intake_week": np.where(started, ca.start[rows], NO_WEEK).astype(np.int64),
+            "age_band": pe.age[rows],
+            "route": ca["route"],
+            "priority": ca["priority"] == 1,
+            "domains": ca["domains"].astype(np.int64),
+            "onset_week": ca["onset"].astype(np.int64),
+            "signal_week": ca["queue"].astype(np.int64),
+            "intake_week": np.where(ca["state"] != C_QUEUED, ca["start"], NO_WEEK).astype(np.int64),
             "closure_week": closed.astype(np.int64),
-            "intake_severity": ca.sev[rows].copy(),
-            "support_bits": ca.support[rows].copy(),
-            "informal_hours": ca.inf_hours[rows].copy(),
-            "referral_week": ca.ref_week[rows].astype(np.int64),
-            "referral_provider": ca.ref_provider[rows].copy(),
+            "intake_severity": ca["sev"],
+            "support_bits": ca["support"],
+            "informal_hours": ca["inf_hours"],
+            "referral_week": ca["ref_week"].astype(np.int64),
+            "referral_provider": ca["ref_provider"],
             "outcome": outcome.astype(np.int64),
         }
 
     def neighbourhood_table(self) -> pd.DataFrame:
         """Weekly outcomes per neighbourhood."""
-        cols = {k: np.concatenate([w[k] for w in self.weeks]) for k in self.weeks[0]} if self.weeks else {}
-        df = pd.DataFrame(cols)
+        df = pd.DataFrame(self._columns() if self.n_weeks else {})
         names = [n.name for n in self.model.spec.neighbourhoods]
         if len(df):
             df.insert(2, "neighbourhood_name", pd.Categorical.from_codes(df["neighbourhood"], categories=names))
@@ -176,9 +218,7 @@ class Recorder:
 
     def cases_table(self) -> pd.DataFrame:
         """One row per case, with names for coded fields and nulls for unset weeks."""
-        keys = self.cases[0].keys()
-        raw = {k: np.concatenate([c[k] for c in self.cases]) for k in keys}
-        df = pd.DataFrame(raw).sort_values("case_id", kind="stable").reset_index(drop=True)
+        df = pd.DataFrame(self._case_columns()).sort_values("case_id", kind="stable").reset_index(drop=True)
         shift = self.model.spec.meta.burn_in_weeks
         for col in ("onset_week", "signal_week", "intake_week", "closure_week", "referral_week"):
             df[col] = (df[col].astype("Int64") - shift).mask(df[col] == NO_WEEK)

@@ -2,6 +2,9 @@
 
 Flows are counted by the stages during the week, stocks by the record kernel at its end;
 sim.recorder turns them into the output tables' columns.
+
+The arrays are views of one int64 block (the hours as float64 views of their part of it), so
+a week starts by zeroing the block and the recorder keeps a week by copying it.
 """
 
 from typing import NamedTuple
@@ -58,9 +61,32 @@ SHAPES = {"onsets": ("K", len(DOMAINS)), "signals": ("K", N_ROUTES), "crisis_pay
 HOURS = ("informal_hours", "volunteer_hours")
 
 
+def _shapes(n_nbh: int) -> list[tuple[int, ...]]:
+    """Each field's shape for n_nbh neighbourhoods, in field order."""
+    return [tuple(n_nbh if s == "K" else s for s in SHAPES.get(name, ("K",))) for name in WeekCounts._fields]
+
+
+def block_size(n_nbh: int) -> int:
+    """Length of the int64 block that holds one week's counts."""
+    return sum(int(np.prod(shape)) for shape in _shapes(n_nbh))
+
+
+def counts_view(block: np.ndarray, n_nbh: int) -> WeekCounts:
+    """The counts held in `block` (last axis: one week's block); leading axes, such as weeks, are kept."""
+    lead, fields, at = block.shape[:-1], {}, 0
+    for name, shape in zip(WeekCounts._fields, _shapes(n_nbh), strict=True):
+        size = int(np.prod(shape))
+        part = block[..., at:at + size].reshape(lead + shape)
+        fields[name] = part.view(np.float64) if name in HOURS else part
+        at += size
+    return WeekCounts(**fields)
+
+
 def week_counts(n_nbh: int) -> WeekCounts:
-    """Zeroed counts for a municipality of n_nbh neighbourhoods."""
-    def zeros(name: str) -> np.ndarray:
-        shape = tuple(n_nbh if s == "K" else s for s in SHAPES.get(name, ("K",)))
-        return np.zeros(shape, np.float64 if name in HOURS else np.int64)
-    return WeekCounts(**{name: zeros(name) for name in WeekCounts._fields})
+    """Zeroed counts for a municipality of n_nbh neighbourhoods, as views of one new block."""
+    return counts_view(np.zeros(block_size(n_nbh), np.int64), n_nbh)
+
+
+def block_of(counts: WeekCounts) -> np.ndarray:
+    """The int64 block that counts made by `week_counts` are views of."""
+    return counts.onsets.base

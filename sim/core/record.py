@@ -71,7 +71,22 @@ def record_stage(t, rows, residents, s, p, over_norm_weeks, counts):
             prefetch(pr.start, rare_rows[j + 16])
         i = rare_rows[j]
         k = pe.nbh[i]
-        specialist, provision, latent = _count_rare(t, i, k, pe.age[i], pr, domain_provider, over_norm_weeks, counts)
+        specialist = provision = latent = False  # written out here: a call handed the groups costs their refcounts
+        for d in range(n_dom):
+            st = pr.state[i, d]
+            latent |= st == P_LATENT
+            if st == P_PROVISION:
+                provision = True
+                if t >= pr.start[i, d]:
+                    counts.provisions[k, rules.provision_kind(pe.age[i])] += 1
+            elif st == P_SPECIALIST:
+                specialist = True
+                counts.in_treatment[k, domain_provider[d], rules.group_of(pe.age[i])] += 1
+            elif st == P_WAIT_SPECIALIST:  # start holds the referral week
+                specialist = True
+                counts.waiting_specialist[k, domain_provider[d]] += 1
+                if t - pr.start[i, d] > over_norm_weeks:
+                    counts.waiting_over_norm[domain_provider[d]] += 1
         counts.journeys[k, journey(ca.state[i], specialist, provision, latent)] += 1
     for k in range(residents.shape[0]):
         counts.journeys[k, J_NONE] += residents[k] - busy[k]
@@ -95,31 +110,6 @@ def record_stage(t, rows, residents, s, p, over_norm_weeks, counts):
         if _domains(hs.start[h], hs.start[h + 1], pr.state) >= 2:
             counts.multi_households[k] += 1
             counts.multi_professionals[k] += count
-
-
-@njit(cache=True, inline="always")
-def _count_rare(t, i, k, age_band, pr, domain_provider, over_norm_weeks, counts):
-    """Count resident i's problems in specialist care or under a provision.
-
-    Returns whether any is with a specialist (or waiting for one), under a provision, or unknown.
-    """
-    specialist = provision = latent = False
-    for d in range(pr.state.shape[1]):
-        st = pr.state[i, d]
-        latent |= st == P_LATENT
-        if st == P_PROVISION:
-            provision = True
-            if t >= pr.start[i, d]:
-                counts.provisions[k, rules.provision_kind(age_band)] += 1
-        elif st == P_SPECIALIST:
-            specialist = True
-            counts.in_treatment[k, domain_provider[d], rules.group_of(age_band)] += 1
-        elif st == P_WAIT_SPECIALIST:  # start holds the referral week
-            specialist = True
-            counts.waiting_specialist[k, domain_provider[d]] += 1
-            if t - pr.start[i, d] > over_norm_weeks:
-                counts.waiting_over_norm[domain_provider[d]] += 1
-    return specialist, provision, latent
 
 
 @njit(cache=True)
