@@ -217,7 +217,7 @@ class WijkteamModel(mesa.Model):
     def specialist_care(self, counts: WeekCounts) -> None:
         """Providers admit from their waiting lists into free places."""
         for prov in self.providers:
-            waits = prov.admit(self.week, self.state.problems, self.streams["durations"])
+            waits = prov.admit(self.week, self.core)
             counts.admissions[prov.index] = waits.size
             counts.admission_wait_weeks[prov.index] = waits.sum()
 

@@ -64,6 +64,7 @@ def _inputs(rng: np.random.Generator, params) -> dict:
         "informal_week": (e() * 10 * (u() > 0.2), int(i(0, 4)), u(), int(i(0, 30)), e() * 5 * (u() > 0.3),
                           bool(u() > 0.5), rules.carer_params(params)),
         "carer_params": (params,),
+        "admission": (i(0, 2, n := int(i(0, 12))), i(0, 30, n), int(i(0, 40)), int(i(0, 8)), int(i(-2, 12))),
     }
 
 
@@ -82,8 +83,10 @@ def test_every_rule_agrees_compiled_and_as_plain_python(rural):
     for _ in range(300):
         for name, args in _inputs(rng, params).items():
             fast, plain = compiled[name](*args), compiled[name].py_func(*args)
-            np.testing.assert_allclose(np.asarray(fast, float), np.asarray(plain, float), rtol=1e-12, atol=0,
-                                       err_msg=f"{name}{args}")
+            parts = zip(fast, plain, strict=True) if name == "admission" else [(fast, plain)]  # two arrays
+            for f, pl in parts:
+                np.testing.assert_allclose(np.asarray(f, float), np.asarray(pl, float), rtol=1e-12, atol=0,
+                                           err_msg=f"{name}{args}")
 
 
 def test_caseload_pressure_eats_outreach_first():

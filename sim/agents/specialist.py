@@ -8,9 +8,7 @@ while waiting leaves the list without taking a place.
 import mesa
 import numpy as np
 
-from sim.core import rules
-from sim.core.state import Problems
-from sim.domains import P_SPECIALIST, P_WAIT_SPECIALIST
+from sim.core import dispatch
 
 
 class SpecialistProvider(mesa.Agent):
@@ -36,32 +34,15 @@ class SpecialistProvider(mesa.Agent):
         """Free the places of n finished treatments."""
         self.in_treatment -= n
 
-    def admit(self, t: int, problems: Problems, rng: np.random.Generator) -> np.ndarray:
-        """Admit from the waiting list into free places; returns the waits (weeks) of those admitted."""
-        q = self.queue
-        q = q[problems.state[q[:, 0], q[:, 1]] == P_WAIT_SPECIALIST]
-        order, admitted = admission(q[:, 3], q[:, 2], t, self.check_weeks, self.places - self.in_treatment)
-        q = q[order]
-        take = q[admitted]
-        keep = np.ones(q.shape[0], bool)
-        keep[admitted] = False
-        self.queue = q[keep]
-        res, dom = take[:, 0], take[:, 1]
-        problems.state[res, dom] = P_SPECIALIST
-        weeks = [rules.weeks_until_event(self.rate, e) for e in rng.exponential(size=take.shape[0])]
-        problems.until[res, dom] = t + np.asarray(weeks, np.int64)
-        self.in_treatment += take.shape[0]
-        return t - take[:, 2]
+    def admit(self, t: int, core) -> np.ndarray:
+        """Admit from the waiting list into free places (rules.admission); returns the waits (weeks) of those admitted.
 
-
-def admission(urgent: np.ndarray, referred: np.ndarray, t: int, check_weeks: int,
-              free: int) -> tuple[np.ndarray, np.ndarray]:
-    """The rule of admission, for both engines: the waiting list's order and who in it is admitted.
-
-    Urgent referrals first, otherwise in the list's order (of referral); only referrals past
-    the municipal check are admitted, into the free places. Returns the new order of the
-    list and the positions in that order that are admitted.
-    """
-    order = np.argsort(-np.asarray(urgent), kind="stable")
-    checked = np.flatnonzero(np.asarray(referred)[order] + check_weeks <= t)
-    return order, checked[: max(0, free)]
+        `core` is the model's handle on the run (sim.core.dispatch): the kernel changes the
+        admitted problems' state and draws their treatment lengths from the run's streams.
+        """
+        if not self.queue.shape[0]:
+            return self.queue[:, 0]
+        self.queue, waits = dispatch.admit(core, t, self.queue, self.check_weeks, self.places - self.in_treatment,
+                                           self.rate)
+        self.in_treatment += waits.size
+        return waits

@@ -32,6 +32,7 @@ from sim.core.problems import onset_stage
 from sim.core.record import record_stage
 from sim.core.rows import busy_rows
 from sim.core.signals import signal_stage
+from sim.core.specialist import admit as admit_stage
 
 SOURCES = hashlib.sha256(b"".join(f.read_bytes() for f in sorted(Path(__file__).parent.glob("*.py")))).hexdigest()
 
@@ -156,3 +157,9 @@ def casework(run, t, rows, out):
 def record(run, t, rows, residents, over_norm_weeks):
     """record.record_stage: the stocks at the end of week t."""
     record_stage(t, rows, residents, run.state, run.p, over_norm_weeks, run.counts)
+
+
+@_call
+def admit(run, t, queue, check_weeks, free, rate):
+    """specialist.admit: one provider's admissions; returns its new waiting list and the waits of those admitted."""
+    return admit_stage(t, queue, run.state.problems, check_weeks, free, rate, run.streams.durations)

@@ -10,6 +10,7 @@ rule compiled and as plain Python on the same random inputs.
 
 import math
 
+import numpy as np
 from numba import njit
 
 from sim.domains import (
@@ -389,3 +390,33 @@ def informal_week(demand, carers, willingness, sustained, volunteer_left, backed
     willingness = caregiver_wear(willingness, load, sustained, wear, wear_onset, recovery, backing if backed else 0.0)
     over = overburdened(load, sustained, overburden_load, wear_onset)
     return given, volunteer, sustained, willingness, over, carers > 0 and willingness < dropout_willingness
+
+
+# ----- specialist care -----------------------------------------------------------------
+
+
+@njit(cache=True)
+def admission(urgent, referred, t, check_weeks, free):
+    """A provider's waiting list: its new order, and the positions in that order admitted this week.
+
+    Urgent referrals first, otherwise in the list's order (of referral); only referrals past
+    the municipal check (`check_weeks` after referral) are admitted, into the `free` places.
+    """
+    n = urgent.shape[0]
+    order = np.empty(n, np.int64)
+    j = 0
+    for i in range(n):
+        if urgent[i] != 0:
+            order[j] = i
+            j += 1
+    for i in range(n):
+        if urgent[i] == 0:
+            order[j] = i
+            j += 1
+    admitted = np.empty(n, np.int64)
+    k = 0
+    for j in range(n):
+        if k < free and referred[order[j]] + check_weeks <= t:
+            admitted[k] = j
+            k += 1
+    return order, admitted[:k]

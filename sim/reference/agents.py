@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import mesa
+import numpy as np
 
-from sim.agents.specialist import admission
 from sim.core import rules
 from sim.core.state import NO_WEEK
 from sim.domains import (
@@ -39,7 +39,7 @@ R = {name: getattr(rules, name).py_func for name in (
     "pick_route", "is_safety_case", "problem_burden", "capacity", "strain_update", "is_crisis", "informal_demand",
     "informal_week", "carer_params", "caseload_capacity", "hours_split", "outreach_rate", "worse_than", "member_choice",
     "casework_action", "counter_action", "keeps_case_open", "case_closes", "case_outcome", "extra_coordination",
-    "group_of", "provision_kind", "crisis_payer")}
+    "group_of", "provision_kind", "crisis_payer", "admission")}
 PROVISION_KIND = R["provision_kind"]
 
 
@@ -400,8 +400,9 @@ class Provider(mesa.Agent):
     def admit(self, t: int) -> None:
         """Drop referrals resolved while waiting; admit into free places."""
         waiting = [w for w in self.waiting if w[1] in w[0].problems and w[0].problems[w[1]].state == P_WAIT_SPECIALIST]
-        order, admitted = admission([w[3] for w in waiting], [w[2] for w in waiting], t, self.check_weeks,
-                                    self.places - self.in_treatment)
+        order, admitted = R["admission"](np.array([w[3] for w in waiting], np.int64),
+                                         np.array([w[2] for w in waiting], np.int64), t, self.check_weeks,
+                                         self.places - self.in_treatment)
         waiting = [waiting[k] for k in order]
         take = [waiting[k] for k in admitted]
         taken = set(admitted.tolist())
