@@ -2,6 +2,7 @@
 
 A change meant to keep results must pass this unchanged. A change meant to change the
 model regenerates tests/golden.json (`python -m tests.golden --write`) in its own commit.
+The runs read frozen scenario copies (tests/scenarios/), not the shipped files.
 """
 
 import json
