@@ -55,5 +55,7 @@ SUPPORT_TEAM, SUPPORT_INFORMAL, SUPPORT_PROVISION, SUPPORT_SPECIALIST = (1 << k 
 PAYERS = ("wmo", "jeugdwet", "participatiewet", "zvw", "wlz")
 WMO, JEUGDWET, PARTICIPATIEWET, ZVW, WLZ = range(5)
 
-OUTCOMES = ("resolved", "handed_over", "manageable", "open_at_end")
-OUT_RESOLVED, OUT_HANDED_OVER, OUT_MANAGEABLE, OUT_OPEN = range(4)
+# How a case ends. The last two end on the team's waiting list, before intake: the problems
+# resolved while the resident waited, or the resident stopped waiting (found help elsewhere or gave up).
+OUTCOMES = ("resolved", "handed_over", "manageable", "open_at_end", "resolved_waiting", "gave_up")
+OUT_RESOLVED, OUT_HANDED_OVER, OUT_MANAGEABLE, OUT_OPEN, OUT_RESOLVED_WAITING, OUT_GAVE_UP = range(6)

@@ -4,7 +4,8 @@ Every case signalled in the recorded weeks follows one path through four layers:
 
 1. route: how the case reached the team (`route_<route>`);
 2. intake: `intake_team` (casework started), `intake_counter` (handled by the counter, loket,
-   without team casework) or `waiting` (still in the queue at the end of the run);
+   without team casework), `left_queue` (left the waiting list before intake: resolved while
+   waiting, or stopped waiting) or `waiting` (still in the queue at the end of the run);
 3. support type, one per case, the most specialised it received: `support_specialist`
    (referred to specialist care), else `support_provision` (a Wmo provision), else
    `support_team_informal` (team casework with informal help), else `support_team` (team
@@ -26,7 +27,7 @@ import pandas as pd
 from sim.domains import OUTCOMES, ROUTES
 
 ROUTE_NODES = tuple(f"route_{r}" for r in ROUTES)
-INTAKE_NODES = ("intake_team", "intake_counter", "waiting")
+INTAKE_NODES = ("intake_team", "intake_counter", "left_queue", "waiting")
 SUPPORT_NODES = ("support_specialist", "support_provision", "support_team_informal", "support_team", "support_none")
 OUTCOME_NODES = tuple(f"outcome_{o}" for o in OUTCOMES)
 LAYERS = (ROUTE_NODES, INTAKE_NODES, SUPPORT_NODES, OUTCOME_NODES)
@@ -40,7 +41,8 @@ def paths(cases: pd.DataFrame, weeks: int) -> pd.DataFrame:
     c = cases[(cases["signal_week"] >= 0) & (cases["signal_week"] < weeks)]
     started = c["intake_week"].notna().to_numpy()
     team = c["support_team"].to_numpy(bool)
-    intake = np.where(~started, "waiting", np.where(team, "intake_team", "intake_counter"))
+    left = c["outcome"].isin(["resolved_waiting", "gave_up"]).to_numpy()
+    intake = np.where(started, np.where(team, "intake_team", "intake_counter"), np.where(left, "left_queue", "waiting"))
     support = np.select(
         [c["support_specialist"].to_numpy(bool), c["support_provision"].to_numpy(bool),
          team & c["support_informal"].to_numpy(bool), team],

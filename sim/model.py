@@ -78,7 +78,7 @@ class WijkteamModel(mesa.Model):
         out = []
         for k, name in enumerate(PROVIDERS):
             prov = self.spec.provider(k)
-            places = int(round(prov.places_per_10k * pop / 10_000))
+            places = int(round(prov.places_per_10k * pop / 10_000)) if prov.contract == "places" else None
             out.append(SpecialistProvider(self, k, name, places, prov.mean_treatment_weeks,
                                           self.design.mandate_delay_weeks))
         return out
@@ -131,16 +131,29 @@ class WijkteamModel(mesa.Model):
         self.queue = np.concatenate([self.queue, self.new_in_queue])
 
     def intake(self, counts: WeekCounts) -> None:
-        """The team triages its queue and gives cases to members with a free slot."""
-        s = self.state  # free slots are current: casework frees them as cases close
+        """The team triages its waiting list and gives cases to members with a free slot.
+
+        Before triage, residents whose problems all resolved leave the list; after intake,
+        those whose patience ran out (they found help elsewhere or gave up).
+        """
+        s, p, core = self.state, self.params, self._core(counts)  # free slots are current: closures free them
+        if p.leave_when_resolved:
+            self._close_waiting(dispatch.leave_resolved_queue(core, self.queue, self._room(self.queue.size + 1)))
         order = triage(self.queue, s.cases.priority, self.design.priority_triage)
-        if self.params.loket:
+        if p.loket:
             self.loket(order, counts)
-        dispatch.assign(self._core(counts), self.week, order)
+        dispatch.assign(core, self.week, order)
         c_state, nbh = s.cases.state, s.people.nbh
+        waiting = self.new_in_queue[c_state[self.new_in_queue] == C_QUEUED]
+        counts.waiting_signals[:] += np.bincount(nbh[waiting], minlength=counts.waiting_signals.size)
+        if p.leave_rate > 0.0:
+            self._close_waiting(dispatch.give_up_queue(core, self.week, self.queue, self._room(self.queue.size + 1)))
         self.queue = self.queue[c_state[self.queue] == C_QUEUED]  # only intake takes residents off the queue
-        left = self.new_in_queue[c_state[self.new_in_queue] == C_QUEUED]
-        counts.waiting_signals[:] += np.bincount(nbh[left], minlength=counts.waiting_signals.size)
+
+    def _close_waiting(self, n_left: int) -> None:
+        """Cases that ended on the waiting list (listed in the handover room) go to the case table."""
+        out = self._handover
+        self.recorder.close_cases(out.closed[:n_left], out.outcome[:n_left], self.week)
 
     def loket(self, order: np.ndarray, counts: WeekCounts) -> None:
         """The counter handles queued single-problem cases (multi-problem-only form)."""

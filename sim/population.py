@@ -80,6 +80,8 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> State:
         inf_hours=np.zeros(n, np.float32),
         urgent=np.zeros(n, np.int8),
         crisis_domain=np.full(n, -1, np.int8),
+        patience=np.zeros(n, np.float32),
+        follow_up=np.zeros(n, np.float32),
     )
     homes = Households(
         start=hh_start,

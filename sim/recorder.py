@@ -97,8 +97,11 @@ class Recorder:
         col["queue_length"] = c.journeys[:, :, record.J_WAITING]
         col["intakes"] = c.intakes
         col["loket_cases"] = c.loket
+        col["left_queue_resolved"] = c.left_resolved
+        col["gave_up_waiting"] = c.gave_up
         col["intake_wait_weeks"] = c.wait_weeks
         col["open_cases"] = c.journeys[:, :, record.J_CASE]
+        col["bridged_cases"] = c.bridged
         col["staff_fte"] = weekly(self.contracted / self.model.design.hours_per_fte)
         col["hours_contracted"] = weekly(self.contracted)
         worked = self.model.per_neighbourhood(self._worked[:n])  # (week, activity, neighbourhood)

@@ -67,6 +67,8 @@ class Residents(Strict):
     care_avoider_share: Share
     care_avoider_help_seeking: Share
     help_seeking_mean: float = Field(ge=0.0, le=5.0)
+    queue_leave_per_week: Rate  # weekly hazard that a resident on the team's waiting list stops waiting
+    leave_queue_when_resolved: bool  # a resident whose problems all resolved leaves the waiting list
 
 
 class Domain(Strict):
@@ -144,8 +146,13 @@ class Informal(Strict):
 
 
 class Provider(Strict):
-    """A specialist provider (tweede lijn) for one domain."""
+    """A specialist provider (tweede lijn) for one domain.
 
+    `contract` "places": a fixed number of places and a waiting list; "open": open-ended
+    volume (every referral past the municipal check is admitted; places_per_10k is not used).
+    """
+
+    contract: Literal["places", "open"]
     places_per_10k: float = Field(ge=0.0, le=1000.0)
     mean_treatment_weeks: float = Field(ge=1.0, le=520.0)
     effect: Share
@@ -210,11 +217,14 @@ class Design(Strict):
     caseload_cap: int = Field(ge=1, le=500)
     casework_hours_per_case: float = Field(gt=0.0, le=40.0)
     coordination_hours_per_case: float = Field(ge=0.0, le=10.0)
+    bridging_hours_per_case: float = Field(ge=0.0, le=40.0)
     outreach_share: Share
+    outreach_protected: bool
     priority_triage: bool
     referral_threshold: Share
     close_below: Share
     min_case_weeks: int = Field(ge=0, le=260)
+    follow_up_weeks: float = Field(ge=0.0, le=520.0)
     mandate_delay_weeks: int = Field(ge=0, le=52)
     one_family_one_plan: bool
     signalling_network: bool
@@ -236,6 +246,10 @@ class Design(Strict):
         if self.casework_hours_per_case + self.coordination_hours_per_case > self.hours_per_fte:
             raise ValueError("casework_hours_per_case + coordination_hours_per_case exceed hours_per_fte: "
                              "a professional could take no case")
+        if self.bridging_hours_per_case > self.casework_hours_per_case + self.coordination_hours_per_case:
+            raise ValueError(f"bridging_hours_per_case {self.bridging_hours_per_case}: allowed range [0, "
+                             f"{self.casework_hours_per_case + self.coordination_hours_per_case}] (casework_hours_per_"
+                             "case + coordination_hours_per_case: a bridged case takes at most an active one's hours)")
         if self.form == "village" and self.bridging:
             raise ValueError("form 'village' refers on without bridging: bridging must be false")
         if self.form == "network" and self.one_family_one_plan:

@@ -31,6 +31,12 @@ def scenarios(draw, base):
         "informal.carers_per_household": draw(st.floats(0.0, 4.0)),
         "informal.wear_per_week": draw(st.floats(0.0, 1.0)),
         "escalation.crisis_threshold": draw(st.floats(0.1, 10.0)),
+        "residents.queue_leave_per_week": draw(st.floats(0.0, 1.0)),
+        "residents.leave_queue_when_resolved": draw(st.booleans()),
+        "designs.integraal.bridging_hours_per_case": draw(st.floats(0.0, 1.2)),
+        "designs.integraal.outreach_protected": draw(st.booleans()),
+        "designs.integraal.follow_up_weeks": draw(st.floats(0.0, 60.0)),
+        "specialists.youth_care.contract": draw(st.sampled_from(["places", "open"])),
         "meta.seed": draw(st.integers(0, 2**32)),
     }
     return with_overrides(sc, **changes)
@@ -51,10 +57,12 @@ def test_conservation_and_bounds_hold(data, small):
     assert (t["open_cases"] <= t["residents"]).all()
     weeks = sc.meta.weeks
     c = r.cases
-    queued = (c["intake_week"].fillna(weeks).clip(upper=weeks) - c["signal_week"].clip(lower=0)).clip(lower=0)
+    left = c["outcome"].isin(["resolved_waiting", "gave_up"])
+    end = c["intake_week"].fillna(c["closure_week"].where(left)).fillna(weeks)
+    queued = (end.clip(upper=weeks) - c["signal_week"].clip(lower=0)).clip(lower=0)
     assert t["queue_length"].sum() == queued.sum()
     for prov in r.model.providers:
-        assert 0 <= prov.in_treatment <= prov.places
+        assert 0 <= prov.in_treatment <= (prov.in_treatment if prov.places is None else prov.places)
     s = r.model.state
     pr, ca, will = s.problems, s.cases, s.households.willingness
     assert np.array_equal(s.people.n_active, (pr.state != P_NONE).sum(axis=1))
@@ -62,3 +70,4 @@ def test_conservation_and_bounds_hold(data, small):
     assert ((will >= 0) & (will <= 1)).all()
     staff = r.model.staff
     assert (staff.caseload == np.bincount(ca.member[ca.state == C_CASEWORK], minlength=len(staff.caseload))).all()
+    assert ((staff.bridged >= 0) & (staff.bridged <= staff.caseload)).all()

@@ -24,7 +24,8 @@ REPLICATIONS = 20
 KEY = ([f"prevalence_{d}" for d in ("care", "youth", "debts", "work", "mental", "loneliness")]
        + [f"signals_{r}" for r in ("self", "informal", "partner", "outreach")]
        + ["intakes", "intake_wait_weeks", "queue_length", "open_cases", "hours_outreach", "informal_hours",
-          "volunteer_hours", "carers_overburdened", "crises", "provisions_household_help", "cost_total"]
+          "volunteer_hours", "carers_overburdened", "crises", "provisions_household_help", "cost_total",
+          "gave_up_waiting", "left_queue_resolved", "bridged_cases"]
        + [f"referrals_{p}" for p in ("youth_care", "ggz", "debt_restructuring")])
 
 

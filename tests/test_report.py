@@ -38,6 +38,8 @@ def folders(tmp_path_factory):
         nbh["residents"] = nbh["residents"] // 4
     doc["meta"]["weeks"], doc["meta"]["burn_in_weeks"] = WEEKS, 26
     doc["designs"]["integraal"]["fte_per_10k"] = 2.0
+    doc["residents"]["queue_leave_per_week"] = 0.03  # some residents stop waiting: the flows show them
+    doc["residents"]["leave_queue_when_resolved"] = True
     scenario = root / "tiny.toml"
     scenario.write_text(tomlkit.dumps(doc), encoding="utf-8")  # comments (provenance) kept
     quiet = ["--quiet"]
@@ -92,8 +94,10 @@ def test_flows_conserve_cases_and_agree_with_the_case_table(folders):
     by_outcome = window["outcome"].astype(str).value_counts()
     for outcome, n in by_outcome.items():
         assert into.get(f"outcome_{outcome}", 0.0) == n
-    waiting = window["intake_week"].isna().sum()
-    assert into.get("waiting", 0.0) == waiting
+    never_taken_in = window["intake_week"].isna()
+    left = window["outcome"].isin(["resolved_waiting", "gave_up"])
+    assert into.get("waiting", 0.0) == (never_taken_in & ~left).sum()
+    assert into.get("left_queue", 0.0) == left.sum() > 0
     assert (paths(cases, weeks)["support"] == "support_specialist").sum() == window["support_specialist"].sum()
     res = read(folders["run"])
     pd.testing.assert_frame_equal(res.flows("integraal"), f)

@@ -42,7 +42,10 @@ def _inputs(rng: np.random.Generator, params) -> dict:
         "caregiver_wear": (u(), u() * (u() > 0.3), int(i(0, 40)), u() * 0.1, 1 + e() * 10, u() * 0.1, u()),
         "overburdened": (u(), int(i(0, 40)), u(), 1 + e() * 10),
         "caseload_capacity": (int(i(0, 40)), e() * 40, e() * 2 * (u() > 0.1)),
-        "hours_split": (e() * 36, int(i(0, 40)), u() * 2, u(), e() * 8, e() * 3),
+        "hours_split": (e() * 36, int(i(0, 40)), int(i(0, 10)), (u() * 2, u(), u() * 0.5), e() * 8, e() * 3,
+                        bool(u() > 0.5)),
+        "free_slots": (int(i(0, 40)), e() * 36, e() * 8, bool(u() > 0.5), (u() * 2, u() * (u() > 0.2), u() * 0.5),
+                       int(i(0, 40)), int(i(0, 10))),
         "group_of": (int(i(0, 5)),),
         "provision_kind": (int(i(0, 5)),),
         "crisis_payer": (int(i(0, 5)), int(i(0, 6))),
@@ -58,7 +61,10 @@ def _inputs(rng: np.random.Generator, params) -> dict:
         "casework_action": (state, u(), bool(u() > 0.8), bool(u() > 0.5), bool(u() > 0.5), u(), u(), u() * 0.5),
         "counter_action": (u(), bool(u() > 0.8), bool(u() > 0.5), bool(u() > 0.5), u(), u()),
         "keeps_case_open": (int(i(0, 4)), state, bool(u() > 0.5), int(i(0, 3)), bool(u() > 0.5)),
-        "case_closes": (bool(u() > 0.5), bool(u() > 0.5), int(i(0, 30)), int(i(0, 20))),
+        "case_closes": (bool(u() > 0.5), bool(u() > 0.5), int(i(0, 30)), int(i(0, 30))),
+        "plan_end": (int(i(0, 100)), int(i(0, 20)), e() * 20 * (u() > 0.3), e()),
+        "patience_end": (int(i(0, 100)), u() * 0.2 * (u() > 0.3), e()),
+        "leaves_queue": (int(i(0, 100)), int(i(0, 100)), int(i(0, 2))),
         "case_outcome": (bool(u() > 0.5), bool(u() > 0.5)),
         "extra_coordination": (int(i(0, 5)), u() * 2),
         "informal_week": (e() * 10 * (u() > 0.2), int(i(0, 4)), u(), int(i(0, 30)), e() * 5 * (u() > 0.3),
@@ -89,18 +95,46 @@ def test_every_rule_agrees_compiled_and_as_plain_python(rural):
                                            err_msg=f"{name}{args}")
 
 
+PER_CASE = (1.0, 0.2, 0.3)  # casework and coordination of an active case, hours of a bridged case
+
+
 def test_caseload_pressure_eats_outreach_first():
-    free = rules.hours_split(36.0, 10, 1.0, 0.2, 7.2, 0.0)
-    full = rules.hours_split(36.0, 28, 1.0, 0.2, 7.2, 0.0)
+    free = rules.hours_split(36.0, 10, 0, PER_CASE, 7.2, 0.0, False)
+    full = rules.hours_split(36.0, 28, 0, PER_CASE, 7.2, 0.0, False)
     assert free[2] == pytest.approx(7.2)
     assert full[2] == pytest.approx(36.0 - 28 * 1.2)
     assert full[0] == pytest.approx(28.0)
-    over = rules.hours_split(36.0, 40, 1.0, 0.2, 7.2, 0.0)
+    over = rules.hours_split(36.0, 40, 0, PER_CASE, 7.2, 0.0, False)
     assert over[2] == 0.0 and over[0] + over[1] == pytest.approx(36.0)
-    alone = rules.hours_split(36.0, 25, 1.0, 0.2, 7.2, 0.0)
-    crowded = rules.hours_split(36.0, 25, 1.0, 0.2, 7.2, 3.0)  # other professionals in the households
+    alone = rules.hours_split(36.0, 25, 0, PER_CASE, 7.2, 0.0, False)
+    crowded = rules.hours_split(36.0, 25, 0, PER_CASE, 7.2, 3.0, False)  # other professionals in the households
     assert crowded[1] == pytest.approx(25 * 0.2 + 3.0)
     assert (alone[2], crowded[2]) == pytest.approx((6.0, 3.0))
+
+
+def test_protected_outreach_comes_first_and_shrinks_the_caseload():
+    over = rules.hours_split(36.0, 40, 0, PER_CASE, 7.2, 0.0, True)
+    assert over[2] == pytest.approx(7.2) and over[0] + over[1] == pytest.approx(36.0 - 7.2)
+    assert rules.free_slots(30, 36.0, 7.2, False, PER_CASE, 0, 0) == 30
+    assert rules.free_slots(30, 36.0, 7.2, True, PER_CASE, 0, 0) == int((36.0 - 7.2) / 1.2)
+
+
+def test_a_bridged_case_costs_its_contact_hours_and_that_share_of_a_slot():
+    hours = rules.hours_split(36.0, 10, 10, PER_CASE, 0.0, 0.0, False)
+    assert hours[0] == pytest.approx(10.0) and hours[1] == pytest.approx(10 * 0.2 + 10 * 0.3)
+    assert rules.free_slots(30, 36.0, 0.0, False, PER_CASE, 10, 10) == 30 - 10 - 3  # 10 x 0.3 / 1.2 = 2.5 -> 3 slots
+    assert rules.free_slots(30, 36.0, 0.0, False, PER_CASE, 10, 8) == 30 - 10 - 2
+
+
+def test_patience_is_geometric_from_the_first_week():
+    rng = np.random.default_rng(3)
+    rate = 0.1
+    waits = np.array([rules.patience_end(0, rate, e) + 1 for e in rng.exponential(size=20_000)])
+    p = 1 - np.exp(-rate)  # P(leave after any week's intake), the same every week
+    assert abs((waits == 1).mean() - p) < 4 * np.sqrt(p * (1 - p) / waits.size)
+    assert abs(waits.mean() - 1 / p) < 4 * np.sqrt(1 - p) / p / np.sqrt(waits.size)
+    assert rules.patience_end(5, 0.0, 1.0) == rules.NEVER
+    assert rules.leaves_queue(7, 7, 0) and not rules.leaves_queue(6, 7, 0) and not rules.leaves_queue(9, 7, 1)
 
 
 def test_growth_support_and_treatment_move_severity_the_right_way():

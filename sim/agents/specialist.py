@@ -2,7 +2,9 @@
 
 Referrals wait in order of arrival, urgent ones first; without mandate a referral first
 waits the municipal check (`mandate_delay_weeks`). A referral whose problem has resolved
-while waiting leaves the list without taking a place.
+while waiting leaves the list without taking a place. A provider bought with open-ended
+volume (contract "open", as most youth care is) admits every referral past the check:
+its volume, and the spending, follow the referrals.
 """
 
 import mesa
@@ -14,8 +16,9 @@ from sim.core import dispatch
 class SpecialistProvider(mesa.Agent):
     """One provider for one domain (youth care, GGZ, debt restructuring, reintegration)."""
 
-    def __init__(self, model: mesa.Model, index: int, name: str, places: int, mean_weeks: float, check_weeks: int):
-        """Register the provider: places, mean treatment length, weeks of the municipal check."""
+    def __init__(self, model: mesa.Model, index: int, name: str, places: int | None, mean_weeks: float,
+                 check_weeks: int):
+        """Register the provider: places (None: open-ended volume), mean treatment length, weeks of the check."""
         super().__init__(model)
         self.check_weeks = check_weeks  # without mandate, a referral waits for the municipal check
         self.index = index
@@ -42,7 +45,7 @@ class SpecialistProvider(mesa.Agent):
         """
         if not self.queue.shape[0]:
             return self.queue[:, 0]
-        self.queue, waits = dispatch.admit(core, t, self.queue, self.check_weeks, self.places - self.in_treatment,
-                                           self.rate)
+        free = self.queue.shape[0] if self.places is None else self.places - self.in_treatment
+        self.queue, waits = dispatch.admit(core, t, self.queue, self.check_weeks, free, self.rate)
         self.in_treatment += waits.size
         return waits

@@ -19,9 +19,11 @@ from sim.domains import (
     C_NONE,
     C_QUEUED,
     CARE,
+    OUT_GAVE_UP,
     OUT_HANDED_OVER,
     OUT_MANAGEABLE,
     OUT_RESOLVED,
+    OUT_RESOLVED_WAITING,
     P_KNOWN,
     P_LATENT,
     P_NONE,
@@ -50,17 +52,32 @@ def handover_room(n: int) -> Handover:
 
 @njit(cache=True, nogil=True)
 def plan_hours(staff, p):
-    """Each member's hours this week, hours per case and free case slots."""
-    per_case = p.casework_per_case + p.coordination_per_case
+    """Each member's hours this week, casework hours per active case and free case slots.
+
+    A member's bridged cases (counted by last week's casework) take contact hours only;
+    the other cases are active and share the casework hours.
+    """
+    per_case = (p.casework_per_case, p.coordination_per_case, p.bridging_per_case)
     for m in range(staff.hours.shape[0]):
-        cw, co, out = rules.hours_split(staff.hours[m], staff.caseload[m], p.casework_per_case,
-                                        p.coordination_per_case, staff.hours[m] * staff.outreach_share[m],
-                                        staff.extra[m])
+        active, bridged = staff.caseload[m] - staff.bridged[m], staff.bridged[m]
+        target = staff.hours[m] * staff.outreach_share[m]
+        cw, co, out = rules.hours_split(staff.hours[m], active, bridged, per_case, target, staff.extra[m],
+                                        p.outreach_protected)
         staff.casework[m] = cw
         staff.coordination[m] = co
         staff.outreach[m] = out
-        staff.case_hours[m] = cw / staff.caseload[m] if staff.caseload[m] > 0 else 0.0
-        staff.free[m] = rules.caseload_capacity(staff.cap[m], staff.hours[m], per_case) - staff.caseload[m]
+        staff.case_hours[m] = cw / active if active > 0 else 0.0
+    refresh_free(staff, p)
+
+
+@njit(cache=True, nogil=True)
+def refresh_free(staff, p):
+    """Each member's free case slots now: after the cases closed and bridged since the last hour plan."""
+    per_case = (p.casework_per_case, p.coordination_per_case, p.bridging_per_case)
+    for m in range(staff.hours.shape[0]):
+        target = staff.hours[m] * staff.outreach_share[m]
+        staff.free[m] = rules.free_slots(staff.cap[m], staff.hours[m], target, p.outreach_protected, per_case,
+                                         staff.caseload[m] - staff.bridged[m], staff.bridged[m])
 
 
 @njit(cache=True, nogil=True)
@@ -123,6 +140,7 @@ def assign_cases(t, order, s, staff, routing, p, counts):
     With one family, one plan, a household already in casework with this team keeps its coordinator.
     Otherwise the member whose discipline fits the worst problem is preferred. Each team's
     free slots are counted, so a long queue before a full team costs no search of its members.
+    A case that starts gets the length of its plan (rules.plan_end, from the resident's follow-up draw).
     """
     pe, ca, pr, hs = s.people, s.cases, s.problems, s.households
     team_first = routing.team_first
@@ -159,6 +177,7 @@ def assign_cases(t, order, s, staff, routing, p, counts):
         ca.state[i] = C_CASEWORK
         ca.member[i] = m
         ca.start[i] = t
+        ca.close_after[i] = rules.plan_end(t, p.min_case_weeks, p.follow_up_weeks, pe.follow_up[i])
         ca.support[i] |= SUPPORT_TEAM
         reveal(i, pr.state, ca.domains)
         staff.caseload[m] += 1
@@ -202,6 +221,7 @@ def casework_stage(t, rows, s, staff, p, durations_rng, out, counts):
     few cases ahead while the one in hand is worked on. Referrals and closures go to `out`.
     """
     pe, ca, pr = s.people, s.cases, s.problems
+    staff.bridged[:] = 0  # counted afresh below, for next week's hour plan
     cases = np.empty(rows.shape[0], np.int64)
     n_cases = 0
     for i in rows:
@@ -226,6 +246,7 @@ def casework_stage(t, rows, s, staff, p, durations_rng, out, counts):
         pe.crisis_domain[i] = -1
         still_open = False
         known = False
+        working = False  # a known problem is left to work on after this week's referrals and grants
         for d in range(pr.sev.shape[1]):
             st = pr.state[i, d]
             known |= st == P_KNOWN
@@ -238,7 +259,9 @@ def casework_stage(t, rows, s, staff, p, durations_rng, out, counts):
             elif action == rules.ACT_GRANT:
                 _grant(i, d, t, s, p, durations_rng, counts.provisions_granted)
             still_open |= rules.keeps_case_open(action, st, p.bridging, p.mandate_delay, t < pr.start[i, d])
-        if not rules.case_closes(still_open, known, t - ca.start[i], p.min_case_weeks):
+            working |= pr.state[i, d] == P_KNOWN
+        if not rules.case_closes(still_open, known, t, ca.close_after[i]):
+            staff.bridged[ca.member[i]] += not working  # open for contact only: a bridged case
             continue  # a case with nothing left to work on closes at once
         outcome = _outcome(i, pr.state)
         _hand_back(i, t, pr)
@@ -287,8 +310,7 @@ def _close(i, outcome, s, staff, out, n_closed):
     out.closed[n_closed] = i
     out.outcome[n_closed] = outcome
     ca.state[i] = C_NONE
-    staff.caseload[ca.member[i]] -= 1
-    staff.free[ca.member[i]] += 1
+    staff.caseload[ca.member[i]] -= 1  # its slot is free at the next intake (refresh_free)
     s.households.cases[s.people.hh[i]] -= 1
     return n_closed + 1
 
@@ -379,3 +401,46 @@ def _single_latent(i, pstate):
                 return -1
             found = d
     return found
+
+
+@njit(cache=True, nogil=True)
+def leave_resolved(queue, s, out, counts):
+    """Residents on the team's waiting list whose problems all resolved leave it; returns how many, listed in `out`."""
+    ca, pe = s.cases, s.people
+    n = 0
+    for i in queue:
+        if ca.state[i] == C_QUEUED and pe.n_active[i] == 0:
+            n = _leave(i, OUT_RESOLVED_WAITING, s, out, n)
+            counts.left_resolved[pe.nbh[i]] += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def give_up(t, queue, s, p, out, counts):
+    """Residents still waiting after intake whose patience ran out leave the list; returns how many, listed in `out`.
+
+    They found help elsewhere or gave up: their problems stay unknown to the team and
+    signalling starts afresh. In the queue-only check they leave for good (their problem is
+    handled elsewhere), as the Erlang A queue assumes.
+    """
+    ca, pe, pr = s.cases, s.people, s.problems
+    n = 0
+    for i in queue:
+        if ca.state[i] == C_QUEUED and rules.leaves_queue(t, ca.leave[i], ca.priority[i]):
+            n = _leave(i, OUT_GAVE_UP, s, out, n)
+            counts.gave_up[pe.nbh[i]] += 1
+            if p.service_exponential:
+                _serve_all(i, pr.sev, pr.state, pe.n_active)
+    return n
+
+
+@njit(cache=True, inline="always")
+def _leave(i, outcome, s, out, n_closed):
+    """Resident i leaves the waiting list: the case ends before intake; returns the new number closed."""
+    s.cases.state[i] = C_NONE
+    for d in range(s.problems.state.shape[1]):
+        if s.problems.state[i, d] == P_LATENT:
+            s.problems.hazard[i, d] = 0.0
+    out.closed[n_closed] = i
+    out.outcome[n_closed] = outcome
+    return n_closed + 1

@@ -24,6 +24,8 @@ class WeekCounts(NamedTuple):
     wait_weeks: np.ndarray  # (K,) summed waits of this week's intakes
     waiting_signals: np.ndarray  # (K,) this week's signals still waiting at its end
     loket: np.ndarray  # (K,) cases handled by the counter
+    left_resolved: np.ndarray  # (K,) left the waiting list: problems resolved while waiting
+    gave_up: np.ndarray  # (K,) left the waiting list: stopped waiting (patience)
     informal_hours: np.ndarray  # (K,) float
     volunteer_hours: np.ndarray  # (K,) float
     overburdened: np.ndarray  # (K,) carers
@@ -41,6 +43,7 @@ class WeekCounts(NamedTuple):
     prevalence: np.ndarray  # (K, D)
     journeys: np.ndarray  # (K, journey states)
     self_reliant: np.ndarray  # (K,)
+    bridged: np.ndarray  # (K,) team cases open for contact only (no known problem left to work on)
     provisions: np.ndarray  # (K, provisions) running
     in_treatment: np.ndarray  # (K, P, groups) by sim.domains.GROUPS
     waiting_specialist: np.ndarray  # (K, P)

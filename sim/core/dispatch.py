@@ -17,7 +17,6 @@ that editing a kernel recompiles them.
 
 import hashlib
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -26,26 +25,25 @@ from numba.core.caching import FunctionCache
 from numba.experimental import structref
 
 from sim.core import rules
-from sim.core.casework import assign_cases, casework_stage, crowding, loket_stage, plan_hours
+from sim.core.casework import (
+    assign_cases,
+    casework_stage,
+    crowding,
+    give_up,
+    leave_resolved,
+    loket_stage,
+    plan_hours,
+    refresh_free,
+)
 from sim.core.household import household_stage
 from sim.core.problems import onset_stage
 from sim.core.record import record_stage
 from sim.core.rows import busy_rows
 from sim.core.signals import signal_stage
 from sim.core.specialist import admit as admit_stage
+from sim.core.streams import Streams
 
 SOURCES = hashlib.sha256(b"".join(f.read_bytes() for f in sorted(Path(__file__).parent.glob("*.py")))).hexdigest()
-
-
-class Streams(NamedTuple):
-    """The random streams the kernels draw from (sim.core.streams), one per kind of decision."""
-
-    onset: np.random.Generator
-    threshold: np.random.Generator
-    resolution: np.random.Generator
-    route: np.random.Generator
-    durations: np.random.Generator
-    informal: np.random.Generator
 
 
 @structref.register
@@ -92,15 +90,15 @@ def bind(state, staff, routing, p, rates, streams: dict[str, np.random.Generator
 @_call
 def onsets(run, t, busy):
     """Week t's onsets (problems.onset_stage), then the busy rows into `busy` (rows.busy_rows); returns how many."""
-    s, st = run.state, run.streams
-    onset_stage(t, s, run.rates, run.p, st.onset, st.threshold, st.resolution, run.counts.onsets)
+    s = run.state
+    onset_stage(t, s, run.rates, run.p, run.streams, run.counts)
     return busy_rows(s.people.n_active, s.cases.state, busy)
 
 
 @_call
 def signals(run, t, rows, outreach_rate, opened):
     """signals.signal_stage: residents signalled this week are listed in `opened`; returns how many."""
-    return signal_stage(t, rows, run.state, outreach_rate, run.p, run.streams.route, run.counts.signals, opened)
+    return signal_stage(t, rows, run.state, outreach_rate, run.p, run.streams, run.counts, opened)
 
 
 @_call
@@ -110,8 +108,21 @@ def loket(run, t, order, out):
 
 
 @_call
+def leave_resolved_queue(run, queue, out):
+    """casework.leave_resolved: residents whose problems resolved leave the waiting list; returns how many."""
+    return leave_resolved(queue, run.state, out, run.counts)
+
+
+@_call
+def give_up_queue(run, t, queue, out):
+    """casework.give_up: residents whose patience ran out leave the waiting list; returns how many."""
+    return give_up(t, queue, run.state, run.p, out, run.counts)
+
+
+@_call
 def assign(run, t, order):
-    """casework.assign_cases: queued residents, in `order`, get a member with a free slot."""
+    """casework.refresh_free, then casework.assign_cases: queued residents, in `order`, get a free slot."""
+    refresh_free(run.staff, run.p)
     assign_cases(t, order, run.state, run.staff, run.routing, run.p, run.counts)
 
 

@@ -55,6 +55,11 @@ class CoreParams(NamedTuple):
     discipline_match: float
     casework_per_case: float
     coordination_per_case: float
+    bridging_per_case: float  # weekly hours of a case kept open only for contact
+    outreach_protected: bool  # outreach hours are set aside before casework (else outreach gets what is left)
+    follow_up_weeks: float  # mean weeks a case stays open after its minimum length (0: none)
+    leave_rate: float  # weekly hazard of leaving the team's waiting list (patience); 0: wait until served
+    leave_when_resolved: bool  # a waiting resident whose problems all resolved leaves the list
     one_family_one_plan: bool
     immediate_signal: bool  # queue-only mode: every new problem is signalled in its onset week
     service_exponential: bool  # queue-only mode: a case ends each week with probability service_rate
@@ -146,6 +151,11 @@ def build(scenario: Scenario, design: Design) -> CoreParams:
         discipline_match=design.discipline_match_effect if design.employment == "seconded" else 1.0,
         casework_per_case=design.casework_hours_per_case,
         coordination_per_case=design.coordination_hours_per_case,
+        bridging_per_case=design.bridging_hours_per_case,
+        outreach_protected=design.outreach_protected,
+        follow_up_weeks=design.follow_up_weeks,
+        leave_rate=scenario.residents.queue_leave_per_week,
+        leave_when_resolved=scenario.residents.leave_queue_when_resolved,
         one_family_one_plan=design.one_family_one_plan,
         immediate_signal=scenario.signals.immediate,
         service_exponential=design.service == "exponential",

@@ -30,20 +30,28 @@ def init_onsets(t, people, rates, onset_rng):
 
 
 @njit(cache=True, nogil=True)
-def onset_stage(t, s, rates, p, onset_rng, threshold_rng, resolution_rng, onsets_out):
-    """Start (or deepen) the problems whose onset falls in week t; draw the next onset."""
+def onset_stage(t, s, rates, p, streams, counts):
+    """Start (or deepen) the problems whose onset falls in week t; draw the next onset.
+
+    The resident's patience and follow-up draws are renewed too (when those mechanisms are
+    on): drawn here, in onset order, they are the same in every design (common random numbers).
+    """
     pe, pr = s.people, s.problems
     group_rates, group_total = rates.by_domain, rates.total
     for i in range(pe.next_onset.shape[0]):
         if pe.next_onset[i] != t:
             continue
         g = pe.group[i]
-        d = rules.pick_domain(group_rates[g], group_total[g], onset_rng.random())
-        s0 = rules.onset_severity(p.sev_low[d], p.sev_high[d], onset_rng.random())
-        pe.next_onset[i] = t + rules.weeks_until_event(group_total[g], onset_rng.exponential())
-        e = threshold_rng.exponential()
-        r = rules.weeks_until_event(p.resolve_rate[d], resolution_rng.exponential())
-        onsets_out[pe.nbh[i], d] += 1
+        d = rules.pick_domain(group_rates[g], group_total[g], streams.onset.random())
+        s0 = rules.onset_severity(p.sev_low[d], p.sev_high[d], streams.onset.random())
+        pe.next_onset[i] = t + rules.weeks_until_event(group_total[g], streams.onset.exponential())
+        e = streams.threshold.exponential()
+        r = rules.weeks_until_event(p.resolve_rate[d], streams.resolution.exponential())
+        if p.leave_rate > 0.0:
+            pe.patience[i] = streams.patience.exponential()
+        if p.follow_up_weeks > 0.0:
+            pe.follow_up[i] = streams.follow_up.exponential()
+        counts.onsets[pe.nbh[i], d] += 1
         if pr.state[i, d] == P_NONE:
             pr.sev[i, d] = s0
             pr.state[i, d] = P_LATENT

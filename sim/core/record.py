@@ -9,6 +9,7 @@ from sim.domains import (
     C_CASEWORK,
     C_NONE,
     C_QUEUED,
+    P_KNOWN,
     P_LATENT,
     P_NONE,
     P_PROVISION,
@@ -55,12 +56,14 @@ def record_stage(t, rows, residents, s, p, over_norm_weeks, counts):
         k = pe.nbh[i]
         busy[k] += 1
         counts.self_reliant[k] += (pe.n_active[i] == 0) | (pe.deficit[i] <= 0.0)
-        latent = rare = False
+        latent = rare = known = False
         for d in range(n_dom):  # counts and flags as sums and ors, not branches on each state
             st = pr.state[i, d]
             counts.prevalence[k, d] += st != P_NONE
             latent |= st == P_LATENT
+            known |= st == P_KNOWN
             rare |= st >= P_WAIT_SPECIALIST
+        counts.bridged[k] += (ca.state[i] == C_CASEWORK) & ~known
         counts.journeys[k, journey(ca.state[i], False, False, latent)] += not rare
         rare_rows[n_rare] = i  # specialist care and provisions: listed, and counted in the loop below
         n_rare += rare

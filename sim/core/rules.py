@@ -156,17 +156,37 @@ def caseload_capacity(cap, hours_free, hours_per_case):
 
 
 @njit(cache=True)
-def hours_split(total, cases, casework_per_case, coordination_per_case, outreach_target, extra_coordination):
-    """Split hours: coordination and casework first, outreach gets what is left.
+def hours_split(total, active, bridged, per_case, outreach_target, extra_coordination, protected):
+    """Split a member's week over casework, coordination and outreach; returns the three.
 
-    Caseload pressure therefore eats outreach first; `extra_coordination` is the week's
-    overhead of working beside other professionals in client households.
-    Returns (casework, coordination, outreach).
+    `per_case` holds the weekly hours of an active case's casework and coordination and of
+    a bridged case (kept open only for contact while care elsewhere is awaited: it costs
+    coordination, not casework). Cases come first and outreach gets what is left, so
+    caseload pressure eats outreach first, unless the design protects outreach: then its
+    hours are set aside before any case. `extra_coordination` is the week's overhead of
+    working beside other professionals in client households.
     """
-    coordination = min(total, cases * coordination_per_case + extra_coordination)
-    casework = min(total - coordination, cases * casework_per_case)
-    outreach = min(outreach_target, total - coordination - casework)
+    casework_per_case, coordination_per_case, bridging_per_case = per_case
+    kept = min(outreach_target, total) if protected else 0.0
+    for_cases = total - kept
+    coordination = min(for_cases, active * coordination_per_case + bridged * bridging_per_case + extra_coordination)
+    casework = min(for_cases - coordination, active * casework_per_case)
+    outreach = kept if protected else min(outreach_target, total - coordination - casework)
     return casework, coordination, max(0.0, outreach)
+
+
+@njit(cache=True)
+def free_slots(cap, total, outreach_target, protected, per_case, active, bridged):
+    """Case slots a member has free: what the cap and the hours for cases allow, less the cases held.
+
+    A bridged case takes the share of a slot that its hours are of an active case's.
+    """
+    casework_per_case, coordination_per_case, bridging_per_case = per_case
+    active_hours = casework_per_case + coordination_per_case
+    for_cases = total - (min(outreach_target, total) if protected else 0.0)
+    slots = caseload_capacity(cap, for_cases, active_hours)
+    held = bridged * bridging_per_case / active_hours if active_hours > 0 else 0.0
+    return slots - active - math.ceil(held - 1e-9)
 
 
 # ----- who people are ------------------------------------------------------------------
@@ -343,9 +363,40 @@ def keeps_case_open(action, st, bridging, mandate_delay, provision_pending):
 
 
 @njit(cache=True)
-def case_closes(still_open, known, weeks_open, min_case_weeks):
-    """A case closes when nothing keeps it open and, if it still has known problems, its minimum length is over."""
-    return not (still_open or (known and weeks_open < min_case_weeks))
+def case_closes(still_open, known, t, close_after):
+    """A case closes when nothing keeps it open and, if it still has known problems, its plan is over."""
+    return not (still_open or (known and t < close_after))
+
+
+@njit(cache=True)
+def plan_end(t, min_case_weeks, follow_up_weeks, exp_draw):
+    """The week from which a case starting in week t may close: its minimum length, then a drawn follow-up.
+
+    The follow-up is geometric with mean about `follow_up_weeks` (none when 0): teams keep
+    a case open for a while after the plan is done, some much longer than others.
+    """
+    follow_up = weeks_until_event(1.0 / follow_up_weeks, exp_draw) if follow_up_weeks > 0.0 else 0
+    return t + min_case_weeks + follow_up
+
+
+# ----- the team's waiting list ---------------------------------------------------------
+
+
+@njit(cache=True)
+def patience_end(t, leave_rate, exp_draw):
+    """The last week a resident who joins the waiting list in week t keeps waiting (NEVER without patience).
+
+    Leaving is a weekly hazard `leave_rate`, from the first week on: a geometric patience.
+    """
+    if leave_rate <= 0.0:
+        return NEVER
+    return t + weeks_until_event(leave_rate, exp_draw) - 1
+
+
+@njit(cache=True)
+def leaves_queue(t, last_week, priority):
+    """Whether a resident still waiting after this week's intake stops waiting; safety cases always wait."""
+    return t >= last_week and priority == 0
 
 
 @njit(cache=True)

@@ -23,11 +23,13 @@ from sim.domains import (
 
 
 @njit(cache=True, nogil=True)
-def signal_stage(t, rows, s, nbh_outreach_rate, p, route_rng, signals_out, opened):
+def signal_stage(t, rows, s, nbh_outreach_rate, p, streams, counts, opened):
     """Queue residents whose problems are signalled this week; cases in casework see new ones.
 
     Only `rows` are visited (residents with a problem or a case, in row order). Residents
-    put in the queue are listed in `opened`, in case-id order; returns how many.
+    put in the queue are listed in `opened`, in case-id order; returns how many. The route
+    of a signal is drawn from the `route` stream; a new case waits as long as the
+    resident's patience draw allows (rules.patience_end).
     """
     pe, ca, pr = s.people, s.cases, s.problems
     carers = s.households.carers
@@ -64,13 +66,14 @@ def signal_stage(t, rows, s, nbh_outreach_rate, p, route_rng, signals_out, opene
             total = h[0] + h[1] + h[2] + h[3] + h[4]
             pr.hazard[i, d] += total
             if route < 0 and rules.is_signalled(p.immediate_signal, pr.hazard[i, d], pr.threshold[i, d]):
-                route = rules.pick_route(h, total, route_rng.random())
+                route = rules.pick_route(h, total, streams.route.random())
         if pe.urgent[i] == 1:
             route = ROUTE_PARTNER
         if route < 0:
             continue
         _open_case(i, t, route, pe, ca, pr, p)
-        signals_out[pe.nbh[i], route] += 1
+        ca.leave[i] = rules.patience_end(t, p.leave_rate, pe.patience[i])
+        counts.signals[pe.nbh[i], route] += 1
         opened[n_opened] = i
         n_opened += 1
     return n_opened

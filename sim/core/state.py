@@ -32,6 +32,8 @@ class People(NamedTuple):
     inf_hours: np.ndarray  # float32 informal hours received this week (residents with problems)
     urgent: np.ndarray  # int8 crisis this week: signal at once, safety priority
     crisis_domain: np.ndarray  # int8 domain that escalated, -1 none
+    patience: np.ndarray  # float32 Exp(1) draw at the latest onset: how long the resident waits for the team
+    follow_up: np.ndarray  # float32 Exp(1) draw at the latest onset: the follow-up length of a case that starts
 
 
 class Cases(NamedTuple):
@@ -51,6 +53,8 @@ class Cases(NamedTuple):
     ref_week: np.ndarray  # int32 first referral week
     ref_provider: np.ndarray  # int8 first referral provider, -1 none
     inf_hours: np.ndarray  # float64 informal hours received during the case
+    leave: np.ndarray  # int32 last week a queued resident waits (patience), NEVER if they wait until served
+    close_after: np.ndarray  # int32 week from which a case with problems left may close (plan and follow-up)
     next_id: np.ndarray  # int64 (1,) the id the next case gets
 
 
@@ -107,6 +111,7 @@ class Staff(NamedTuple):
     outreach_share: np.ndarray  # share of hours meant for outreach
     cap: np.ndarray  # int64 most cases carried
     caseload: np.ndarray  # int64 open cases coordinated
+    bridged: np.ndarray  # int64 of those, cases only kept open for contact (nothing known left to work on)
     casework: np.ndarray  # this week's casework hours
     coordination: np.ndarray  # this week's coordination hours
     outreach: np.ndarray  # this week's outreach hours
@@ -125,7 +130,7 @@ class Routing(NamedTuple):
 
 def empty_staff(n: int) -> Staff:
     """Staff arrays for n members, all zero."""
-    ints = ("team", "discipline", "cap", "caseload", "free")
+    ints = ("team", "discipline", "cap", "caseload", "bridged", "free")
     return Staff(**{f: np.zeros(n, np.int64 if f in ints else np.float64) for f in Staff._fields})
 
 
@@ -147,6 +152,8 @@ def no_problems(n: int) -> tuple[Cases, Problems]:
         ref_week=np.full(n, NO_WEEK, np.int32),
         ref_provider=np.full(n, -1, np.int8),
         inf_hours=np.zeros(n),
+        leave=np.full(n, NO_WEEK, np.int32),
+        close_after=np.full(n, NO_WEEK, np.int32),
         next_id=np.zeros(1, np.int64),
     )
     problems = Problems(

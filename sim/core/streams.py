@@ -5,6 +5,8 @@ refers more) never shifts another: onsets stay identical across designs (common 
 numbers). New streams go at the end of STREAMS so existing ones keep their spawn keys.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 STREAMS = (
@@ -16,6 +18,8 @@ STREAMS = (
     "durations",  # specialist treatment and provision durations
     "informal",  # carer drop-out and rejoin
     "mesa",  # the Mesa model's own generator (agent ordering)
+    "patience",  # how long a resident on the team's waiting list keeps waiting
+    "follow_up",  # weeks a case stays open for follow-up after its plan
 )
 
 
@@ -25,3 +29,16 @@ def make_streams(seed: int) -> dict[str, np.random.Generator]:
         name: np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(k,)))
         for k, name in enumerate(STREAMS)
     }
+
+
+class Streams(NamedTuple):
+    """The streams the kernels draw from, by name (a run's Numba handle holds them)."""
+
+    onset: np.random.Generator
+    threshold: np.random.Generator
+    resolution: np.random.Generator
+    route: np.random.Generator
+    durations: np.random.Generator
+    informal: np.random.Generator
+    patience: np.random.Generator
+    follow_up: np.random.Generator

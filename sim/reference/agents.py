@@ -18,6 +18,7 @@ from sim.domains import (
     AGE_MINOR,
     CARE,
     DOMAIN_PROVIDER,
+    OUT_GAVE_UP,
     OUT_HANDED_OVER,
     OUT_MANAGEABLE,
     OUT_RESOLVED,
@@ -37,9 +38,9 @@ from sim.domains import (
 R = {name: getattr(rules, name).py_func for name in (
     "weeks_until_event", "onset_severity", "aggravate", "pick_domain", "course", "route_hazards", "is_signalled",
     "pick_route", "is_safety_case", "problem_burden", "capacity", "strain_update", "is_crisis", "informal_demand",
-    "informal_week", "carer_params", "caseload_capacity", "hours_split", "outreach_rate", "worse_than", "member_choice",
+    "informal_week", "carer_params", "free_slots", "hours_split", "outreach_rate", "worse_than", "member_choice",
     "casework_action", "counter_action", "keeps_case_open", "case_closes", "case_outcome", "extra_coordination",
-    "group_of", "provision_kind", "crisis_payer", "admission")}
+    "group_of", "provision_kind", "crisis_payer", "admission", "plan_end", "patience_end", "leaves_queue")}
 PROVISION_KIND = R["provision_kind"]
 
 
@@ -68,8 +69,10 @@ class Case:
     onset: int
     sev: float
     domains: int
+    leave: int  # last week the resident keeps waiting (rules.patience_end)
     member: TeamMember | None = None
     start: int = NO_WEEK
+    close_after: int = NO_WEEK  # week from which the case may close (rules.plan_end)
     support: int = 0
 
 
@@ -91,6 +94,7 @@ class Resident(mesa.Agent):
         self.crisis_domain = -1
         self.case: Case | None = None
         self.in_casework = False
+        self.patience = self.follow_up = 0.0  # Exp(1) draws renewed at each onset (float32, as in the core)
 
     def onset(self, t: int) -> None:
         """A new problem (or a deeper one) if this is the resident's onset week."""
@@ -103,6 +107,10 @@ class Resident(mesa.Agent):
         self.next_onset = t + R["weeks_until_event"](total, m.streams["onset"].exponential())
         e = m.streams["threshold"].exponential()
         r = R["weeks_until_event"](p.resolve_rate[d], m.streams["resolution"].exponential())
+        if p.leave_rate > 0.0:
+            self.patience = np.float32(m.streams["patience"].exponential())
+        if p.follow_up_weeks > 0.0:
+            self.follow_up = np.float32(m.streams["follow_up"].exponential())
         m.week_counts["onsets"][d] += 1
         if d in self.problems:
             self.problems[d].sev = R["aggravate"](self.problems[d].sev, s0, p.aggravation)
@@ -151,9 +159,10 @@ class Resident(mesa.Agent):
         youth = latent.get(YOUTH)
         safety = R["is_safety_case"](self.urgent, self.age == AGE_MINOR, youth is not None,
                                      youth.sev if youth is not None else 0.0, self.model.p.safety_severity)
+        leave = R["patience_end"](t, self.model.p.leave_rate, float(self.patience))
         self.case = Case(self.model.new_case_id(), route, int(safety), t,
                          min([q.onset for q in latent.values()] + [t]), max([q.sev for q in latent.values()] + [0.0]),
-                         sum(1 << d for d in latent))
+                         sum(1 << d for d in latent), leave)
         self.urgent = False
         self.model.week_counts["signals"][route] += 1
 
@@ -237,7 +246,9 @@ class Resident(mesa.Agent):
             elif action == rules.ACT_GRANT:
                 self.grant_provision(prob, t)
             still_open = R["keeps_case_open"](action, state, p.bridging, p.mandate_delay, t < prob.start) or still_open
-        if not R["case_closes"](still_open, known, t - self.case.start, p.min_case_weeks):
+        if not R["case_closes"](still_open, known, t, self.case.close_after):
+            if not any(q.state == P_KNOWN for q in self.problems.values()):  # open for contact only: bridged
+                self.case.member.bridged += 1
             return
         handed = any(q.state != P_KNOWN for q in self.problems.values())
         manageable = any(q.state == P_KNOWN for q in self.problems.values())
@@ -287,6 +298,19 @@ class Resident(mesa.Agent):
                                                          self.model.streams["durations"].exponential())
         self.case.support |= SUPPORT_PROVISION
         self.model.week_counts["granted"][kind] += 1
+
+    def leave_queue(self, t: int, outcome: int) -> None:
+        """Leave the team's waiting list before intake: unknown problems signal afresh.
+
+        In the queue-only check a resident who stops waiting leaves for good (Erlang A).
+        """
+        for prob in self.problems.values():
+            if prob.state == P_LATENT:
+                prob.hazard = 0.0
+        if outcome == OUT_GAVE_UP and self.model.p.service_exponential:
+            self.problems.clear()
+        self.model.closed.append((self.case, outcome, t))
+        self.case = None
 
     def close(self, t: int, outcome: int) -> None:
         """End the case: the member's slot frees, the household may lose its coordinator."""
@@ -372,37 +396,38 @@ class TeamMember(mesa.Agent):
         self.team, self.discipline, self.hours, self.cap = team, discipline, hours, cap
         self.outreach_share = outreach_share
         self.caseload = 0
+        self.bridged = 0  # of the caseload, cases open for contact only (counted by last week's casework)
         self.extra = 0.0  # coordination beside other professionals in client households
         self.casework = self.coordination = self.outreach = self.case_hours = 0.0
         self.free = 0
 
     def plan_hours(self) -> None:
-        """Casework and coordination first, outreach from what is left; free slots."""
+        """Cases first, outreach from what is left (or set aside first, if protected); free slots."""
         p = self.model.p
+        per_case = (p.casework_per_case, p.coordination_per_case, p.bridging_per_case)
+        active, target = self.caseload - self.bridged, self.hours * self.outreach_share
         self.casework, self.coordination, self.outreach = R["hours_split"](
-            self.hours, self.caseload, p.casework_per_case, p.coordination_per_case, self.hours * self.outreach_share,
-            self.extra)
-        self.case_hours = self.casework / self.caseload if self.caseload > 0 else 0.0
-        per_case = p.casework_per_case + p.coordination_per_case
-        self.free = R["caseload_capacity"](self.cap, self.hours, per_case) - self.caseload
+            self.hours, active, self.bridged, per_case, target, self.extra, p.outreach_protected)
+        self.case_hours = self.casework / active if active > 0 else 0.0
+        self.free = R["free_slots"](self.cap, self.hours, target, p.outreach_protected, per_case, active, self.bridged)
 
 
 class Provider(mesa.Agent):
     """A specialist provider: places, a waiting list (urgent first), treatment lengths."""
 
-    def __init__(self, model, index: int, places: int, mean_weeks: float, check_weeks: int):
-        """Create a provider with empty places; referrals wait `check_weeks` for the municipal check."""
+    def __init__(self, model, index: int, places: int | None, mean_weeks: float, check_weeks: int):
+        """Create a provider with empty places (None: open-ended volume); referrals wait `check_weeks` for the check."""
         super().__init__(model)
         self.index, self.places, self.rate, self.check_weeks = index, places, 1.0 / mean_weeks, check_weeks
         self.in_treatment = 0
         self.waiting: list[tuple[Resident, int, int, int]] = []
 
     def admit(self, t: int) -> None:
-        """Drop referrals resolved while waiting; admit into free places."""
+        """Drop referrals resolved while waiting; admit into free places (all, with open-ended volume)."""
         waiting = [w for w in self.waiting if w[1] in w[0].problems and w[0].problems[w[1]].state == P_WAIT_SPECIALIST]
+        free = len(waiting) if self.places is None else self.places - self.in_treatment
         order, admitted = R["admission"](np.array([w[3] for w in waiting], np.int64),
-                                         np.array([w[2] for w in waiting], np.int64), t, self.check_weeks,
-                                         self.places - self.in_treatment)
+                                         np.array([w[2] for w in waiting], np.int64), t, self.check_weeks, free)
         waiting = [waiting[k] for k in order]
         take = [waiting[k] for k in admitted]
         taken = set(admitted.tolist())

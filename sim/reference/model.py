@@ -24,6 +24,9 @@ from sim.domains import (
     DOMAINS,
     JOURNEY,
     N_ROUTES,
+    OUT_GAVE_UP,
+    OUT_RESOLVED_WAITING,
+    P_KNOWN,
     P_LATENT,
     P_PROVISION,
     P_SPECIALIST,
@@ -67,9 +70,8 @@ class ReferenceModel(mesa.Model):
         self._populate(population.generate(scenario, self.streams["population"]))
         self._build_teams()
         pop = len(self.residents)
-        self.providers = [Provider(self, k, int(round(scenario.provider(k).places_per_10k * pop / 10_000)),
-                                   scenario.provider(k).mean_treatment_weeks, self.design.mandate_delay_weeks)
-                          for k in range(len(PROVIDERS))]
+        self.providers = [Provider(self, k, self._places(k, pop), scenario.provider(k).mean_treatment_weeks,
+                                   self.design.mandate_delay_weeks) for k in range(len(PROVIDERS))]
         self.volunteers = [VolunteerPool(self, scenario.informal.volunteer_hours_per_1000 * n / 1000)
                            for n in self.residents_per_nbh]
         self.week = 0
@@ -79,6 +81,11 @@ class ReferenceModel(mesa.Model):
         for r in self.residents:
             r.next_onset = R["weeks_until_event"](self.group_total[r.group], self.streams["onset"].exponential())
         self.plan_hours()
+
+    def _places(self, k: int, pop: int) -> int | None:
+        """Provider k's places for this population; None for open-ended volume."""
+        prov = self.spec.provider(k)
+        return int(round(prov.places_per_10k * pop / 10_000)) if prov.contract == "places" else None
 
     def _populate(self, st) -> None:
         """Residents and households from the shared population synthesis (same start state)."""
@@ -135,6 +142,8 @@ class ReferenceModel(mesa.Model):
             hh.informal_care(t)
         for r in self.residents:
             r.live_week(t)
+        for m in self.members():
+            m.bridged = 0  # counted afresh by this week's casework
         for r in self.residents:
             if r.in_casework:
                 r.casework(t)
@@ -167,22 +176,36 @@ class ReferenceModel(mesa.Model):
         return [[sum(rate for t, rate in enumerate(rates) if self.serves[t, k, g]) * p.outreach_knowledge
                  for g in range(2)] for k in range(len(self.residents_per_nbh))]
 
+    def members(self) -> list[TeamMember]:
+        """Every team member, team by team."""
+        return [m for team in self.teams for m in team]
+
     def intake(self, t: int) -> None:
-        """Triage the queue; the counter takes single-problem cases (if the form has one); members take the rest."""
+        """Triage the queue; the counter takes single-problem cases (if the form has one); members take the rest.
+
+        Residents whose problems all resolved leave the list first; those whose patience ran
+        out leave after intake.
+        """
         self.plan_hours()
+        p, counts = self.p, self.week_counts
         queued = [r for r in self.residents if r.case is not None and not r.in_casework]
+        if p.leave_when_resolved:
+            for r in [r for r in queued if not r.problems]:
+                r.leave_queue(t, OUT_RESOLVED_WAITING)
+                counts["left_resolved"] += 1
+            queued = [r for r in queued if r.case is not None]
         if self.design.priority_triage:
             queued.sort(key=lambda r: (-r.case.priority, r.case.case_id))
         else:
             queued.sort(key=lambda r: r.case.case_id)
-        if self.p.loket:
+        if p.loket:
             queued = [r for r in queued if not r.counter(t)]
-        counts = self.week_counts
         for r in queued:
             member = self.assignee(r)
             if member is None:
                 continue
             r.case.member, r.case.start, r.in_casework = member, t, True
+            r.case.close_after = R["plan_end"](t, p.min_case_weeks, p.follow_up_weeks, float(r.follow_up))
             r.case.support |= SUPPORT_TEAM
             r.reveal()
             member.caseload += 1
@@ -191,6 +214,10 @@ class ReferenceModel(mesa.Model):
             counts["intakes"] += 1
             counts["wait_weeks"] += t - r.case.queued
         counts["waiting_signals"] = sum(1 for r in queued if not r.in_casework and r.case.queued == t)
+        for r in queued:
+            if not r.in_casework and R["leaves_queue"](t, r.case.leave, r.case.priority):
+                r.leave_queue(t, OUT_GAVE_UP)
+                counts["gave_up"] += 1
 
     def assignee(self, r: Resident) -> TeamMember | None:
         """The household's coordinator in the team that takes the case, or a free member of the fitting discipline."""
@@ -244,10 +271,14 @@ class ReferenceModel(mesa.Model):
         row["self_reliant_share"] = self_reliant / n
         for k, name in enumerate(ROUTES):
             row[f"signals_{name}"] = c["signals"][k]
-        members = [m for team in self.teams for m in team]
+        members = self.members()
+        bridged = sum(1 for r in self.residents if r.in_casework
+                      and not any(q.state == P_KNOWN for q in r.problems.values()))
         row.update({"new_cases": sum(c["signals"]), "new_cases_waiting": c["waiting_signals"],
                     "queue_length": journeys["waiting_team"], "intakes": c["intakes"], "loket_cases": c["loket"],
+                    "left_queue_resolved": c["left_resolved"], "gave_up_waiting": c["gave_up"],
                     "intake_wait_weeks": c["wait_weeks"], "open_cases": journeys["team_case"],
+                    "bridged_cases": bridged,
                     "staff_fte": sum(m.hours for m in members) / self.design.hours_per_fte,
                     "hours_contracted": sum(m.hours for m in members),
                     "hours_casework": sum(m.casework for m in members),
@@ -334,6 +365,7 @@ class ReferenceModel(mesa.Model):
 def _empty_counts() -> dict:
     """Flows counted during one week, municipality-wide."""
     return {"onsets": [0] * len(DOMAINS), "signals": [0] * N_ROUTES, "intakes": 0, "wait_weeks": 0, "loket": 0,
+            "left_resolved": 0, "gave_up": 0,
             "waiting_signals": 0, "informal_hours": 0.0, "volunteer_hours": 0.0, "carers": 0, "overburdened": 0,
             "dropouts": 0, "crises": 0, "child_protection": 0, "crisis_payer": [0] * len(PAYERS),
             "referrals": [0] * len(PROVIDERS), "granted": [0] * len(PROVISIONS)}

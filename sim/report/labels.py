@@ -49,6 +49,8 @@ PARTS: dict[str, tuple[str, str]] = {
     "handed_over": ("overgedragen (zorg of voorziening)", "handed over (care or provision)"),
     "manageable": ("hanteerbaar afgesloten", "closed as manageable"),
     "open_at_end": ("nog open aan het eind", "still open at the end"),
+    "resolved_waiting": ("opgelost tijdens het wachten", "resolved while waiting"),
+    "gave_up": ("gestopt met wachten (elders hulp of opgegeven)", "stopped waiting (help elsewhere or gave up)"),
 }
 
 KINDS: dict[str, tuple[str, str]] = {  # prefix of an outcome: label with {} for the part
@@ -78,9 +80,13 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "queue_length": ("Wachtlijst wijkteam (inwoners)", "Team waiting list (residents)"),
     "intakes": ("Intakes per week", "Intakes per week"),
     "loket_cases": ("Door het loket afgehandeld, per week", "Handled by the counter, per week"),
+    "left_queue_resolved": ("Van de wachtlijst af, probleem opgelost, per week",
+                            "Left the waiting list resolved, per week"),
+    "gave_up_waiting": ("Gestopt met wachten, per week", "Stopped waiting, per week"),
     "intake_wait_weeks": ("Wachtweken van de intakes van de week", "Waiting weeks of the week's intakes"),
     "mean_wait_weeks": ("Gemiddelde wachttijd tot intake (weken)", "Mean wait to intake (weeks)"),
     "open_cases": ("Lopende casussen", "Open cases"),
+    "bridged_cases": ("Overbruggingscasussen (wachten op zorg elders)", "Bridged cases (awaiting care elsewhere)"),
     "staff_fte": ("Formatie wijkteam (fte)", "Team staff (FTE)"),
     "caseload_per_fte": ("Caseload per fte", "Caseload per FTE"),
     "hours_contracted": ("Gecontracteerde uren per week", "Contracted hours per week"),
@@ -121,6 +127,7 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "intake_team": ("intake door het wijkteam", "intake by the team"),
     "intake_counter": ("afgehandeld door het loket", "handled by the counter"),
     "waiting": ("wacht nog op intake", "still waiting for intake"),
+    "left_queue": ("van de wachtlijst af vóór intake", "left the waiting list before intake"),
     "support_specialist": ("verwezen naar specialistische zorg", "referred to specialist care"),
     "support_provision": ("voorziening toegekend", "provision granted"),
     "support_team_informal": ("wijkteam met informele hulp", "team with informal help"),
