@@ -246,6 +246,7 @@ def casework_stage(t, rows, s, staff, p, durations_rng, out, counts):
         pe.crisis_domain[i] = -1
         still_open = False
         known = False
+        handed = False  # a problem is with care elsewhere after this week's referrals and grants
         working = False  # a known problem is left to work on after this week's referrals and grants
         for d in range(pr.sev.shape[1]):
             st = pr.state[i, d]
@@ -260,9 +261,10 @@ def casework_stage(t, rows, s, staff, p, durations_rng, out, counts):
                 _grant(i, d, t, s, p, durations_rng, counts.provisions_granted)
             still_open |= rules.keeps_case_open(action, st, p.bridging, p.mandate_delay, t < pr.start[i, d])
             working |= pr.state[i, d] == P_KNOWN
-        if not rules.case_closes(still_open, known, t, ca.close_after[i]):
+            handed |= rules.elsewhere(pr.state[i, d])
+        if not rules.case_closes(still_open, known, handed, t, ca.close_after[i]):
             staff.bridged[ca.member[i]] += not working  # open for contact only: a bridged case
-            continue  # a case with nothing left to work on closes at once
+            continue
         outcome = _outcome(i, pr.state)
         _hand_back(i, t, pr)
         n_closed = _close(i, outcome, s, staff, out, n_closed)

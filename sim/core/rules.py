@@ -363,9 +363,20 @@ def keeps_case_open(action, st, bridging, mandate_delay, provision_pending):
 
 
 @njit(cache=True)
-def case_closes(still_open, known, t, close_after):
-    """A case closes when nothing keeps it open and, if it still has known problems, its plan is over."""
-    return not (still_open or (known and t < close_after))
+def case_closes(still_open, known, handed_over, t, close_after):
+    """A case closes when nothing keeps it open and its plan is over; one handed over entirely closes at once.
+
+    A case whose problems resolved stays open, for contact only, until its plan and follow-up
+    end (rules.plan_end); one whose problems all went to specialist care or a provision is
+    handed over, not followed up.
+    """
+    return not (still_open or ((known or not handed_over) and t < close_after))
+
+
+@njit(cache=True)
+def elsewhere(st):
+    """Whether a problem in state `st` is with care outside the team: waiting for or in specialist care, a provision."""
+    return st == P_WAIT_SPECIALIST or st == P_SPECIALIST or st == P_PROVISION
 
 
 @njit(cache=True)

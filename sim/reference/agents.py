@@ -39,8 +39,9 @@ R = {name: getattr(rules, name).py_func for name in (
     "weeks_until_event", "onset_severity", "aggravate", "pick_domain", "course", "route_hazards", "is_signalled",
     "pick_route", "is_safety_case", "problem_burden", "capacity", "strain_update", "is_crisis", "informal_demand",
     "informal_week", "carer_params", "free_slots", "hours_split", "outreach_rate", "worse_than", "member_choice",
-    "casework_action", "counter_action", "keeps_case_open", "case_closes", "case_outcome", "extra_coordination",
-    "group_of", "provision_kind", "crisis_payer", "admission", "plan_end", "patience_end", "leaves_queue")}
+    "casework_action", "counter_action", "keeps_case_open", "case_closes", "elsewhere", "case_outcome",
+    "extra_coordination", "group_of", "provision_kind", "crisis_payer", "admission", "plan_end", "patience_end",
+    "leaves_queue")}
 PROVISION_KIND = R["provision_kind"]
 
 
@@ -246,7 +247,8 @@ class Resident(mesa.Agent):
             elif action == rules.ACT_GRANT:
                 self.grant_provision(prob, t)
             still_open = R["keeps_case_open"](action, state, p.bridging, p.mandate_delay, t < prob.start) or still_open
-        if not R["case_closes"](still_open, known, t, self.case.close_after):
+        handed = any(R["elsewhere"](q.state) for q in self.problems.values())
+        if not R["case_closes"](still_open, known, handed, t, self.case.close_after):
             if not any(q.state == P_KNOWN for q in self.problems.values()):  # open for contact only: bridged
                 self.case.member.bridged += 1
             return
