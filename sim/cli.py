@@ -54,6 +54,7 @@ def _run_reference(args: argparse.Namespace, scenario, design: str, seed: int) -
     """Run the pure-Mesa reference engine; it writes weekly totals, summary and manifest."""
     from tqdm import tqdm
 
+    from sim import steady
     from sim.output import manifest, write_json, write_table
     from sim.reference.model import ReferenceModel, ReferenceTooLarge
     from sim.tables import SUMMARY_UNITS, run_summary, summary, unit_of
@@ -72,7 +73,8 @@ def _run_reference(args: argparse.Namespace, scenario, design: str, seed: int) -
     write_table(run_summary(totals), out / "summary.parquet", SUMMARY_UNITS, "summary")
     write_json(manifest(scenario, design, seed, ["weekly_totals.parquet", "summary.parquet"],
                         {"engine": "reference", "weeks": scenario.meta.weeks,
-                         "burn_in_weeks": scenario.meta.burn_in_weeks}), out / "manifest.json")
+                         "burn_in_weeks": scenario.meta.burn_in_weeks, "steady_state": steady.diagnose(totals)}),
+               out / "manifest.json")
     print(f"\nResults written to {out}/")
     for key, value in summary(totals).items():
         print(f"  {key:<46} {value:>12,.2f}")
@@ -187,9 +189,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
              "difference": "outcome unit (design minus first design, paired)", "difference_low": "outcome unit",
              "difference_high": "outcome unit"}
     table = compare.paired_table(runs, designs, compare.OUTCOMES)
+    flags = "".join(f"- {line}\n" for line in compare.still_growing(runs, designs))
     _write_report(out, "comparison", table, units, f"{scenario.meta.name}: {', '.join(designs)}",
                   f"{args.replications} replications, common random numbers, equal: {args.equal}\n\n"
-                  + compare.markdown(table, designs))
+                  + (f"{flags}\n" if flags else "") + compare.markdown(table, designs))
     return 0
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from sim import steady
 from sim.domains import DOMAINS, PAYERS, PROVIDERS
 from sim.flows import FLOW_OUTCOMES
 from sim.intervals import mean_interval
@@ -22,9 +23,12 @@ from sim.scenario import Scenario, parse
 from sim.sweep.spec import RunSpec, run_seed
 from sim.tables import fte_cost_per_year
 
-OUTCOMES = ["new_cases", "queue_length", "mean_wait_weeks", "open_cases", "caseload_per_fte", "hours_outreach",
-            "signals_outreach", "informal_share", "professionals_per_client_household", "referrals_youth_care",
-            "referrals_ggz", "crises", "self_reliant_share", "cost_team", "cost_specialist", "cost_per_resident"]
+# The team's wait stands beside the specialist waits, so a design that moves its queue to
+# specialist care does not look like a design without queues.
+OUTCOMES = ["new_cases", "queue_length", "mean_wait_weeks", *(f"wait_{p}" for p in PROVIDERS), "gave_up_waiting",
+            "queue_growing", "open_cases", "bridged_cases", "caseload_per_fte", "hours_outreach", "signals_outreach",
+            "informal_share", "professionals_per_client_household", "referrals_youth_care", "referrals_ggz", "crises",
+            "self_reliant_share", "cost_team", "cost_specialist", "cost_per_resident"]
 
 # The weekly series a report draws (sim.report), by report section; compare and audit jobs
 # keep them, and the case-flow counts (sim.flows), besides the outcomes they tabulate.
@@ -89,6 +93,13 @@ def paired_table(runs: pd.DataFrame, designs: list[str], outcomes: list[str]) ->
             rows.append({"outcome": outcome, "design": d, "replications": len(reps), "mean": mean, "low": lo,
                          "high": hi, "difference": diff, "difference_low": dlo, "difference_high": dhi})
     return pd.DataFrame(rows)
+
+
+def still_growing(runs: pd.DataFrame, designs: list[str]) -> list[str]:
+    """One line per design whose waiting list still grows in some replication (sim.steady): its means are of a trend."""
+    counts = steady.growing_replications(runs[runs["status"] == "ok"], designs)
+    return [f"{d}: waiting list still growing in {k} of {n} replications (its means are those of a trend, not a level)"
+            for d, (k, n) in counts.items()]
 
 
 def markdown(table: pd.DataFrame, designs: list[str]) -> str:

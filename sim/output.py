@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim import steady
 from sim.scenario import Scenario, scenario_hash
 from sim.tables import CASE_UNITS, SCHEMA_VERSION, SUMMARY_UNITS, run_summary, unit_of
 
@@ -86,7 +87,11 @@ RUN_FILES = ("neighbourhood_weekly.parquet", "weekly_totals.parquet", "cases.par
 
 def write_run(out: Path, by_nbh: pd.DataFrame, total: pd.DataFrame, cases: pd.DataFrame,
               info: dict) -> list[Path]:
-    """Write the three tables and the manifest into `out`; returns the paths written."""
+    """Write the three tables and the manifest into `out`; returns the paths written.
+
+    The manifest gets the run's steady-state record (sim.steady): MSER-5 truncations and
+    whether the team's waiting list still grows over the recorded weeks.
+    """
     out.mkdir(parents=True, exist_ok=True)
     paths = {
         "neighbourhood_weekly.parquet": (by_nbh, {c: unit_of(c) for c in by_nbh.columns}, "neighbourhood_weekly"),
@@ -96,5 +101,5 @@ def write_run(out: Path, by_nbh: pd.DataFrame, total: pd.DataFrame, cases: pd.Da
     }
     for name, (df, units, table) in paths.items():
         write_table(df, out / name, units, table)
-    write_json(info, out / "manifest.json")
+    write_json({**info, "steady_state": steady.diagnose(total)}, out / "manifest.json")
     return [out / n for n in paths] + [out / "manifest.json"]

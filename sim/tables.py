@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim import steady
 from sim.domains import JEUGDWET, PARTICIPATIEWET, PROVIDERS, ZVW
 
 SCHEMA_VERSION = "1.0"
@@ -69,6 +70,9 @@ UNITS = (
     ("intake_to_referral_weeks", "weeks (run-level: mean over cases referred in the recorded weeks)"),
     ("case_weeks", "weeks (run-level: mean intake-to-closure over cases closed in the recorded weeks)"),
     ("wait_weeks_non_priority", "weeks (run-level: mean wait of non-safety cases with an intake in the window)"),
+    ("wait_", "weeks (run-level: mean wait of the provider's admissions in the recorded weeks)"),
+    ("queue_growing", "1 = the team's waiting list still grows over the recorded weeks (sim.steady), else 0"),
+    ("warmup_weeks", "weeks (run-level: the longest MSER-5 truncation of the key weekly outcomes, sim.steady)"),
     ("cost_", "EUR per week"),
 )
 
@@ -152,13 +156,40 @@ def known_outcomes(reference: bool = False) -> set[str]:
     if reference:
         return names - {"loket_cases"}
     extra = ("admissions", "mean_wait", "waiting_over_norm")
-    return names | {f"{kind}_{p}" for p in PROVIDERS for kind in extra} | set(RUN_METRICS)
+    return names | {f"{kind}_{p}" for p in PROVIDERS for kind in extra} | set(RUN_METRICS) | set(TOTALS_METRICS)
 
 
 def run_metric(name: str, cases: pd.DataFrame, weeks: int) -> float:
     """A run-level metric computed from the case table (see UNITS for its meaning)."""
     column, value = RUN_METRICS[name]
     return _mean(value(_in_window(cases, column, weeks)).dropna())
+
+
+def _admission_wait(provider: str, total: pd.DataFrame) -> float:
+    """Mean wait of a provider's admissions over the recorded weeks (NaN without admissions)."""
+    admitted = total[f"admissions_{provider}"]
+    n = float(admitted.sum())
+    return float((total[f"mean_wait_{provider}"].fillna(0.0) * admitted).sum()) / n if n else np.nan
+
+
+TOTALS_METRICS = {  # run-level outcomes computed from the weekly totals
+    **{f"wait_{p}": (lambda t, p=p: _admission_wait(p, t)) for p in PROVIDERS},
+    "queue_growing": lambda t: float(steady.diagnose(t)["queue_growing"]),
+    "warmup_weeks": lambda t: float(max(steady.diagnose(t)["mser5_weeks"].values(), default=0)),
+}
+
+
+def outcome_values(names: list[str], total: pd.DataFrame, cases: pd.DataFrame, weeks: int) -> dict[str, float]:
+    """A run's value of each named outcome: run-level metrics, totals metrics, else the weekly mean."""
+    out = {}
+    for name in names:
+        if name in RUN_METRICS:
+            out[name] = run_metric(name, cases, weeks)
+        elif name in TOTALS_METRICS:
+            out[name] = TOTALS_METRICS[name](total)
+        else:
+            out[name] = float(total[name].mean())
+    return out
 
 
 def fte_cost_per_year(costs, design) -> float:
@@ -257,7 +288,7 @@ def run_summary(total: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary(total: pd.DataFrame) -> dict[str, float]:
-    """A few headline figures over the recorded weeks, for the terminal."""
+    """A few headline figures over the recorded weeks, for the terminal (the specialist waits beside the team's)."""
     res = float(total["residents"].iloc[0])
     weeks = len(total)
     intakes = total["intakes"].sum()
@@ -270,7 +301,10 @@ def summary(total: pd.DataFrame) -> dict[str, float]:
         "signals per 1,000 residents per year": float(
             total[[c for c in total.columns if c.startswith("signals_")]].sum().sum() / res * 1000 * 52 / weeks),
         "team waiting list (mean)": float(total["queue_length"].mean()),
+        "team waiting list still growing (1 = yes)": float(steady.diagnose(total)["queue_growing"]),
         "wait to intake (weeks, mean)": float(total["intake_wait_weeks"].sum() / intakes) if intakes else np.nan,
+        **{f"wait for {p.replace('_', ' ')} (weeks, mean)": _admission_wait(p, total) for p in PROVIDERS
+           if f"admissions_{p}" in total},
         "caseload per FTE (mean)": float(total["caseload_per_fte"].mean()),
         "outreach hours per week (mean)": float(total["hours_outreach"].mean()),
         "informal share of support hours": float(total["informal_share"].mean()),

@@ -199,7 +199,7 @@ def test_compare_switch_language_download_and_upload(app, browser, rural, tmp_pa
     assert on_screen.designs == rural.designs
 
     bad = tmp_path / "te-weinig-personeel.toml"
-    bad.write_text(to_toml(rural).replace("fte_per_10k = 8.0", "fte_per_10k = -1.0", 1), encoding="utf-8")
+    bad.write_text(to_toml(rural).replace("fte_per_10k = 10.0", "fte_per_10k = -1.0", 1), encoding="utf-8")
     page.locator(".upload input[type=file]").set_input_files(str(bad))
     problem = page.locator(".problems")
     problem.wait_for(timeout=30_000)

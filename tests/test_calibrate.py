@@ -30,11 +30,13 @@ use = "calibration"
 """
 
 
-def test_shipped_targets_file_names_the_six_figures_with_sources():
+def test_shipped_targets_file_names_the_published_figures_with_sources():
     targets = load_targets(TARGETS)
     assert {"youth_care_share_under23", "youth_help_by_team_share", "household_help_per_1000",
             "support_at_home_per_1000", "overburdened_carers_share", "ggz_waiting_beyond_norm_share",
-            "child_protection_per_1000_minors"} <= set(targets.observables)
+            "child_protection_per_1000_minors", "team_wait_weeks", "team_clients_share",
+            "youth_cases_closed_within_year", "jeugdwet_spending_per_inhabitant",
+            "wmo_provision_spending_per_inhabitant", "team_cost_per_inhabitant"} <= set(targets.observables)
     assert all(t.source and t.tolerance > 0 for t in targets.targets)
 
 
@@ -59,14 +61,14 @@ def test_bad_target_files_get_a_clear_error_and_exit_status_2(tmp_path, capsys, 
 @pytest.mark.parametrize("name", ["kleindorp", "middenstad", "grootstad"])
 def test_the_shipped_profiles_mark_free_parameters_with_valid_ranges(name):
     path = ROOT / "scenarios" / f"{name}.toml"
-    assert len(free_parameters(path, load(path))) == 7
+    assert len(free_parameters(path, load(path))) == 8
 
 
 def test_a_calibrate_range_on_a_sourced_value_or_past_the_schema_is_refused(tmp_path):
     text = (ROOT / "scenarios" / "kleindorp.toml").read_text()
     sourced = tmp_path / "sourced.toml"
-    marked = "(Jeugdautoriteit 2023; CBS); calibrate: [100, 300]"
-    sourced.write_text(text.replace("(Jeugdautoriteit 2023; CBS)", marked))
+    spent = "spent over the 30 weeks a treatment lasts here"  # the end of youth care's sourced cost
+    sourced.write_text(text.replace(spent, spent + "; calibrate: [100, 300]"))
     with pytest.raises(SpaceError, match=r"specialists.youth_care.cost_per_week: calibrate range on a source value"):
         free_parameters(sourced, load(sourced))
     wide = tmp_path / "wide.toml"
@@ -135,14 +137,24 @@ def test_calibration_recovers_known_parameters_of_the_real_simulation(tmp_path):
     assert set(table["id"]) == set(observables) and (tmp_path / "cal" / "validation.html").stat().st_size > 100_000
 
 
-@pytest.mark.parametrize(("name", "replications"), [("kleindorp", 4), ("middenstad", 3)])
-def test_the_shipped_profiles_pass_validation_at_full_scale(tmp_path, name, replications):
-    # grootstad (600,000 residents, about a minute per run) takes middenstad's values; not run here
+# Held-out figures each shipped profile misses at full scale (README, Calibration): a miss is
+# reported, not widened away; the test fails when one of them starts to pass or another is missed.
+KNOWN_MISSES = {
+    "kleindorp": {"youth-help-by-team", "jeugdwet-spending"},
+    "middenstad": {"youth-help-by-team", "wmo-provision-spending"},
+}
+
+
+@pytest.mark.parametrize(("name", "replications"), [("kleindorp", 6), ("middenstad", 4)])
+def test_the_shipped_profiles_meet_every_calibration_target_at_full_scale(tmp_path, name, replications):
+    # grootstad (600,000 residents) takes middenstad's values; validated by hand (README), not here
     code = main(["validate", str(ROOT / "scenarios" / f"{name}.toml"), "--targets", str(TARGETS),
                  "--replications", str(replications), "--workers", "0", "--quiet", "--out", str(tmp_path)])
     table = pd.read_parquet(tmp_path / "validation.parquet")
-    assert code == 0, table[["id", "value", "tolerance", "simulated"]]
-    assert bool(table["within"].all()) and len(table) == len(load_targets(TARGETS).targets)
+    missed = table[~table["within"]]
+    assert len(table) == len(load_targets(TARGETS).targets)
+    assert set(missed["id"]) == KNOWN_MISSES[name], table[["id", "use", "value", "tolerance", "simulated"]]
+    assert (missed["use"] == "holdout").all() and code == (1 if len(missed) else 0)
 
 
 def test_calibration_resumes_with_the_same_trials_and_validation_fails_with_status_1(tmp_path, capsys):

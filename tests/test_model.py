@@ -176,6 +176,8 @@ def test_every_case_keeps_only_its_own_records(run):
 
 
 def test_known_outcomes_are_exactly_what_a_run_reports(run):
-    from sim.tables import RUN_METRICS, known_outcomes
+    from sim.tables import RUN_METRICS, TOTALS_METRICS, known_outcomes, outcome_values
 
-    assert known_outcomes() == (set(run.totals.columns) - {"week"}) | set(RUN_METRICS)
+    assert known_outcomes() == (set(run.totals.columns) - {"week"}) | set(RUN_METRICS) | set(TOTALS_METRICS)
+    values = outcome_values(list(TOTALS_METRICS), run.totals, run.cases, len(run.totals))
+    assert all(np.isfinite(v) or k.startswith("wait_") for k, v in values.items()), values

@@ -102,8 +102,9 @@ def test_gateway_teams_with_mandate_get_clients_into_specialist_care_faster(town
 
 
 def test_a_full_specialist_queue_keeps_cases_in_the_team_and_grows_its_waiting_list(town, tmp_path):
-    ample = {f"specialists.{p}.places_per_10k": 200.0 for p in ("youth_care", "ggz")}
-    scarce = {f"specialists.{p}.places_per_10k": 2.0 for p in ("youth_care", "ggz")}
+    places = {"specialists.youth_care.contract": "places"}  # both bought as places with a waiting list
+    ample = {**places, **{f"specialists.{p}.places_per_10k": 200.0 for p in ("youth_care", "ggz")}}
+    scarce = {**places, **{f"specialists.{p}.places_per_10k": 2.0 for p in ("youth_care", "ggz")}}
     pressed = {"designs.integraal.fte_per_10k": 5.0}
     r = paired(town, tmp_path, {**ample, **pressed}, {**scarce, **pressed}, ["open_cases", "queue_length",
                                                                              "case_weeks"])

@@ -15,11 +15,13 @@ import tempfile
 from pathlib import Path
 from typing import cast
 
+import numpy as np
 import pandas as pd
 import solara
 import solara.lab
 from ipyvuetify.extra import FileInput
 
+from sim import steady
 from sim.app import session, worker
 from sim.app.figures import neighbourhood_grid, shared_range
 from sim.app.params import Slider, assumption_sliders, best_pair, design_sliders, scenario_sliders
@@ -286,6 +288,7 @@ def Results():
         RunLog()
         return
     Status(c, c.updates)
+    Headlines(c, len(c.summaries))
     MapSection(c, c.updates)
     SeriesSection(c, c.updates)
     FlowSection(c, sum(len(v) for v in c.flows.values()))
@@ -303,6 +306,31 @@ def Status(c: session.Comparison, updates: int):
             solara.ProgressLinear(value=100 * c.progress)
         if c.error and c.error != "cancelled":
             solara.Error(text("run_failed", lg).format(c.error))
+        finished = pd.DataFrame(c.summaries, columns=["design", "queue_growing"])
+        for d, (k, n) in steady.growing_replications(finished, c.designs).items():
+            solara.Warning(f"{d}: {label('queue_still_growing', lg).format(k, n)}", classes=["queue-growing"])
+
+
+@solara.component
+def Headlines(c: session.Comparison, finished_runs: int):
+    """Per design, the mean over its finished replications of the waits that matter, the team's and care's."""
+    lg = lang.value
+    if not finished_runs:
+        return
+    names = [n for n in worker.HEADLINES if n != "queue_growing"]
+    head = "".join(f"<th>{html.escape(x)}</th>" for x in [text("design", lg), *(label(n, lg) for n in names)])
+    rows = []
+    for d in c.designs:
+        done = [s for s in c.summaries if s["design"] == d]
+        cells = [html.escape(d)] + [_fmt([s[n] for s in done]) for n in names]
+        rows.append("<tr>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>")
+    solara.HTML(tag="div", unsafe_innerHTML=f"<table><tr>{head}</tr>{''.join(rows)}</table>", classes=["headlines"])
+
+
+def _fmt(values: list[float]) -> str:
+    """The mean of a headline over replications with one decimal; a dash when there is none (no admissions, say)."""
+    known = [v for v in values if not np.isnan(v)]
+    return f"{np.mean(known):,.1f}" if known else "-"
 
 
 @solara.component

@@ -14,6 +14,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "uploaded": ("geüpload", "uploaded"),
     "design_a": ("Ontwerp A (basis)", "Design A (baseline)"),
     "design_b": ("Ontwerp B", "Design B"),
+    "design": ("Ontwerp", "Design"),
     "run_settings": ("Looptijd", "Run length"),
     "weeks": ("Gemeten weken", "Recorded weeks"),
     "burn_in": ("Inloopweken", "Burn-in weeks"),

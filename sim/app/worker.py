@@ -25,7 +25,11 @@ WORKERS = 2
 STREAM_EVERY = 8  # recorded weeks between two streamed parts
 WARM_WEEKS = 52
 NICE = 10  # workers run at lower priority than the server process
-SERIES = ["queue_length", "mean_wait_weeks", "open_cases", "caseload_per_fte", "hours_outreach", "informal_hours",
+# What the page leads with, per design: the team's wait beside the specialist waits and those who stop waiting.
+HEADLINES = ["mean_wait_weeks", "wait_ggz", "wait_debt_restructuring", "wait_youth_care", "gave_up_waiting",
+             "queue_growing"]
+SERIES = ["queue_length", "mean_wait_weeks", "waiting_ggz", "waiting_debt_restructuring", "open_cases",
+          "caseload_per_fte", "hours_outreach", "informal_hours",
           "informal_share", "crises", "referrals_youth_care", "referrals_ggz", "self_reliant_share",
           "cost_per_resident"]
 GRID = ["queue_length", "mean_wait_weeks", "open_cases", "caseload_per_fte", "hours_outreach", "informal_share",
@@ -117,10 +121,10 @@ def _grid(by_nbh: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary_row(totals: pd.DataFrame, cases: pd.DataFrame, metrics: list[str], weeks: int) -> dict[str, float]:
-    """A run's outcomes as the audit reads them: weekly means, or run-level metrics from the cases."""
-    from sim.tables import RUN_METRICS, run_metric
+    """A run's outcomes as the audit reads them, and the page's headlines (sim.tables)."""
+    from sim.tables import outcome_values
 
-    return {m: run_metric(m, cases, weeks) if m in RUN_METRICS else float(totals[m].mean()) for m in metrics}
+    return outcome_values(list(dict.fromkeys([*metrics, *HEADLINES])), totals, cases, weeks)
 
 
 def run_design(data: dict, design: str, seed: int, key: str, folder: str, metrics: list[str], queue=None,

@@ -132,6 +132,57 @@ def child_protection_per_1000_minors(run: RunData) -> float:
     return float(run.totals["child_protection_measures"].sum()) / minors * 1000 * YEAR / weeks
 
 
+def team_wait_weeks(run: RunData) -> float:
+    """Mean wait to intake of the cases taken in during the recorded weeks (weeks)."""
+    return _ratio_of_sums(run.totals["intake_wait_weeks"], run.totals["intakes"])
+
+
+def team_clients_share(run: RunData) -> float:
+    """Share of residents who start a team case (intake) in a year: distinct residents per 52 weeks."""
+    residents = float(run.totals["residents"].iloc[0])
+    c = run.cases.dropna(subset=["intake_week"])
+
+    def share(a: int, b: int) -> float:
+        return c.loc[(c["intake_week"] >= a) & (c["intake_week"] < b), "resident"].nunique() / residents
+
+    return _per_year_mean(run, share)
+
+
+def youth_cases_closed_within_year(run: RunData) -> float:
+    """Of the youth help the team gives itself, started with a year left to watch, the share closed within the year.
+
+    Youth help by the team itself: team cases with a youth problem and no specialist referral.
+    """
+    weeks = len(run.totals)
+    c = run.cases
+    c = c[c["support_team"] & ~c["support_specialist"] & ((c["domains"] & YOUTH_BIT) > 0) & (c["intake_week"] >= 0)
+          & (c["intake_week"] < weeks - YEAR)]
+    if not len(c):
+        return np.nan
+    return float((c["closure_week"].notna() & (c["closure_week"] - c["intake_week"] <= YEAR)).mean())
+
+
+def _per_resident_year(run: RunData, column: str) -> float:
+    """A cost column summed over the recorded weeks, per resident per 52 weeks (EUR)."""
+    t = run.totals
+    return float(t[column].sum()) / float(t["residents"].iloc[0]) * YEAR / len(t) if len(t) else np.nan
+
+
+def jeugdwet_spending_per_inhabitant(run: RunData) -> float:
+    """Youth Act spending (youth care, GGZ for minors, their crises) per resident per year (EUR)."""
+    return _per_resident_year(run, "cost_jeugdwet")
+
+
+def wmo_provision_spending_per_inhabitant(run: RunData) -> float:
+    """Wmo maatwerk spending on household help and support at home per resident per year (EUR)."""
+    return _per_resident_year(run, "cost_provisions")
+
+
+def team_cost_per_inhabitant(run: RunData) -> float:
+    """The team's contracted hours' cost per resident per year (EUR)."""
+    return _per_resident_year(run, "cost_team")
+
+
 OBSERVABLES: dict[str, Observable] = {
     "youth_care_share_under23": Observable(
         "share of residents aged 0-22 per year",
@@ -160,6 +211,28 @@ OBSERVABLES: dict[str, Observable] = {
         "measures started per 1,000 residents aged 0-17 per year",
         "child_protection_measures summed over the recorded weeks, per 1,000 under-18 residents, per 52 weeks",
         child_protection_per_1000_minors),
+    "team_wait_weeks": Observable(
+        "weeks", "intake_wait_weeks summed over the recorded weeks over intakes summed: the mean wait of the cases "
+        "taken in (cases that left the waiting list are not in it)", team_wait_weeks),
+    "team_clients_share": Observable(
+        "share of residents per year",
+        "distinct residents with an intake (team casework or the counter) in a 52-week year, over the residents; "
+        "mean over the complete recorded years", team_clients_share),
+    "youth_cases_closed_within_year": Observable(
+        "share of youth cases",
+        "of the team cases with a youth problem and no specialist referral (youth help by the team itself) whose "
+        "intake lies in the recorded weeks at least 52 weeks before their end, the share closed within 52 weeks "
+        "of intake", youth_cases_closed_within_year),
+    "jeugdwet_spending_per_inhabitant": Observable(
+        "EUR per resident per year", "cost_jeugdwet summed over the recorded weeks, per resident, per 52 weeks",
+        jeugdwet_spending_per_inhabitant),
+    "wmo_provision_spending_per_inhabitant": Observable(
+        "EUR per resident per year",
+        "cost_provisions (household help and support at home) summed over the recorded weeks, per resident, per "
+        "52 weeks", wmo_provision_spending_per_inhabitant),
+    "team_cost_per_inhabitant": Observable(
+        "EUR per resident per year", "cost_team summed over the recorded weeks, per resident, per 52 weeks",
+        team_cost_per_inhabitant),
 }
 
 

@@ -64,6 +64,7 @@ KINDS: dict[str, tuple[str, str]] = {  # prefix of an outcome: label with {} for
     "in_treatment_": ("In behandeling bij {}", "In treatment at {}"),
     "admissions_": ("Opnames per week bij {}", "Admissions per week at {}"),
     "mean_wait_": ("Gemiddelde wachttijd {} (weken)", "Mean wait for {} (weeks)"),
+    "wait_": ("Wachttijd tot opname bij {} (weken)", "Wait for admission to {} (weeks)"),
     "granted_": ("Toegekend per week: {}", "Granted per week: {}"),
     "provisions_": ("Lopende voorzieningen: {}", "Running provisions: {}"),
     "journey_": ("Inwoners: {}", "Residents: {}"),
@@ -123,6 +124,8 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "intake_to_referral_weeks": ("Weken van intake tot verwijzing", "Weeks from intake to referral"),
     "case_weeks": ("Duur van een casus (weken)", "Case duration (weeks)"),
     "wait_weeks_non_priority": ("Wachttijd zonder voorrang (weken)", "Wait without priority (weeks)"),
+    "queue_growing": ("Wachtlijst wijkteam groeit nog (1 = ja)", "Team waiting list still growing (1 = yes)"),
+    "warmup_weeks": ("Inloopweken nog in de meting (MSER-5)", "Warm-up weeks left in the record (MSER-5)"),
     # flow nodes that are not composed
     "intake_team": ("intake door het wijkteam", "intake by the team"),
     "intake_counter": ("afgehandeld door het loket", "handled by the counter"),
@@ -138,6 +141,10 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("Rapportage sociaal wijkteam", "Social neighbourhood team report"),
     "section_summary": ("Samenvatting", "Summary"),
+    "queue_still_growing": ("de wachtlijst van het wijkteam groeit nog in {} van de {} herhalingen: de gemiddelden "
+                            "zijn die van een trend, niet van een evenwicht.",
+                            "the team's waiting list still grows in {} of {} replications: its means are those of "
+                            "a trend, not of a steady level."),
     "section_settings": ("Instellingen van het scenario", "Scenario settings"),
     "section_comparison": ("Vergelijking van de ontwerpen", "Comparison of designs"),
     "section_audit": ("Toets van de aannames van de beleidstafel", "Audit of the policy table's assumptions"),
@@ -199,7 +206,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "teams": ("Teams", "Teams"),
     "employment": ("Dienstverband", "Employment"),
     "outreach_share": ("Aandeel uren voor outreach", "Share of hours for outreach"),
+    "outreach_protected": ("Outreach-uren gaan voor casuïstiek", "Outreach hours set aside before casework"),
     "caseload_cap": ("Maximale caseload", "Caseload cap"),
+    "bridging_hours_per_case": ("Uren per week voor een overbrugde casus", "Weekly hours per bridged case"),
+    "follow_up_weeks": ("Gemiddelde nazorg na het plan (weken)", "Mean follow-up after the plan (weeks)"),
     "mandate_delay_weeks": ("Wachttijd op een beschikking (weken)", "Mandate delay (weeks)"),
     "signalling_network": ("Signaleringsnetwerk", "Signalling network"),
     "welfare_hours_per_1000": ("Uren welzijn per 1.000 inwoners", "Welfare hours per 1,000 residents"),

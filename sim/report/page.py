@@ -17,7 +17,7 @@ h1{font-size:1.7em}h2{border-bottom:2px solid #636efa;padding-bottom:.2em;margin
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.3em .6em;
 text-align:left;vertical-align:top}th{background:#f2f2f7}td.num{text-align:right;white-space:nowrap}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:.5em}
-.note{color:#555;font-size:.9em}.holds{color:#1a7f37;font-weight:bold}.fails{color:#c62828;font-weight:bold}
+.note{color:#555;font-size:.9em}.warning{color:#c62828;font-weight:bold}.holds{color:#1a7f37;font-weight:bold}.fails{color:#c62828;font-weight:bold}
 .inconclusive{color:#8a6d00;font-weight:bold}.wide{overflow-x:auto}details{margin:.3em 0}summary{cursor:pointer}
 """
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
+from sim import steady
 from sim.compare import SERIES_BY_SECTION
 from sim.report import figures
 from sim.report.labels import label, label_or_key
@@ -18,12 +19,15 @@ from sim.report.limitations import limitations
 from sim.report.page import Page, table
 from sim.report.results import Results
 
-HEADLINES = ["cost_per_resident_year", "queue_length", "mean_wait_weeks", "caseload_per_fte", "hours_outreach",
-             "informal_hours", "crises"]
+# The team's wait with the specialist waits beside it: a design that moves its queue to
+# specialist care must not look like a design without queues.
+HEADLINES = ["cost_per_resident_year", "queue_length", "mean_wait_weeks", "wait_ggz", "wait_debt_restructuring",
+             "wait_youth_care", "gave_up_waiting", "caseload_per_fte", "hours_outreach", "informal_hours", "crises"]
 COST_CATEGORIES = ["cost_team", "cost_provisions", "cost_welfare", "cost_specialist", "cost_crisis"]
 COST_PAYERS = ["cost_wmo", "cost_jeugdwet", "cost_participatiewet", "cost_zvw", "cost_wlz"]
 SETTINGS = ["form", "description", "fte_per_10k", "hours_per_fte", "teams", "employment", "outreach_share",
-            "caseload_cap", "mandate_delay_weeks", "signalling_network", "welfare_hours_per_1000"]
+            "outreach_protected", "caseload_cap", "bridging_hours_per_case", "follow_up_weeks", "mandate_delay_weeks",
+            "signalling_network", "welfare_hours_per_1000"]
 
 
 def with_per_resident(res: Results) -> pd.DataFrame:
@@ -61,6 +65,9 @@ def summary(page: Page, res: Results, runs: pd.DataFrame) -> None:
             for n in names]
     page.add(table([page.t("outcome")] + [html.escape(d) for d in res.designs], rows))
     page.add(f'<p class="note">{page.t("mean_range")}</p>')
+    if "queue_growing" in runs:
+        for d, (k, n) in steady.growing_replications(runs, res.designs).items():
+            page.add(f'<p class="warning">{html.escape(d)}: {page.t("queue_still_growing").format(k, n)}</p>')
 
 
 def settings(page: Page, res: Results) -> None:

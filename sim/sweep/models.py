@@ -29,15 +29,15 @@ def wijkteam(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict[str, flo
     from sim.flows import FLOW_OUTCOMES, flow_outcomes
     from sim.run import simulate
     from sim.scenario import parse, with_overrides
-    from sim.tables import RUN_METRICS, run_metric
+    from sim.tables import RUN_METRICS, TOTALS_METRICS, outcome_values
 
     scenario = with_overrides(parse(base, "<job base scenario>"), **spec["overrides"])
     result = simulate(scenario, design=spec["design"], seed=spec["seed"])
     totals = result.totals
-    weekly_names = [name for name in outcomes if name not in RUN_METRICS and name not in FLOW_OUTCOMES]
-    summary = {name: float(totals[name].mean()) for name in weekly_names}
-    summary.update({name: run_metric(name, result.cases, scenario.meta.weeks) for name in outcomes
-                    if name in RUN_METRICS})
+    weekly_names = [name for name in outcomes if name not in RUN_METRICS and name not in FLOW_OUTCOMES
+                    and name not in TOTALS_METRICS]
+    summary = outcome_values([name for name in outcomes if name not in FLOW_OUTCOMES], totals, result.cases,
+                             scenario.meta.weeks)
     if any(name in FLOW_OUTCOMES for name in outcomes):
         summary.update(flow_outcomes(result.cases, scenario.meta.weeks))
     return summary, totals[["week", *weekly_names]].copy()
