@@ -12,6 +12,7 @@ from sim.cli import main
 from sim.flows import EDGES, FLOW_OUTCOMES, LAYERS, flows, paths
 from sim.provenance import entries
 from sim.report import ReportError, build, figures, read, write
+from sim.report.conclusion import paired_difference, verdict
 from sim.report.labels import label
 from sim.tables import known_outcomes
 
@@ -70,6 +71,7 @@ def test_report_is_one_self_contained_page_with_every_section(folders, kind, cap
         assert f'<h2 id="{key}">{label(key, "nl")}</h2>' in page
     assert ('<h2 id="section_audit">' in page) == (kind == "audit")
     assert ('<h2 id="section_comparison">' in page) == (kind == "compare")
+    assert ('<h2 id="section_conclusion">' in page) == (kind in ("compare", "audit"))
     assert '"type":"sankey"' in page.replace(" ", "")
 
 
@@ -264,3 +266,23 @@ def test_job_still_running_is_reported_from_its_finished_parts(folders, tmp_path
     assert len(res.runs) == len(full.runs) - 2
     assert len(res.weekly) == len(full.weekly) - 2 * WEEKS
     assert "Plotly.newPlot(" in build(job)
+
+
+def test_conclusion_reads_a_paired_interval_in_the_direction_an_outcome_is_better():
+    assert verdict(0.5, 2.0, better=+1) == "better" and verdict(0.5, 2.0, better=-1) == "worse"
+    assert verdict(-2.0, -0.5, better=-1) == "better" and verdict(-2.0, -0.5, better=+1) == "worse"
+    assert verdict(-0.5, 0.5, better=+1) == "unclear" and verdict(np.nan, np.nan, better=-1) == "unclear"
+    runs = pd.DataFrame({"design": ["a"] * 4 + ["b"] * 4, "replication": [0, 1, 2, 3, 3, 2, 1, 0],
+                         "x": [10.0, 20.0, 30.0, 40.0, 41.0, 33.0, 21.0, 12.0]})
+    m, low, high = paired_difference(runs, "b", "a", "x")
+    d = np.array([2.0, 1.0, 3.0, 1.0])  # b minus a per replication, paired by replication, not by row
+    half = 3.182446305284263 * d.std(ddof=1) / 2  # t(0.975, 3) times the standard error
+    assert (m, low, high) == pytest.approx((d.mean(), d.mean() - half, d.mean() + half))
+
+
+def test_the_conclusion_names_each_design_against_the_first_with_verdicts(folders):
+    page = build(folders["compare"], "en")
+    block = page[page.index('<h2 id="section_conclusion">'):page.index('<h2 id="section_summary">')]
+    assert "<h3>outreach</h3>" in block and "<h3>integraal</h3>" not in block
+    spans = re.findall(r'<span class="(better|worse|unclear)">', block)
+    assert spans and label("cost_per_resident_year", "en") in block

@@ -141,6 +141,16 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("Rapportage sociaal wijkteam", "Social neighbourhood team report"),
     "section_summary": ("Samenvatting", "Summary"),
+    "section_conclusion": ("Conclusie", "Conclusion"),
+    "conclusion_intro": ("Elk ontwerp tegenover {}: het gemiddelde verschil over gepaarde herhalingen (dezelfde "
+                         "toevalsgetallen) met een 95 %-interval, en of dat beter, slechter of niet duidelijk "
+                         "anders is.",
+                         "Each design against {}: the mean difference over paired replications (the same random "
+                         "numbers) with its 95 % interval, and whether that is better, worse or not clearly "
+                         "different."),
+    "better": ("beter", "better"),
+    "worse": ("slechter", "worse"),
+    "unclear": ("geen duidelijk verschil", "no clear difference"),
     "queue_still_growing": ("de wachtlijst van het wijkteam groeit nog in {} van de {} herhalingen: de gemiddelden "
                             "zijn die van een trend, niet van een evenwicht.",
                             "the team's waiting list still grows in {} of {} replications: its means are those of "

@@ -18,7 +18,9 @@ table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px soli
 text-align:left;vertical-align:top}th{background:#f2f2f7}td.num{text-align:right;white-space:nowrap}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:.5em}
 .note{color:#555;font-size:.9em}.warning{color:#c62828;font-weight:bold}.holds{color:#1a7f37;font-weight:bold}.fails{color:#c62828;font-weight:bold}
-.inconclusive{color:#8a6d00;font-weight:bold}.wide{overflow-x:auto}details{margin:.3em 0}summary{cursor:pointer}
+.inconclusive{color:#8a6d00;font-weight:bold}.better{color:#1a7f37;font-weight:bold}
+.worse{color:#c62828;font-weight:bold}.unclear{color:#555}.wide{overflow-x:auto}details{margin:.3em 0}
+summary{cursor:pointer}
 """
 
 

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from sim import steady
 from sim.compare import SERIES_BY_SECTION
 from sim.report import figures
+from sim.report.conclusion import PAIRED_KINDS, conclusion, growing_warnings
 from sim.report.labels import label, label_or_key
 from sim.report.limitations import limitations
 from sim.report.page import Page, table
@@ -65,9 +65,8 @@ def summary(page: Page, res: Results, runs: pd.DataFrame) -> None:
             for n in names]
     page.add(table([page.t("outcome")] + [html.escape(d) for d in res.designs], rows))
     page.add(f'<p class="note">{page.t("mean_range")}</p>')
-    if "queue_growing" in runs:
-        for d, (k, n) in steady.growing_replications(runs, res.designs).items():
-            page.add(f'<p class="warning">{html.escape(d)}: {page.t("queue_still_growing").format(k, n)}</p>')
+    if res.kind not in PAIRED_KINDS:  # else the conclusion above says it
+        growing_warnings(page, res, runs)
 
 
 def settings(page: Page, res: Results) -> None:
@@ -198,6 +197,7 @@ def build_page(res: Results, lang: str) -> str:
     page = Page(lang)
     runs = with_per_resident(res)
     header(page, res)
+    conclusion(page, res, runs)
     if res.kind != "sweep":
         summary(page, res, runs)
     settings(page, res)
