@@ -286,3 +286,8 @@ def test_the_conclusion_names_each_design_against_the_first_with_verdicts(folder
     assert "<h3>outreach</h3>" in block and "<h3>integraal</h3>" not in block
     spans = re.findall(r'<span class="(better|worse|unclear)">', block)
     assert spans and label("cost_per_resident_year", "en") in block
+    runs = read(folders["compare"]).runs
+    m, low, high = paired_difference(runs, "outreach", "integraal", "self_reliant_share")
+    share = re.search(re.escape(label("self_reliant_share", "en")) + r": ([-+][\d.]+) \[([-+][\d.]+); "
+                      r"([-+][\d.]+)\] percentage points", block)
+    assert share and [float(x) for x in share.groups()] == pytest.approx([100 * m, 100 * low, 100 * high], rel=1e-3)

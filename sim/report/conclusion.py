@@ -70,11 +70,13 @@ def _line(page: Page, runs: pd.DataFrame, design: str, base: str, outcome: str, 
     if np.isnan(m) or m == low == high == 0.0:
         return ""
     v = verdict(low, high, better)
-    interval = "" if np.isnan(low) else f" [{_signed(page, low)}; {_signed(page, high)}]"
-    return (f'<li>{html.escape(label(outcome, page.lang))}: {_signed(page, m)}{interval}: '
+    share = outcome.endswith("_share")  # a difference of shares reads as percentage points
+    interval = "" if np.isnan(low) else f" [{_signed(page, low, share)}; {_signed(page, high, share)}]"
+    unit = f" {page.t('percentage_points')}" if share else ""
+    return (f'<li>{html.escape(label(outcome, page.lang))}: {_signed(page, m, share)}{interval}{unit}: '
             f'<span class="{v}">{page.t(v)}</span></li>')
 
 
-def _signed(page: Page, x: float) -> str:
-    """A difference with its sign, in the page's language."""
-    return ("+" if x > 0 else "") + page.num(x)
+def _signed(page: Page, x: float, share: bool = False) -> str:
+    """A difference with its sign in the page's language; a share's in percentage points."""
+    return ("+" if x > 0 else "") + page.num(100 * x if share else x)

@@ -148,6 +148,7 @@ TEXT: dict[str, tuple[str, str]] = {
                          "Each design against {}: the mean difference over paired replications (the same random "
                          "numbers) with its 95 % interval, and whether that is better, worse or not clearly "
                          "different."),
+    "percentage_points": ("procentpunt", "percentage points"),
     "better": ("beter", "better"),
     "worse": ("slechter", "worse"),
     "unclear": ("geen duidelijk verschil", "no clear difference"),
