@@ -8,7 +8,9 @@ or staff equalised for a comparison) are listed with both values.
 from __future__ import annotations
 
 import html
+import os
 from itertools import groupby
+from pathlib import Path
 
 from sim.provenance import entries
 from sim.report.page import Page, table
@@ -46,7 +48,8 @@ def assumptions(page: Page, res: Results) -> None:
     rows = entries(res.scenario_file)
     marked = [e for e in rows if e.kind == "assumption"]
     page.add("<p>" + html.escape(page.text("assumptions_intro").format(n=len(marked), total=len(rows))) + "</p>")
-    page.add(f'<p class="note">{page.t("provenance_file")}: <code>{html.escape(str(res.scenario_file))}</code></p>')
+    shown = relative(res.scenario_file, res.folder)
+    page.add(f'<p class="note">{page.t("provenance_file")}: <code>{html.escape(str(shown))}</code></p>')
     for section, group in groupby(marked, key=lambda e: e.path.split(".")[0].split("[")[0]):
         items = list(group)
         lis = "".join(f'<li data-assumption="{html.escape(e.path)}"><code>{html.escape(e.path)}</code>'
@@ -66,8 +69,9 @@ def validation(page: Page, res: Results) -> None:
     if v is None:
         page.add(f'<p data-validation="none">{page.t("not_validated")}</p>')
         return
-    text = page.text("validated_with").format(ok=int(v["within"].sum()), n=len(v), file=res.validation_file)
-    page.add(f'<p data-validation="{html.escape(str(res.validation_file))}">{html.escape(text)}</p>')
+    shown = relative(res.validation_file, res.folder)
+    text = page.text("validated_with").format(ok=int(v["within"].sum()), n=len(v), file=shown)
+    page.add(f'<p data-validation="{html.escape(str(shown))}">{html.escape(text)}</p>')
     rows = [[html.escape(str(r["id"])), f"{page.num(r['value'])} ± {page.num(r['tolerance'])}",
              f"{page.num(r['simulated'])} [{page.num(r['simulated_low'])}, {page.num(r['simulated_high'])}]",
              page.t("yes" if r["within"] else "no"), html.escape(str(r["source"]))] for _, r in v.iterrows()]
@@ -82,3 +86,8 @@ def limitations(page: Page, res: Results) -> None:
     validation(page, res)
     page.add(f"<h3>{page.t('assumption')}</h3>")
     assumptions(page, res)
+
+
+def relative(path: Path, folder: Path) -> Path:
+    """A file as the report shows it: relative to the results folder, so a forwarded page names no machine's paths."""
+    return Path(os.path.relpath(Path(path).resolve(), Path(folder).resolve()))

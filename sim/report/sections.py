@@ -48,7 +48,7 @@ def header(page: Page, res: Results) -> None:
     page.add(f"<h1>{page.t('title')}: {html.escape(sc.meta.name)}</h1>")
     page.add(f'<p class="note">{html.escape(sc.meta.description)}</p>')
     rows = [[page.t("results_kind"), page.t(f"kind_{res.kind}")],
-            [page.t("results_folder"), html.escape(str(res.folder))],
+            [page.t("results_folder"), html.escape(res.folder.name)],
             [page.t("designs"), html.escape(", ".join(res.designs))],
             [page.t("replications"), str(res.replications())],
             [page.t("population"), page.num(float(sc.population))],
