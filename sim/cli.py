@@ -157,13 +157,13 @@ def _paired_runs(args: argparse.Namespace, scenario, designs: list[str], outcome
     return JobStore(out).runs()
 
 
-def _write_report(out: Path, name: str, table, units: dict, title: str, text: str) -> None:
-    """Write the table as Parquet and Markdown, and print the Markdown with where it went."""
+def _write_report(out: Path, name: str, table, units: dict, title: str, text: str, shown: str | None = None) -> None:
+    """Write the table as Parquet and Markdown, and print `shown` (default: the Markdown) with where it went."""
     from sim.output import write_table, write_text
 
     write_table(table, out / f"{name}.parquet", units, name)
     write_text(out / f"{name}.md", f"# {title}\n\n{text}")
-    print(f"\n{text}\nwritten to {out / (name + '.md')} and {out / (name + '.parquet')}")
+    print(f"\n{text if shown is None else shown}\nwritten to {out / (name + '.md')} and {out / (name + '.parquet')}")
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -190,9 +190,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
              "difference_high": "outcome unit"}
     table = compare.paired_table(runs, designs, compare.OUTCOMES)
     flags = "".join(f"- {line}\n" for line in compare.still_growing(runs, designs))
+    shown = (f"{scenario.meta.name}: {len(designs)} designs, {args.replications} replications each "
+             f"(common random numbers){'' if args.equal == 'none' else ', equal ' + args.equal}\n\n"
+             + (f"{flags}\n" if flags else "") + compare.headline(table, designs)
+             + f"\n\nEvery outcome with its paired difference and 95 % interval: {out / 'comparison.md'}\n"
+             f"A report to read and forward: wijkteam report {out}")
     _write_report(out, "comparison", table, units, f"{scenario.meta.name}: {', '.join(designs)}",
                   f"{args.replications} replications, common random numbers, equal: {args.equal}\n\n"
-                  + (f"{flags}\n" if flags else "") + compare.markdown(table, designs))
+                  + (f"{flags}\n" if flags else "") + compare.markdown(table, designs), shown)
     return 0
 
 

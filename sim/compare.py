@@ -102,6 +102,45 @@ def still_growing(runs: pd.DataFrame, designs: list[str]) -> list[str]:
             for d, (k, n) in counts.items()]
 
 
+# What the terminal leads with: (outcome, factor to its unit, label with unit), means per design.
+TERMINAL = [("cost_per_resident", 52.0, "cost per resident per year (EUR)"),
+            ("mean_wait_weeks", 1.0, "team wait to intake (weeks)"),
+            ("wait_ggz", 1.0, "wait for GGZ (weeks)"),
+            ("queue_length", 1.0, "team waiting list (residents)"),
+            ("gave_up_waiting", 1.0, "stopped waiting (per week)"),
+            ("crises", 1.0, "crises (per week)"),
+            ("self_reliant_share", 100.0, "self-reliant residents (%)")]
+
+
+def headline(table: pd.DataFrame, designs: list[str]) -> str:
+    """A compact plain-text table of the key outcomes per design (fits 100 columns for five designs).
+
+    A star marks a design whose paired difference to the first design has a 95 % interval
+    that excludes 0.
+    """
+    width = [max(len(d), 9) + 2 for d in designs]
+    lines = [" " * 32 + "".join(f"{d:>{w}}" for d, w in zip(designs, width, strict=True))]
+    for outcome, factor, text in TERMINAL:
+        rows = table[table["outcome"] == outcome].set_index("design")
+        if rows.empty:
+            continue
+        cells = []
+        for d, w in zip(designs, width, strict=True):
+            r = rows.loc[d]
+            clear = d != designs[0] and (r["difference_low"] > 0 or r["difference_high"] < 0)
+            cells.append(f"{_compact(r['mean'] * factor) + ('*' if clear else ' '):>{w}}")
+        lines.append(f"{text:<32}" + "".join(cells))
+    lines.append(f"* differs from {designs[0]}: the 95 % interval of the paired difference excludes 0")
+    return "\n".join(lines)
+
+
+def _compact(x: float) -> str:
+    """A mean for the terminal: thousands grouped, no exponent, digits by size (noise rounded away)."""
+    if np.isnan(x):
+        return "-"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}"
+
+
 def markdown(table: pd.DataFrame, designs: list[str]) -> str:
     """The comparison as a Markdown table: one row per outcome, one column pair per design."""
     head = ["outcome", f"{designs[0]} (mean [95 % interval])"]

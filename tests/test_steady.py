@@ -32,10 +32,11 @@ def test_growth_flags_a_trend_and_not_noise_or_a_level():
     weeks = np.arange(260)
     flat = 50 + rng.normal(0, 5, 260)
     rising = 50 + 0.2 * weeks + rng.normal(0, 5, 260)  # +52 over the window: more than a quarter of the mean
-    assert not steady.growing(flat, 10_000)
-    assert steady.growing(rising, 10_000)
-    assert not steady.growing(50 + 0.01 * weeks + rng.normal(0, 5, 260), 10_000)  # real but immaterial
-    record = steady.diagnose(pd.DataFrame({"queue_length": rising, "residents": 10_000, "open_cases": flat}))
+    assert not steady.growing(flat, 1_000)
+    assert steady.growing(rising, 1_000)
+    assert not steady.growing(rising, 20_000)  # a rise of 52 is within a city of 20,000's wandering (5 per 1,000)
+    assert not steady.growing(50 + 0.01 * weeks + rng.normal(0, 5, 260), 1_000)  # real but immaterial
+    record = steady.diagnose(pd.DataFrame({"queue_length": rising, "residents": 1_000, "open_cases": flat}))
     assert record["queue_growing"] and record["queue_rise"] == pytest.approx(52, rel=0.2)
     assert set(record["mser5_weeks"]) == {"queue_length", "open_cases"}
 
