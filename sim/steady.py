@@ -69,13 +69,21 @@ def growing(series: np.ndarray, residents: float) -> bool:
     return bool(p < GROWTH_P and rise >= max(GROWTH_SHARE * series.mean(), GROWTH_PER_1000 * residents / 1000))
 
 
+def warmup(totals: pd.DataFrame) -> dict[str, int]:
+    """The MSER-5 truncation of each key outcome in a run's weekly totals (weeks)."""
+    return {k: mser5(totals[k].to_numpy(float)) for k in KEY if k in totals}
+
+
+def queue_growing(totals: pd.DataFrame) -> bool:
+    """Whether the team's waiting list in a run's weekly totals still grows (see the module docstring)."""
+    return growing(totals["queue_length"].to_numpy(float), float(totals["residents"].iloc[0]))
+
+
 def diagnose(totals: pd.DataFrame) -> dict:
     """The steady-state record of one run: MSER-5 truncation per key outcome, and the waiting list's growth."""
-    queue = totals["queue_length"].to_numpy(float)
-    rise, p = growth(queue)
-    return {"mser5_weeks": {k: mser5(totals[k].to_numpy(float)) for k in KEY if k in totals},
-            "queue_rise": rise, "queue_rise_p": p,
-            "queue_growing": growing(queue, float(totals["residents"].iloc[0]))}
+    rise, p = growth(totals["queue_length"].to_numpy(float))
+    return {"mser5_weeks": warmup(totals), "queue_rise": rise, "queue_rise_p": p,
+            "queue_growing": queue_growing(totals)}
 
 
 def growing_replications(runs: pd.DataFrame, designs: list[str]) -> dict[str, tuple[int, int]]:

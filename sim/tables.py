@@ -174,8 +174,8 @@ def _admission_wait(provider: str, total: pd.DataFrame) -> float:
 
 TOTALS_METRICS = {  # run-level outcomes computed from the weekly totals
     **{f"wait_{p}": (lambda t, p=p: _admission_wait(p, t)) for p in PROVIDERS},
-    "queue_growing": lambda t: float(steady.diagnose(t)["queue_growing"]),
-    "warmup_weeks": lambda t: float(max(steady.diagnose(t)["mser5_weeks"].values(), default=0)),
+    "queue_growing": lambda t: float(steady.queue_growing(t)),
+    "warmup_weeks": lambda t: float(max(steady.warmup(t).values(), default=0)),
 }
 
 
@@ -301,7 +301,7 @@ def summary(total: pd.DataFrame) -> dict[str, float]:
         "signals per 1,000 residents per year": float(
             total[[c for c in total.columns if c.startswith("signals_")]].sum().sum() / res * 1000 * 52 / weeks),
         "team waiting list (mean)": float(total["queue_length"].mean()),
-        "team waiting list still growing (1 = yes)": float(steady.diagnose(total)["queue_growing"]),
+        "team waiting list still growing (1 = yes)": float(steady.queue_growing(total)),
         "wait to intake (weeks, mean)": float(total["intake_wait_weeks"].sum() / intakes) if intakes else np.nan,
         **{f"wait for {p.replace('_', ' ')} (weeks, mean)": _admission_wait(p, total) for p in PROVIDERS
            if f"admissions_{p}" in total},

@@ -29,6 +29,7 @@ from sim.app.profiles import MAX_UPLOAD_BYTES, from_upload, load_profile, profil
 from sim.app.texts import text
 from sim.report.figures import sankey, timeseries
 from sim.report.labels import label
+from sim.report.page import fmt
 from sim.scenario import Scenario, ScenarioError, with_overrides
 
 DEFAULT_PROFILE = "middenstad"
@@ -322,15 +323,15 @@ def Headlines(c: session.Comparison, finished_runs: int):
     rows = []
     for d in c.designs:
         done = [s for s in c.summaries if s["design"] == d]
-        cells = [html.escape(d)] + [_fmt([s[n] for s in done]) for n in names]
+        cells = [html.escape(d)] + [_fmt([s[n] for s in done], lg) for n in names]
         rows.append("<tr>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>")
     solara.HTML(tag="div", unsafe_innerHTML=f"<table><tr>{head}</tr>{''.join(rows)}</table>", classes=["headlines"])
 
 
-def _fmt(values: list[float]) -> str:
-    """The mean of a headline over replications with one decimal; a dash when there is none (no admissions, say)."""
+def _fmt(values: list[float], lg: str) -> str:
+    """The mean of a headline over replications to one decimal, as the report writes numbers; a dash without any."""
     known = [v for v in values if not np.isnan(v)]
-    return f"{np.mean(known):,.1f}" if known else "-"
+    return fmt(round(float(np.mean(known)), 1), lg) if known else "–"
 
 
 @solara.component
