@@ -14,6 +14,8 @@ AGE_MINOR, AGE_YOUNG_ADULT, AGE_ADULT, AGE_YOUNG_OLD, AGE_OLD = range(5)
 ROUTES = ("self", "informal", "partner", "outreach", "network")
 N_ROUTES = len(ROUTES)
 ROUTE_SELF, ROUTE_INFORMAL, ROUTE_PARTNER, ROUTE_OUTREACH, ROUTE_NETWORK = range(5)
+# A signal that goes past the team: a GP or medical specialist refers a youth problem straight to youth care.
+DIRECT_REFERRAL = N_ROUTES
 
 # Whom a team serves: its routing and outreach are split by these two groups.
 GROUPS = ("minors", "others")

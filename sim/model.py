@@ -20,8 +20,9 @@ from sim.core.counts import WeekCounts, block_of, week_counts
 from sim.core.params import build as build_params
 from sim.core.params import onset_rates
 from sim.core.problems import OnsetRates
+from sim.core.signals import signalled_room
 from sim.core.streams import make_streams
-from sim.domains import AGE_MINOR, C_QUEUED, PROVIDERS
+from sim.domains import AGE_MINOR, C_QUEUED, DOMAIN_PROVIDER, PROVIDERS, YOUTH
 from sim.recorder import Recorder
 from sim.scenario import Scenario
 from sim.tables import TREEKNORM_WEEKS
@@ -57,7 +58,7 @@ class WijkteamModel(mesa.Model):
         self.week = 0
         self.queue = np.zeros(0, np.int64)  # the team's waiting list, in order of signal (case id)
         self.new_in_queue = np.zeros(0, np.int64)  # residents who joined it this week
-        self._opened = np.empty(self.state.n, np.int64)  # room for the signal kernel to list them
+        self._signalled = signalled_room(self.state.n)  # room for the signal kernel to list whom it queues or refers
         self._busy = np.empty(self.state.n, np.int64)
         self.busy = self._busy[:0]  # rows with a problem or a case, listed after the onsets; later stages visit these
         self.outreach_reach = np.zeros((len(self.residents_per_nbh), 2))
@@ -125,10 +126,14 @@ class WijkteamModel(mesa.Model):
         self.busy = self._busy[:dispatch.onsets(self._core(counts), self.week, self._busy)]
 
     def signals(self, counts: WeekCounts) -> None:
-        """Unknown problems are signalled to the team through one of the routes."""
-        n = dispatch.signals(self._core(counts), self.week, self.busy, self.outreach_reach, self._opened)
-        self.new_in_queue = self._opened[:n].copy()
+        """Unknown problems are signalled to the team through one of the routes, or referred past it to youth care."""
+        n, n_direct = dispatch.signals(self._core(counts), self.week, self.busy, self.outreach_reach, self._signalled)
+        self.new_in_queue = self._signalled.queued[:n].copy()
         self.queue = np.concatenate([self.queue, self.new_in_queue])
+        if n_direct:
+            youth_care = self.providers[DOMAIN_PROVIDER[YOUTH]]
+            direct = self._signalled.direct[:n_direct]
+            youth_care.refer(direct, np.full(n_direct, YOUTH), self.week, np.zeros(n_direct, np.int64), checked=False)
 
     def intake(self, counts: WeekCounts) -> None:
         """The team triages its waiting list and gives cases to members with a free slot.

@@ -116,6 +116,7 @@ class Recorder:
             col[f"referrals_{name}"] = c.referrals[:, :, k]
             col[f"waiting_{name}"] = c.waiting_specialist[:, :, k]
             col[f"in_treatment_{name}"] = c.in_treatment[:, :, k, :].sum(axis=2)
+        col["direct_referrals_youth_care"] = c.direct_referrals
         for k, name in enumerate(PROVISIONS):
             col[f"granted_{name}"] = c.provisions_granted[:, :, k]
             col[f"provisions_{name}"] = c.provisions[:, :, k]

@@ -117,6 +117,9 @@ class Signals(Strict):
     outreach_per_hour_per_1000: Rate
     network_per_week: Rate
     immediate: bool
+    # A GP, youth doctor or medical specialist refers a young resident's unknown youth problem
+    # straight to youth care, past the team (a Jeugdwet route of its own); 0: only the team refers.
+    direct_referral_per_week: Rate = 0.0
 
 
 class Escalation(Strict):

@@ -47,6 +47,7 @@ UNITS = (
     ("carers_overburdened", "carers"),
     ("carers", "carers"),
     ("referrals_", "referrals per week"),
+    ("direct_referrals_youth_care", "referrals per week"),
     ("waiting_over_norm_", "residents waiting more than 14 weeks since referral (end of week)"),
     ("waiting_", "residents waiting (end of week)"),
     ("in_treatment_", "residents (end of week)"),
@@ -148,7 +149,7 @@ def known_outcomes(reference: bool = False) -> set[str]:
              "cost_total",
              "mean_wait_weeks", "caseload_per_fte", "professionals_per_client_household", "informal_share",
              "cost_per_resident", "multiproblem_households", "professionals_multiproblem",
-             "professionals_per_multiproblem_household"}
+             "professionals_per_multiproblem_household", "direct_referrals_youth_care"}
     names |= {f"{kind}_{d}" for d in DOMAINS for kind in ("prevalence", "onsets")}
     names |= {f"signals_{r}" for r in ROUTES} | {f"journey_{j}" for j in JOURNEY} | {f"cost_{p}" for p in PAYERS}
     names |= {f"{kind}_{p}" for p in PROVIDERS for kind in ("referrals", "waiting", "in_treatment")}

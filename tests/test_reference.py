@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 from sim.reference.model import ReferenceModel, ReferenceTooLarge
-from sim.scenario import load
+from sim.scenario import load, with_overrides
 from sim.sweep.engine import run_job
 from sim.sweep.spec import RunSpec, run_seed
 from sim.sweep.store import JobStore
@@ -26,7 +26,8 @@ KEY = ([f"prevalence_{d}" for d in ("care", "youth", "debts", "work", "mental", 
        + ["intakes", "intake_wait_weeks", "queue_length", "open_cases", "hours_outreach", "informal_hours",
           "volunteer_hours", "carers_overburdened", "crises", "provisions_household_help", "cost_total",
           "gave_up_waiting", "left_queue_resolved", "bridged_cases"]
-       + [f"referrals_{p}" for p in ("youth_care", "ggz", "debt_restructuring")])
+       + [f"referrals_{p}" for p in ("youth_care", "ggz", "debt_restructuring")] + ["direct_referrals_youth_care"])
+DIRECT_RATE = 0.02  # the GP or medical route to youth care runs in both engines, whatever the shipped profile sets
 
 
 # design: (residents, recorded weeks, burn-in, replications, staff override)
@@ -42,6 +43,7 @@ def both(request, tmp_path_factory):
     design = request.param
     residents, weeks, burn_in, replications, fte = FORMS[design]
     scenario = shrink(load(ROOT / "scenarios" / "kleindorp.toml"), residents / 15000, weeks=weeks, burn_in=burn_in)
+    scenario = with_overrides(scenario, **{"signals.direct_referral_per_week": DIRECT_RATE})
     chosen = scenario.designs[design]
     if fte is not None:
         chosen = chosen.model_copy(update={"fte_per_10k": fte})
@@ -64,7 +66,7 @@ def both(request, tmp_path_factory):
 def test_outcomes_are_not_trivial(both):
     means = dict(zip(both["key"], both["fast"].mean(axis=0), strict=True))
     busy = ["prevalence_care", "signals_self", "signals_partner", "informal_hours", "cost_total",
-            "referrals_youth_care"]
+            "referrals_youth_care", "direct_referrals_youth_care"]
     busy += {"integraal": ["intakes", "open_cases", "queue_length"], "netwerk": ["intakes", "queue_length"],
              "multiprobleem": ["loket_cases"]}.get(both["design"], ["intakes", "open_cases"])
     for name in busy:

@@ -7,6 +7,7 @@ from numba.core.registry import CPUDispatcher
 from sim.core import rules
 from sim.core.params import build as build_params
 from sim.core.streams import STREAMS, make_streams
+from sim.domains import DIRECT_REFERRAL
 
 
 def test_weeks_until_event_has_the_geometric_mean():
@@ -53,6 +54,8 @@ def _inputs(rng: np.random.Generator, params) -> dict:
         "course": (state, u(), int(i(0, 100)), tuple(int(w) for w in i(0, 120, 3)), bool(u() > 0.5), e() * 3,
                    e() * 3, (u() * 0.1, u() * 0.2, u() * 0.2, u() * 0.1, u())),
         "route_hazards": (u(), u() * 0.1, u() * 0.1, u() * 0.1, u() * 0.1, u() * 0.1),
+        "direct_hazard": (u(), bool(u() > 0.5), bool(u() > 0.5), u() * 0.1),
+        "pick_signal": (tuple(h := rng.random(5) * (rng.random(5) > 0.3)), h.sum(), u() * 0.1 * (u() > 0.3), u()),
         "is_signalled": (bool(u() > 0.9), e(), e()),
         "pick_route": (tuple(h := rng.random(5) * (rng.random(5) > 0.3)), h.sum(), u()),
         "is_safety_case": (bool(u() > 0.5), bool(u() > 0.5), bool(u() > 0.5), u(), u()),
@@ -71,7 +74,7 @@ def _inputs(rng: np.random.Generator, params) -> dict:
         "informal_week": (e() * 10 * (u() > 0.2), int(i(0, 4)), u(), int(i(0, 30)), e() * 5 * (u() > 0.3),
                           bool(u() > 0.5), rules.carer_params(params)),
         "carer_params": (params,),
-        "admission": (i(0, 2, n := int(i(0, 12))), i(0, 30, n), int(i(0, 40)), int(i(0, 8)), int(i(-2, 12))),
+        "admission": (i(0, 2, n := int(i(0, 12))), i(0, 40, n), int(i(0, 40)), int(i(-2, 12))),
     }
 
 
@@ -136,6 +139,19 @@ def test_patience_is_geometric_from_the_first_week():
     assert abs(waits.mean() - 1 / p) < 4 * np.sqrt(1 - p) / p / np.sqrt(waits.size)
     assert rules.patience_end(5, 0.0, 1.0) == rules.NEVER
     assert rules.leaves_queue(7, 7, 0) and not rules.leaves_queue(6, 7, 0) and not rules.leaves_queue(9, 7, 1)
+
+
+def test_a_signal_goes_past_the_team_in_proportion_to_the_direct_hazard():
+    h = (0.01, 0.02, 0.0, 0.005, 0.0)
+    total, direct = sum(h), rules.direct_hazard(0.6, True, True, 0.025)
+    draws = np.random.default_rng(5).random(20_000)
+    picks = np.array([rules.pick_signal(h, total, direct, u) for u in draws])
+    p = direct / (total + direct)
+    assert abs((picks == DIRECT_REFERRAL).mean() - p) < 4 * np.sqrt(p * (1 - p) / draws.size)
+    team = picks[picks != DIRECT_REFERRAL]  # the team routes keep their proportions among themselves
+    assert abs((team == 1).mean() - h[1] / total) < 4 * np.sqrt(0.3 / team.size)
+    assert all(rules.pick_signal(h, total, 0.0, u) == rules.pick_route(h, total, u) for u in draws[:500])
+    assert rules.direct_hazard(0.6, False, True, 0.025) == 0.0 and rules.direct_hazard(0.6, True, False, 0.025) == 0.0
 
 
 def test_growth_support_and_treatment_move_severity_the_right_way():

@@ -1,7 +1,8 @@
 """Specialist providers (tweede lijn) as Mesa agents: places, a waiting list, treatment.
 
-Referrals wait in order of arrival, urgent ones first; without mandate a referral first
-waits the municipal check (`mandate_delay_weeks`). A referral whose problem has resolved
+Referrals wait in order of arrival, urgent ones first; without mandate a team's referral first
+waits the municipal check (`mandate_delay_weeks`); a GP's or medical specialist's referral
+to youth care does not. A referral whose problem has resolved
 while waiting leaves the list without taking a place. A provider bought with open-ended
 volume (contract "open", as most youth care is) admits every referral past the check:
 its volume, and the spending, follow the referrals.
@@ -11,6 +12,7 @@ import mesa
 import numpy as np
 
 from sim.core import dispatch
+from sim.core.specialist import COLUMNS
 
 
 class SpecialistProvider(mesa.Agent):
@@ -26,11 +28,14 @@ class SpecialistProvider(mesa.Agent):
         self.places = places
         self.rate = 1.0 / mean_weeks
         self.in_treatment = 0
-        self.queue = np.zeros((0, 4), np.int64)  # rows: resident, domain, referral week, urgent
+        self.queue = np.zeros((0, COLUMNS), np.int64)  # rows: resident, domain, referral week, urgent, ready week
 
-    def refer(self, residents: np.ndarray, domains: np.ndarray, week: int, urgent: np.ndarray) -> None:
-        """Put referrals on the waiting list."""
-        rows = np.column_stack([residents, domains, np.full(residents.size, week), urgent]).astype(np.int64)
+    def refer(self, residents: np.ndarray, domains: np.ndarray, week: int, urgent: np.ndarray,
+              checked: bool = True) -> None:
+        """Put referrals on the waiting list; `checked` ones wait the municipal check before admission."""
+        ready = week + (self.check_weeks if checked else 0)
+        rows = np.column_stack([residents, domains, np.full(residents.size, week), urgent,
+                                np.full(residents.size, ready)]).astype(np.int64)
         self.queue = np.concatenate([self.queue, rows])
 
     def complete(self, n: int) -> None:
@@ -46,6 +51,6 @@ class SpecialistProvider(mesa.Agent):
         if not self.queue.shape[0]:
             return self.queue[:, 0]
         free = self.queue.shape[0] if self.places is None else self.places - self.in_treatment
-        self.queue, waits = dispatch.admit(core, t, self.queue, self.check_weeks, free, self.rate)
+        self.queue, waits = dispatch.admit(core, t, self.queue, free, self.rate)
         self.in_treatment += waits.size
         return waits

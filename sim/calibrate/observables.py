@@ -68,19 +68,41 @@ def _per_year_mean(run: RunData, value: Callable[[int, int], float]) -> float:
     return float(np.mean([value(a, b) for a, b in years])) if years else np.nan
 
 
+def _direct_users(run: RunData, start: int, end: int) -> float:
+    """Young residents referred straight to youth care (GP or medical route) and in it during [start, end).
+
+    A referral counts from its week for the provider's mean treatment length, as a team
+    referral does after its case closes: the same expected number as exponential treatment
+    lengths give. Weeks before the record count at the record's mean (the run is stationary).
+    """
+    weekly = run.totals["direct_referrals_youth_care"].to_numpy(float)
+    first = start - int(round(run.scenario.specialists.youth_care.mean_treatment_weeks))
+    return max(0, -first) * weekly.mean() + float(weekly[max(0, first):end].sum())
+
+
 def youth_care_share_under23(run: RunData) -> float:
-    """Share of under-23s in youth help per year (distinct residents over each 52-week year)."""
+    """Share of under-23s in youth help per year: team users (distinct residents) and direct referrals, per 52 weeks."""
     young = float(run.age_counts[: len(UNDER_23)].sum())
-    return _per_year_mean(run, lambda a, b: len(_youth_users(run, a, b)) / young) if young else np.nan
+    if not young:
+        return np.nan
+    return _per_year_mean(run, lambda a, b: (len(_youth_users(run, a, b)) + _direct_users(run, a, b)) / young)
 
 
 def youth_help_by_team_share(run: RunData) -> float:
     """Of the under-23s in youth help in a year, the share the team helped without specialist care."""
     def share(a: int, b: int) -> float:
         users = _youth_users(run, a, b)
-        return float((~users["referred"]).mean()) if len(users) else np.nan
+        total = len(users) + _direct_users(run, a, b)
+        return float((~users["referred"]).sum()) / total if total else np.nan
 
     return _per_year_mean(run, share)
+
+
+def youth_help_direct_share(run: RunData) -> float:
+    """Of the referrals to youth care, the share a GP or medical specialist made (past the team), over the record."""
+    t = run.totals
+    direct = t["direct_referrals_youth_care"]
+    return _ratio_of_sums(direct, direct + t["referrals_youth_care"])
 
 
 def _clients_per_1000(run: RunData, provision: str) -> float:
@@ -187,12 +209,18 @@ OBSERVABLES: dict[str, Observable] = {
     "youth_care_share_under23": Observable(
         "share of residents aged 0-22 per year",
         "distinct under-23 residents with a youth-domain team case active in a 52-week year (cases referred to "
-        "youth care count on for the mean treatment length after closure), over the under-23 residents; mean "
-        "over the complete recorded years", youth_care_share_under23),
+        "youth care count on for the mean treatment length after closure), plus the youth problems a GP or "
+        "medical specialist referred straight to youth care and still in it (each counts from its referral for "
+        "the mean treatment length), over the under-23 residents; mean over the complete recorded years",
+        youth_care_share_under23),
     "youth_help_by_team_share": Observable(
         "share of under-23s in youth help",
-        "of those residents, the share whose cases in the year had no specialist referral (help from the team "
+        "of those, the share whose team cases in the year had no specialist referral (help from the team "
         "itself); mean over the complete recorded years", youth_help_by_team_share),
+    "youth_help_direct_share": Observable(
+        "share of referrals to youth care",
+        "direct_referrals_youth_care over it plus referrals_youth_care (by the team), summed over the recorded "
+        "weeks", youth_help_direct_share),
     "household_help_per_1000": Observable(
         "clients per 1,000 residents per half-year",
         "residents with household help in a 26-week window (the running provisions the week before it plus "

@@ -34,7 +34,8 @@ class WeekCounts(NamedTuple):
     crises: np.ndarray  # (K,)
     child_protection: np.ndarray  # (K,)
     crisis_payer: np.ndarray  # (K, payers)
-    referrals: np.ndarray  # (K, P)
+    referrals: np.ndarray  # (K, P) by the team
+    direct_referrals: np.ndarray  # (K,) youth problems referred straight to youth care (GP or medical route)
     provisions_granted: np.ndarray  # (K, provisions)
     completions: np.ndarray  # (P,) treatments finished
     admissions: np.ndarray  # (P,)

@@ -96,9 +96,9 @@ def onsets(run, t, busy):
 
 
 @_call
-def signals(run, t, rows, outreach_rate, opened):
-    """signals.signal_stage: residents signalled this week are listed in `opened`; returns how many."""
-    return signal_stage(t, rows, run.state, outreach_rate, run.p, run.streams, run.counts, opened)
+def signals(run, t, rows, outreach_rate, out):
+    """signals.signal_stage: residents queued, and referred past the team, listed in `out`; returns both counts."""
+    return signal_stage(t, rows, run.state, outreach_rate, run.p, run.streams, run.counts, out)
 
 
 @_call
@@ -171,6 +171,6 @@ def record(run, t, rows, residents, over_norm_weeks):
 
 
 @_call
-def admit(run, t, queue, check_weeks, free, rate):
+def admit(run, t, queue, free, rate):
     """specialist.admit: one provider's admissions; returns its new waiting list and the waits of those admitted."""
-    return admit_stage(t, queue, run.state.problems, check_weeks, free, rate, run.streams.durations)
+    return admit_stage(t, queue, run.state.problems, free, rate, run.streams.durations)

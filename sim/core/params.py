@@ -30,6 +30,7 @@ class CoreParams(NamedTuple):
     informal_rate: float
     outreach_per_hour_per_1000: float
     network_rate: float  # 0 when the design has no signalling network
+    direct_rate: float  # GP / medical referral of a young resident's youth problem straight to youth care
     strain_memory: float
     crisis_threshold: float
     safety_severity: float
@@ -119,6 +120,7 @@ def build(scenario: Scenario, design: Design) -> CoreParams:
         informal_rate=scenario.signals.informal_per_week,
         outreach_per_hour_per_1000=scenario.signals.outreach_per_hour_per_1000,
         network_rate=scenario.signals.network_per_week if design.signalling_network else 0.0,
+        direct_rate=scenario.signals.direct_referral_per_week,
         strain_memory=scenario.escalation.strain_memory,
         crisis_threshold=scenario.escalation.crisis_threshold,
         safety_severity=scenario.escalation.safety_severity,

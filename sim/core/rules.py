@@ -18,6 +18,7 @@ from sim.domains import (
     AGE_OLD,
     AGE_YOUNG_OLD,
     CARE,
+    DIRECT_REFERRAL,
     GROUP_MINORS,
     GROUP_OTHERS,
     HOUSEHOLD_HELP,
@@ -274,6 +275,20 @@ def route_hazards(s, self_rate, informal_rate, partner_rate, outreach_rate, netw
 
 
 @njit(cache=True)
+def direct_hazard(s, young, youth, direct_rate):
+    """Weekly hazard that a GP or medical specialist refers a young resident's youth problem straight to youth care."""
+    return signal_hazard(s, direct_rate) if young and youth else 0.0
+
+
+@njit(cache=True)
+def pick_signal(h, total, direct, uniform_draw):
+    """Where a signal goes, in proportion to the hazards: a team route (`h`, summing to `total`) or DIRECT_REFERRAL."""
+    if direct > 0.0 and uniform_draw * (total + direct) >= total:
+        return DIRECT_REFERRAL
+    return pick_route(h, total + direct, uniform_draw)
+
+
+@njit(cache=True)
 def is_signalled(immediate, hazard, threshold):
     """A problem is signalled once its cumulative hazard passes its Exp(1) threshold (at once in queue-only mode)."""
     return immediate or hazard >= threshold
@@ -458,11 +473,11 @@ def informal_week(demand, carers, willingness, sustained, volunteer_left, backed
 
 
 @njit(cache=True)
-def admission(urgent, referred, t, check_weeks, free):
+def admission(urgent, ready, t, free):
     """A provider's waiting list: its new order, and the positions in that order admitted this week.
 
-    Urgent referrals first, otherwise in the list's order (of referral); only referrals past
-    the municipal check (`check_weeks` after referral) are admitted, into the `free` places.
+    Urgent referrals first, otherwise in the list's order (of referral); only referrals `ready`
+    (past the municipal check, or at once where no check applies) are admitted, into the `free` places.
     """
     n = urgent.shape[0]
     order = np.empty(n, np.int64)
@@ -478,7 +493,7 @@ def admission(urgent, referred, t, check_weeks, free):
     admitted = np.empty(n, np.int64)
     k = 0
     for j in range(n):
-        if k < free and referred[order[j]] + check_weeks <= t:
+        if k < free and ready[order[j]] <= t:
             admitted[k] = j
             k += 1
     return order, admitted[:k]

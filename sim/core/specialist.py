@@ -6,14 +6,16 @@ from numba import njit
 from sim.core import rules
 from sim.domains import P_SPECIALIST, P_WAIT_SPECIALIST
 
-RESIDENT, DOMAIN, REFERRED, URGENT = range(4)  # the columns of a provider's waiting list
+RESIDENT, DOMAIN, REFERRED, URGENT, READY = range(5)  # the columns of a provider's waiting list
+COLUMNS = 5
 
 
 @njit(cache=True, nogil=True)
-def admit(t, queue, problems, check_weeks, free, rate, durations_rng):
+def admit(t, queue, problems, free, rate, durations_rng):
     """Referrals whose problem resolved leave the list; rules.admission picks who takes a free place.
 
-    `queue` rows are (resident, domain, referral week, urgent). Admitted problems go into
+    `queue` rows are (resident, domain, referral week, urgent, week it may be admitted from:
+    after the municipal check, or at once). Admitted problems go into
     treatment until a drawn week. Returns the new waiting list and the waits (weeks) of
     those admitted.
     """
@@ -22,10 +24,10 @@ def admit(t, queue, problems, check_weeks, free, rate, durations_rng):
     for r in range(queue.shape[0]):
         live[n] = r
         n += problems.state[queue[r, RESIDENT], queue[r, DOMAIN]] == P_WAIT_SPECIALIST
-    q = np.empty((n, 4), np.int64)
+    q = np.empty((n, COLUMNS), np.int64)
     for j in range(n):
         q[j] = queue[live[j]]
-    order, admitted = rules.admission(q[:, URGENT], q[:, REFERRED], t, check_weeks, free)
+    order, admitted = rules.admission(q[:, URGENT], q[:, READY], t, free)
     waits = np.empty(admitted.shape[0], np.int64)
     taken = np.zeros(n, np.bool_)
     for a in range(admitted.shape[0]):
@@ -35,7 +37,7 @@ def admit(t, queue, problems, check_weeks, free, rate, durations_rng):
         problems.until[i, d] = t + rules.weeks_until_event(rate, durations_rng.exponential())
         waits[a] = t - row[REFERRED]
         taken[admitted[a]] = True
-    rest = np.empty((n - admitted.shape[0], 4), np.int64)
+    rest = np.empty((n - admitted.shape[0], COLUMNS), np.int64)
     r = 0
     for j in range(n):
         if not taken[j]:

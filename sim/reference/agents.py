@@ -16,7 +16,9 @@ from sim.core import rules
 from sim.core.state import NO_WEEK
 from sim.domains import (
     AGE_MINOR,
+    AGE_YOUNG_ADULT,
     CARE,
+    DIRECT_REFERRAL,
     DOMAIN_PROVIDER,
     OUT_GAVE_UP,
     OUT_HANDED_OVER,
@@ -37,9 +39,9 @@ from sim.domains import (
 
 R = {name: getattr(rules, name).py_func for name in (
     "weeks_until_event", "onset_severity", "aggravate", "pick_domain", "course", "route_hazards", "is_signalled",
-    "pick_route", "is_safety_case", "problem_burden", "capacity", "strain_update", "is_crisis", "informal_demand",
-    "informal_week", "carer_params", "free_slots", "hours_split", "outreach_rate", "worse_than", "member_choice",
-    "casework_action", "counter_action", "keeps_case_open", "case_closes", "elsewhere", "case_outcome",
+    "direct_hazard", "pick_signal", "is_safety_case", "problem_burden", "capacity", "strain_update", "is_crisis",
+    "informal_demand", "informal_week", "carer_params", "free_slots", "hours_split", "outreach_rate", "worse_than",
+    "member_choice", "casework_action", "counter_action", "keeps_case_open", "case_closes", "elsewhere", "case_outcome",
     "extra_coordination", "group_of", "provision_kind", "crisis_payer", "admission", "plan_end", "patience_end",
     "leaves_queue")}
 PROVISION_KIND = R["provision_kind"]
@@ -139,13 +141,23 @@ class Resident(mesa.Agent):
                 continue
             h = R["route_hazards"](prob.sev, self_rate, informal_rate, p.partner_rate[d], reach, p.network_rate)
             total = h[0] + h[1] + h[2] + h[3] + h[4]
-            prob.hazard += total
+            h_direct = R["direct_hazard"](prob.sev, self.age <= AGE_YOUNG_ADULT, d == YOUTH, p.direct_rate)
+            prob.hazard += total + h_direct
             if route < 0 and R["is_signalled"](p.immediate_signal, prob.hazard, prob.threshold):
-                route = R["pick_route"](h, total, self.model.streams["route"].random())
+                route = R["pick_signal"](h, total, h_direct, self.model.streams["route"].random())
+                if route == DIRECT_REFERRAL:
+                    self.refer_direct(d, prob, t)
+                    route = -1
         if self.urgent:
             route = ROUTE_PARTNER
         if route >= 0:
             self.open_case(t, route)
+
+    def refer_direct(self, d: int, prob: Problem, t: int) -> None:
+        """A GP or medical specialist refers the problem straight to youth care: no team case, no municipal check."""
+        prob.state, prob.start = P_WAIT_SPECIALIST, t
+        self.model.providers[DOMAIN_PROVIDER[d]].waiting.append((self, d, t, 0, t))
+        self.model.week_counts["direct_referrals"] += 1
 
     def reveal(self) -> None:
         """At the kitchen table the team sees every problem, new ones included."""
@@ -287,7 +299,8 @@ class Resident(mesa.Agent):
         """Put a problem on a specialist provider's waiting list."""
         prov = DOMAIN_PROVIDER[d]
         prob.state, prob.start = P_WAIT_SPECIALIST, t
-        self.model.providers[prov].waiting.append((self, d, t, 1 if (crisis or self.case.priority) else 0))
+        provider = self.model.providers[prov]
+        provider.waiting.append((self, d, t, 1 if (crisis or self.case.priority) else 0, t + provider.check_weeks))
         self.model.week_counts["referrals"][prov] += 1
         self.case.support |= SUPPORT_SPECIALIST
 
@@ -422,20 +435,20 @@ class Provider(mesa.Agent):
         super().__init__(model)
         self.index, self.places, self.rate, self.check_weeks = index, places, 1.0 / mean_weeks, check_weeks
         self.in_treatment = 0
-        self.waiting: list[tuple[Resident, int, int, int]] = []
+        self.waiting: list[tuple[Resident, int, int, int, int]] = []  # resident, domain, referred, urgent, ready
 
     def admit(self, t: int) -> None:
         """Drop referrals resolved while waiting; admit into free places (all, with open-ended volume)."""
         waiting = [w for w in self.waiting if w[1] in w[0].problems and w[0].problems[w[1]].state == P_WAIT_SPECIALIST]
         free = len(waiting) if self.places is None else self.places - self.in_treatment
         order, admitted = R["admission"](np.array([w[3] for w in waiting], np.int64),
-                                         np.array([w[2] for w in waiting], np.int64), t, self.check_weeks, free)
+                                         np.array([w[4] for w in waiting], np.int64), t, free)
         waiting = [waiting[k] for k in order]
         take = [waiting[k] for k in admitted]
         taken = set(admitted.tolist())
         self.waiting = [w for k, w in enumerate(waiting) if k not in taken]
         draws = self.model.streams["durations"].exponential(size=len(take))
-        for (resident, d, _, _), e in zip(take, draws, strict=True):
+        for (resident, d, *_), e in zip(take, draws, strict=True):
             prob = resident.problems[d]
             prob.state = P_SPECIALIST
             prob.until = t + R["weeks_until_event"](self.rate, e)

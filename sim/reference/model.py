@@ -291,6 +291,7 @@ class ReferenceModel(mesa.Model):
             row[f"referrals_{name}"] = c["referrals"][k]
             row[f"waiting_{name}"] = waiting[k]
             row[f"in_treatment_{name}"] = int(treating[k].sum())
+        row["direct_referrals_youth_care"] = c["direct_referrals"]
         for k, name in enumerate(PROVISIONS):
             row[f"granted_{name}"] = c["granted"][k]
             row[f"provisions_{name}"] = provisions[k]
@@ -368,4 +369,4 @@ def _empty_counts() -> dict:
             "left_resolved": 0, "gave_up": 0,
             "waiting_signals": 0, "informal_hours": 0.0, "volunteer_hours": 0.0, "carers": 0, "overburdened": 0,
             "dropouts": 0, "crises": 0, "child_protection": 0, "crisis_payer": [0] * len(PAYERS),
-            "referrals": [0] * len(PROVIDERS), "granted": [0] * len(PROVISIONS)}
+            "referrals": [0] * len(PROVIDERS), "direct_referrals": 0, "granted": [0] * len(PROVISIONS)}

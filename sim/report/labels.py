@@ -101,6 +101,8 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "carers_overburdened": ("Overbelaste mantelzorgers", "Overburdened carers"),
     "carer_dropouts": ("Mantelzorgers die stoppen, per week", "Carers who stop, per week"),
     "crises": ("Crises per week", "Crises per week"),
+    "direct_referrals_youth_care": ("Verwijzingen per week naar jeugdhulp door huisarts of medisch specialist",
+                                    "Referrals per week to youth care by a GP or medical specialist"),
     "child_protection_measures": ("Jeugdbeschermingsmaatregelen per week", "Child protection measures per week"),
     "client_households": ("Huishoudens met een lopende casus", "Households with an open case"),
     "professionals": ("Professionals bij cliënthuishoudens (som)", "Professionals at client households (sum)"),
