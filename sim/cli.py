@@ -124,6 +124,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     specs = plan(exp, base)
     out = Path(args.out) if args.out else Path("results") / f"sweep-{exp.name}"
     base_data = base.model_dump(mode="json") if base is not None else {}
+    if args.dry_run:
+        return _dry_run(exp, base_data, specs, out, args.workers)
     job = {"experiment_file": str(path), "experiment": exp.model_dump(mode="json"), "base_scenario": base_data}
     try:
         report = run_job(JobStore(out), identity(exp, base), job, specs, base_data, exp.outcomes,
@@ -134,6 +136,23 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     print(f"\n{report.total} runs in {out}/: {report.skipped} finished before, {report.executed} run now "
           f"({report.failed} failed) in {report.seconds:.1f} s")
     print(f"  runs:   {out / 'runs.parquet'}\n  weekly: {out / 'weekly.parquet'}")
+    return 0
+
+
+def _dry_run(exp, base_data: dict, specs: list, out: Path, workers: int | None) -> int:
+    """Print how many runs the experiment makes, how many are done, and how long the rest will take here."""
+    from sim.sweep.estimate import SAMPLE_WEEKS, duration, estimate
+    from sim.sweep.store import JobStore
+
+    done = JobStore(out).status()["done"] if (out / "job.json").exists() else 0
+    est = estimate(base_data, specs, done, exp.outcomes, workers)
+    designs = len({s.design for s in specs})
+    points = len({s.point for s in specs})
+    print(f"{exp.name}: {est.runs} runs ({points} points x {designs} designs x {exp.replications} replications, "
+          f"repeated points once); {est.runs - est.left} already in {out}/, {est.left} to run")
+    print(f"about {duration(est.seconds_per_run)} per run (one run of {2 * SAMPLE_WEEKS} weeks timed here, scaled "
+          f"to the scenario's weeks), so about {duration(est.seconds)} with {est.workers} workers, plus their start; "
+          "runs that change the population or the weeks differ. Nothing was written.")
     return 0
 
 
@@ -258,14 +277,23 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """Say how many runs of a job are done, failed and left."""
+    """Say how many runs of a job are done, failed and left; without a folder, of every job under results/."""
     from sim.sweep.store import JobStore
 
-    try:
-        st = JobStore(args.folder).status()
-    except FileNotFoundError as err:
-        return _fail([str(err)])
-    print(f"{args.folder}: {st['total']} runs: {st['done']} done, {st['failed']} failed, {st['left']} left")
+    if args.folder is None:
+        jobs = sorted(p.parent for p in Path("results").glob("*/job.json"))
+        if not jobs:
+            return _fail(["wijkteam status: give a job folder (what sweep, compare, audit or calibrate wrote, "
+                          "for example results/compare-middenstad); no job folder found under results/"])
+        print("job folders under results/ (give one to see only that job):")
+    else:
+        jobs = [Path(args.folder)]
+    for folder in jobs:
+        try:
+            st = JobStore(folder).status()
+        except FileNotFoundError as err:
+            return _fail([str(err)])
+        print(f"{folder}: {st['total']} runs: {st['done']} done, {st['failed']} failed, {st['left']} left")
     return 0
 
 
@@ -321,6 +349,7 @@ def parser() -> argparse.ArgumentParser:
     pv.set_defaults(func=cmd_provenance)
     sw = sub.add_parser("sweep", help="run an experiment (many runs) on the run engine")
     sw.add_argument("experiment", help="experiment TOML file")
+    sw.add_argument("--dry-run", action="store_true", help="print the number of runs and an estimate of the time")
     _engine_options(sw, "results/sweep-<name>")
     sw.set_defaults(func=cmd_sweep)
     cp = sub.add_parser("compare", help="compare designs on the same population (paired, common random numbers)")
@@ -349,8 +378,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
     ap.set_defaults(func=cmd_app)
-    st = sub.add_parser("status", help="runs done, failed and left in a job folder")
-    st.add_argument("folder")
+    st = sub.add_parser("status", help="runs done, failed and left in a job folder (default: every job in results/)")
+    st.add_argument("folder", nargs="?", help="job folder (default: every job folder under results/)")
     st.set_defaults(func=cmd_status)
     from sim.calibrate.cli import register
 

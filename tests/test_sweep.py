@@ -184,6 +184,24 @@ def test_a_raising_run_is_recorded_and_the_rest_completes(tmp_path, capsys):
     assert "3 finished before, 2 run now (2 failed)" in capsys.readouterr().out
 
 
+def test_dry_run_counts_the_runs_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    from sim.cli import main
+
+    path, out = write_experiment(tmp_path, reps=2), tmp_path / "dry"
+    assert main(["sweep", str(path), "--dry-run", "--workers", "2", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "6 runs (3 points x 1 designs x 2 replications" in said and "0 already in" in said and "6 to run" in said
+    assert "per run" in said and "with 2 workers" in said and not out.exists()
+    job(path, out)
+    main(["sweep", str(path), "--dry-run", "--out", str(out)])
+    assert "6 already in" in capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)  # status without a folder: every job folder under results/, or what it needs
+    assert main(["status"]) == 2 and "give a job folder" in capsys.readouterr().err
+    job(path, tmp_path / "results" / "sweep-small")
+    assert main(["status"]) == 0
+    assert "results/sweep-small: 6 runs: 6 done, 0 failed, 0 left" in capsys.readouterr().out
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
