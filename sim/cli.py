@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 
@@ -233,9 +234,17 @@ def cmd_designs(args: argparse.Namespace) -> int:
         print(f"  {key:<28} {meaning}")
     if args.scenario:
         sc = load(args.scenario)
-        print(f"\nDesigns in {args.scenario}:")
+        default = sc.designs[sc.meta.design].model_dump(mode="json")
+        print(f"\nDesigns in {args.scenario} (values resolved, bases included):")
         for name, d in sc.designs.items():
             print(f"  {name:<16} {d.form:<10} {d.description}")
+            values = d.model_dump(mode="json")
+            shown = values if name == sc.meta.design else {k: v for k, v in values.items() if v != default[k]}
+            shown = {k: v for k, v in shown.items() if k not in ("form", "description")}
+            if shown:
+                lead = "values:" if name == sc.meta.design else f"unlike {sc.meta.design}:"
+                print(textwrap.fill(f"{lead} " + ", ".join(f"{k} = {v}" for k, v in shown.items()), 100,
+                                    initial_indent=" " * 6, subsequent_indent=" " * 8))
     return 0
 
 

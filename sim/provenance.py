@@ -85,8 +85,31 @@ def entries(path: str | Path) -> list[Entry]:
         if not assign:
             continue
         key = f"{table}.{assign.group(1)}" if table else assign.group(1)
+        if table.startswith("designs.") and assign.group(1) == "base":  # not a parameter: where the rest comes from
+            continue
         if _code(assign.group(2)) == "[":
             array_key, item = key, 0
             continue
         out.append(_classify(key, _comment(raw)))
+    return out + _inherited(path, out)
+
+
+def _inherited(path: str | Path, written: list[Entry]) -> list[Entry]:
+    """Entries of the design values a design takes from its base: the base line's source, noting where it is."""
+    from sim.scenario import OWN_KEYS, ScenarioError, design_bases, read_toml
+
+    try:
+        designs = read_toml(path, ScenarioError).get("designs", {})
+        chains = design_bases(designs) if isinstance(designs, dict) else {}
+    except (ScenarioError, ValueError):
+        return []  # a file that does not load has its errors reported by loading it
+    by_path = {e.path: e for e in written}
+    out = []
+    for name, chain in chains.items():
+        keys = {k for d in chain for k in designs[d] if k != "base" and k not in OWN_KEYS}
+        for key in sorted(keys - set(designs[name])):
+            source = next(d for d in chain if key in designs[d])
+            base = by_path.get(f"designs.{source}.{key}")
+            if base is not None:
+                out.append(Entry(f"designs.{name}.{key}", base.kind, f"{base.text} (from designs.{source})"))
     return out

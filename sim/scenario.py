@@ -371,11 +371,14 @@ def _item_metadata(annotation: object) -> list:
     return found
 
 
-def format_errors(path: str, error: ValidationError) -> list[str]:
-    """One line per problem: file, dotted field path, bad value, message, allowed range."""
+def format_errors(path: str, error: ValidationError, origin=None) -> list[str]:
+    """One line per problem: file, dotted field path, bad value, message, allowed range.
+
+    `origin` maps a location to where its value is written (a design's base), if given.
+    """
     lines = []
     for err in error.errors():
-        loc = tuple(err["loc"])
+        loc = tuple(err["loc"]) if origin is None else origin(tuple(err["loc"]))
         dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
         value = err.get("input")
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
@@ -388,12 +391,77 @@ def format_errors(path: str, error: ValidationError) -> list[str]:
     return lines
 
 
+OWN_KEYS = ("description",)  # what a design never takes from its base: its name for itself
+
+
+def design_bases(designs: dict) -> dict[str, list[str]]:
+    """Each design's chain of bases, nearest first (`base = "<design>"` in its table).
+
+    Raises ValueError lines naming the design and its base: a base that is not a design, or a cycle.
+    """
+    problems, chains = [], {}
+    for name, table in designs.items():
+        chain, seen, current = [], [name], table
+        while isinstance(current, dict) and "base" in current:
+            base = current["base"]
+            if not isinstance(base, str) or base not in designs:
+                problems.append(f"designs.{seen[-1]}.base {base!r} is not a design; allowed: "
+                                + ", ".join(sorted(d for d in designs if d != seen[-1])))
+                break
+            if base in seen:
+                problems.append(f"designs.{name}.base: a cycle: {' -> '.join([*seen, base])}")
+                break
+            chain.append(base)
+            seen.append(base)
+            current = designs[base]
+        chains[name] = chain
+    if problems:
+        raise ValueError(sorted(set(problems)))
+    return chains
+
+
+def resolve_designs(data: dict) -> dict:
+    """The scenario data with every design's `base` resolved: its base's values, then its own over them.
+
+    A design lists only what differs from its base; `description` is its own (OWN_KEYS).
+    """
+    designs = data.get("designs")
+    if not isinstance(designs, dict) or not any(isinstance(t, dict) and "base" in t for t in designs.values()):
+        return data
+    resolved = {}
+    for name, chain in design_bases(designs).items():
+        values: dict = {}
+        for base in reversed(chain):
+            values.update({k: v for k, v in designs[base].items() if k != "base" and k not in OWN_KEYS})
+        values.update({k: v for k, v in designs[name].items() if k != "base"})
+        resolved[name] = values
+    return {**data, "designs": resolved}
+
+
 def parse(data: dict, path: str = "<scenario>") -> Scenario:
-    """Validate a scenario mapping, raising ScenarioError with readable lines."""
+    """Validate a scenario mapping (designs' bases resolved), raising ScenarioError with readable lines."""
     try:
-        return Scenario.model_validate(data)
+        resolved = resolve_designs(data)
+    except ValueError as err:
+        raise ScenarioError([f"{path}: {line}" for line in err.args[0]]) from None
+    try:
+        return Scenario.model_validate(resolved)
     except ValidationError as err:
-        raise ScenarioError(format_errors(path, err)) from None
+        lines = format_errors(path, err, _written_where(data) if resolved is not data else None)
+        raise ScenarioError(list(dict.fromkeys(lines))) from None  # an inherited bad value: once, where it is written
+
+
+def _written_where(data: dict):
+    """A function mapping an error location in a design to the design whose table writes that value."""
+    designs, chains = data["designs"], design_bases(data["designs"])
+
+    def origin(loc: tuple) -> tuple:
+        if len(loc) < 3 or loc[0] != "designs" or loc[1] not in chains or loc[2] in OWN_KEYS:
+            return loc
+        writer = next((d for d in [loc[1], *chains[loc[1]]] if loc[2] in designs[d]), loc[1])
+        return (loc[0], writer, *loc[2:])
+
+    return origin
 
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"

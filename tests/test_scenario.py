@@ -139,3 +139,35 @@ def test_a_split_team_without_minors_keeps_its_hours(rural):
     assert totals["hours_contracted"].notna().all()
     expected = sc.designs["gesplitst"].fte_per_10k * sc.population / 10_000 * sc.designs["gesplitst"].hours_per_fte
     assert totals.groupby("week")["hours_contracted"].sum().iloc[0] == pytest.approx(expected, rel=0.01)
+
+
+def test_a_design_takes_its_base_and_lists_only_what_differs(tmp_path):
+    data = _data()
+    data["designs"]["ons-team"] = {"base": "outreach", "description": "Our team, with a signalling network",
+                                   "signalling_network": True}
+    sc = parse(data)
+    ours, outreach, integral = sc.designs["ons-team"], sc.designs["outreach"], sc.designs["integraal"]
+    assert ours.signalling_network and not outreach.signalling_network
+    assert ours.outreach_share == outreach.outreach_share != integral.outreach_share  # through two bases
+    assert ours.description == "Our team, with a signalling network" and "base" not in ours.model_dump()
+    del data["designs"]["ons-team"]["description"]  # a description is a design's own, never inherited
+    assert any("designs.ons-team.description" in line for line in _problems(data))
+
+
+def test_an_unknown_base_or_a_cycle_is_refused_naming_both_designs():
+    data = _data()
+    data["designs"]["a"] = {"base": "nope", "description": "x"}
+    (line,) = _problems(data)
+    assert line.startswith("bad.toml: designs.a.base 'nope' is not a design; allowed:") and "integraal" in line
+    data["designs"]["a"] = {"base": "b", "description": "x"}
+    data["designs"]["b"] = {"base": "a", "description": "y"}
+    assert "bad.toml: designs.a.base: a cycle: a -> b -> a" in _problems(data)
+
+
+def test_inherited_values_carry_their_base_line_provenance():
+    from sim.provenance import entries
+
+    rows = {e.path: e for e in entries(ROOT / "scenarios" / "middenstad.toml")}
+    written, inherited = rows["designs.integraal.caseload_cap"], rows["designs.outreach.caseload_cap"]
+    assert inherited.kind == written.kind and inherited.text == f"{written.text} (from designs.integraal)"
+    assert "designs.outreach.base" not in rows and rows["designs.outreach.outreach_share"].text.startswith("a team")
