@@ -224,7 +224,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_designs(args: argparse.Namespace) -> int:
     """List organisation forms and modifiers, and a scenario's named designs."""
     from sim.designs import FORMS, MODIFIERS
-    from sim.scenario import load
+    from sim.scenario import OWN_KEYS, load
 
     print("Organisation forms:")
     for name, module in FORMS.items():
@@ -240,7 +240,7 @@ def cmd_designs(args: argparse.Namespace) -> int:
             print(f"  {name:<16} {d.form:<10} {d.description}")
             values = d.model_dump(mode="json")
             shown = values if name == sc.meta.design else {k: v for k, v in values.items() if v != default[k]}
-            shown = {k: v for k, v in shown.items() if k not in ("form", "description")}
+            shown = {k: v for k, v in shown.items() if k != "form" and k not in OWN_KEYS}
             if shown:
                 lead = "values:" if name == sc.meta.design else f"unlike {sc.meta.design}:"
                 print(textwrap.fill(f"{lead} " + ", ".join(f"{k} = {v}" for k, v in shown.items()), 100,

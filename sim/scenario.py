@@ -36,6 +36,8 @@ class Meta(Strict):
 
     name: str = Field(min_length=1, max_length=80)
     description: str = Field(min_length=1, max_length=300)
+    description_nl: str | None = Field(default=None, min_length=1, max_length=300)  # Dutch pages show this one
+    description_en: str | None = Field(default=None, min_length=1, max_length=300)  # English pages show this one
     seed: int = Field(ge=0, le=2**63 - 1)
     weeks: int = Field(ge=1, le=5200)
     burn_in_weeks: int = Field(ge=0, le=1040)
@@ -210,6 +212,8 @@ class Design(Strict):
 
     form: Literal["integral", "split", "multi_problem", "village", "network"]
     description: str = Field(min_length=1, max_length=300)
+    description_nl: str | None = Field(default=None, min_length=1, max_length=300)  # Dutch pages show this one
+    description_en: str | None = Field(default=None, min_length=1, max_length=300)  # English pages show this one
     teams: Literal["neighbourhood", "municipality"] | Annotated[int, Field(ge=1, le=1000)]
     employment: Literal["seconded", "municipality"]
     welfare_hours_per_1000: float = Field(ge=0.0, le=1000.0)
@@ -391,7 +395,12 @@ def format_errors(path: str, error: ValidationError, origin=None) -> list[str]:
     return lines
 
 
-OWN_KEYS = ("description",)  # what a design never takes from its base: its name for itself
+OWN_KEYS = ("description", "description_nl", "description_en")  # what a design never takes from its base
+
+
+def described(item: BaseModel, lang: str) -> str:
+    """The description of a scenario or design in a language: `description_<lang>`, else `description`."""
+    return getattr(item, f"description_{lang}", None) or item.description
 
 
 def design_bases(designs: dict) -> dict[str, list[str]]:

@@ -63,7 +63,7 @@ def test_audit_command_writes_verdicts(tmp_path, capsys):
 
     small = shrink(load(ROOT / "scenarios" / "kleindorp.toml"), 1 / 3, weeks=52, burn_in=52)
     path = tmp_path / "k.toml"
-    path.write_text(tomli_w.dumps(small.model_dump(mode="json")))
+    path.write_text(tomli_w.dumps(small.model_dump(mode="json", exclude_none=True)))
     out = tmp_path / "audit"
     assert main(["audit", str(path), "--replications", "4", "--workers", "0", "--quiet", "--out", str(out),
                  "--lang", "nl"]) == 0

@@ -61,7 +61,7 @@ def test_bad_target_files_get_a_clear_error_and_exit_status_2(tmp_path, capsys, 
 @pytest.mark.parametrize("name", ["kleindorp", "middenstad", "grootstad"])
 def test_the_shipped_profiles_mark_free_parameters_with_valid_ranges(name):
     path = ROOT / "scenarios" / f"{name}.toml"
-    assert len(free_parameters(path, load(path))) == 8
+    assert len(free_parameters(path, load(path))) == 9  # the direct referral rate is the ninth
 
 
 def test_a_calibrate_range_on_a_sourced_value_or_past_the_schema_is_refused(tmp_path):
@@ -140,8 +140,8 @@ def test_calibration_recovers_known_parameters_of_the_real_simulation(tmp_path):
 # Held-out figures each shipped profile misses at full scale (README, Calibration): a miss is
 # reported, not widened away; the test fails when one of them starts to pass or another is missed.
 KNOWN_MISSES = {
-    "kleindorp": {"youth-help-by-team", "jeugdwet-spending"},
-    "middenstad": {"youth-help-by-team", "wmo-provision-spending"},
+    "kleindorp": {"youth-help-by-team", "jeugdwet-spending", "wmo-provision-spending"},
+    "middenstad": {"wmo-provision-spending"},
 }
 
 

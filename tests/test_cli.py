@@ -19,7 +19,7 @@ def _small_file(tmp_path, small):
     import tomli_w
 
     path = tmp_path / "small.toml"
-    path.write_text(tomli_w.dumps(small.model_dump(mode="json")))
+    path.write_text(tomli_w.dumps(small.model_dump(mode="json", exclude_none=True)))
     return path
 
 

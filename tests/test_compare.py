@@ -97,7 +97,7 @@ def test_compare_command_writes_the_table(tmp_path, small_city, capsys):
     import tomli_w
 
     path = tmp_path / "s.toml"
-    path.write_text(tomli_w.dumps(small_city.model_dump(mode="json")))
+    path.write_text(tomli_w.dumps(small_city.model_dump(mode="json", exclude_none=True)))
     out = tmp_path / "cmp"
     assert main(["compare", str(path), "--designs", "integraal,poortwachter", "--replications", "6", "--workers",
                  "0", "--quiet", "--out", str(out)]) == 0

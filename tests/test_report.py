@@ -1,5 +1,6 @@
 """The municipality report: one self-contained HTML page per results folder, flows that add up."""
 
+import html
 import json
 import re
 from pathlib import Path
@@ -14,7 +15,8 @@ from sim.flows import EDGES, FLOW_OUTCOMES, LAYERS, flows, paths
 from sim.provenance import entries
 from sim.report import ReportError, build, figures, read, write
 from sim.report.conclusion import paired_difference, verdict
-from sim.report.labels import label
+from sim.report.labels import label, setting_value
+from sim.scenario import load
 from sim.tables import known_outcomes
 
 from .conftest import ROOT
@@ -128,6 +130,16 @@ def test_report_in_english_differs_from_dutch(folders, tmp_path):
         if label(key, "nl") != label(key, "en"):
             assert label(key, "nl") not in en
     assert '<html lang="nl">' in nl and '<html lang="en">' in en
+    sc = load(folders["scenario"])  # descriptions and the words of design fields follow the language
+    for item in (sc.meta, *(sc.designs[d] for d in DESIGNS)):
+        assert html.escape(item.description_nl) in nl and html.escape(item.description) not in nl
+        assert html.escape(item.description) in en and html.escape(item.description_nl) not in en
+    teams = sc.designs["integraal"].teams
+    assert setting_value(teams, "nl") in nl and setting_value(teams, "en") in en
+    assert setting_value(teams, "nl") not in en
+    settings_nl, settings_en = (page.split(label("section_settings", lg))[1] for page, lg in ((nl, "nl"), (en, "en")))
+    assert "gedetacheerd" in settings_nl and "seconded" not in settings_nl.split("<h2")[0]
+    assert "seconded" in settings_en.split("<h2")[0] and label("group_informal", "nl") in nl
     assert main(["report", str(folders["compare"]), "--lang", "en", "--out", str(tmp_path / "r.html")]) == 0
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 

@@ -30,7 +30,7 @@ from sim.app.texts import text
 from sim.report.figures import sankey, timeseries
 from sim.report.labels import label
 from sim.report.page import fmt
-from sim.scenario import Scenario, ScenarioError, with_overrides
+from sim.scenario import Scenario, ScenarioError, described, with_overrides
 
 DEFAULT_PROFILE = "middenstad"
 MAX_REPLICATIONS = 5
@@ -199,8 +199,10 @@ def Settings():
         solara.ToggleButtonsSingle(value=lang, values=["nl", "en"], classes=["lang-toggle"])
         solara.Select(text("profile", lg), values=names, value=profile.value, on_value=pick_profile,
                       classes=["select-profile"])
-        solara.Select(text("design_a", lg), values=designs, value=design_a, classes=["select-design-a"])
-        solara.Select(text("design_b", lg), values=designs, value=design_b, classes=["select-design-b"])
+        for key, chosen in (("design_a", design_a), ("design_b", design_b)):
+            solara.Select(text(key, lg), values=designs, value=chosen, classes=[f"select-{key.replace('_', '-')}"])
+            if chosen.value in base.designs:
+                solara.Text(described(base.designs[chosen.value], lg), classes=["design-description"])
         with solara.Details(text("run_settings", lg), expand=True):
             RunLength(base)
         with solara.Details(text("municipality", lg)):

@@ -49,7 +49,7 @@ def to_toml(scenario: Scenario) -> str:
     """The resolved scenario as a TOML file that `wijkteam run` reads back to the same scenario."""
     doc = tomlkit.document()
     doc.add(tomlkit.comment(f"{scenario.meta.name}: scenario as set in the workshop app (wijkteam app)"))
-    for key, value in scenario.model_dump(mode="json").items():
+    for key, value in scenario.model_dump(mode="json", exclude_none=True).items():  # TOML has no null
         if key == "assumptions" and not value:
             continue
         doc[key] = value

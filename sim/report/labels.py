@@ -245,7 +245,20 @@ TEXT: dict[str, tuple[str, str]] = {
                           "These parameters are assumptions, not taken from a published source "
                           "({n} of {total} parameters). The results depend on them; read them as "
                           "an exploration, not a forecast."),
-    "provenance_file": ("Herkomst gelezen uit", "Provenance read from"),
+    "provenance_file": ("Herkomst gelezen uit (toelichtingen geciteerd uit het bestand, in de taal van het bestand)",
+                        "Provenance read from (notes quoted from the file, in the file's language)"),
+    "group_meta": ("algemeen", "general"),
+    "group_neighbourhoods": ("wijken", "neighbourhoods"),
+    "group_residents": ("inwoners", "residents"),
+    "group_problems": ("problemen", "problems"),
+    "group_signals": ("signalering", "signals"),
+    "group_escalation": ("escalatie", "escalation"),
+    "group_informal": ("informele hulp", "informal help"),
+    "group_specialists": ("specialistische zorg", "specialist care"),
+    "group_provisions": ("voorzieningen", "provisions"),
+    "group_costs": ("kosten", "costs"),
+    "group_welfare": ("welzijn", "welfare"),
+    "group_designs": ("ontwerpen", "designs"),
     "provenance_missing": ("Het scenariobestand is niet gevonden: welke parameters aannames zijn, is onbekend.",
                            "The scenario file was not found: which parameters are assumptions is unknown."),
     "provenance_stale": ("Let op: het scenariobestand is gewijzigd sinds deze resultaten zijn gemaakt.",
@@ -271,6 +284,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "yes": ("ja", "yes"),
     "no": ("nee", "no"),
 }
+
+
+SETTING_VALUES: dict[str, tuple[str, str]] = {  # the words a scenario's design fields take
+    "integral": ("integraal team", "integral team"),
+    "split": ("gesplitste teams (jeugd en volwassenen)", "split teams (youth and adults)"),
+    "multi_problem": ("team voor meervoudige problemen, met loket", "multi-problem team, with a counter"),
+    "village": ("dorpsondersteuners", "village support workers"),
+    "network": ("los netwerk", "loose network"),
+    "neighbourhood": ("één per wijk", "one per neighbourhood"),
+    "municipality": ("één voor de gemeente", "one for the municipality"),
+    "seconded": ("gedetacheerd vanuit moederorganisaties", "seconded from their organisations"),
+    "casework": ("casuïstiek", "casework"),
+    "exponential": ("geheugenloos (wachtrijcontrole)", "memoryless (queue check)"),
+}
+
+
+def setting_value(value: str, lang: str) -> str:
+    """A design field's word (form, teams, employment, service) in the page's language."""
+    pair = SETTING_VALUES.get(value)
+    return value if pair is None else pair[LANGS.index(lang)]
 
 
 def _lookup(key: str) -> tuple[str, str] | None:

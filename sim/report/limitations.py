@@ -13,6 +13,7 @@ from itertools import groupby
 from pathlib import Path
 
 from sim.provenance import entries
+from sim.report.labels import has_label
 from sim.report.page import Page, table
 from sim.report.results import Results
 from sim.scenario import ScenarioError, load
@@ -54,7 +55,8 @@ def assumptions(page: Page, res: Results) -> None:
         items = list(group)
         lis = "".join(f'<li data-assumption="{html.escape(e.path)}"><code>{html.escape(e.path)}</code>'
                       f"{': ' + html.escape(e.text) if e.text else ''}</li>" for e in items)
-        page.add(f"<details><summary>{html.escape(section)} ({len(items)})</summary><ul>{lis}</ul></details>")
+        name = page.t(f"group_{section}") if has_label(f"group_{section}") else html.escape(section)
+        page.add(f"<details><summary>{name} ({len(items)})</summary><ul>{lis}</ul></details>")
     diffs = changed(res)
     if diffs:
         lis = "".join(f'<li data-changed="{html.escape(p)}"><code>{html.escape(p)}</code>: '

@@ -14,10 +14,11 @@ import pandas as pd
 from sim.compare import SERIES_BY_SECTION
 from sim.report import figures
 from sim.report.conclusion import PAIRED_KINDS, conclusion, growing_warnings
-from sim.report.labels import label, label_or_key
+from sim.report.labels import label, label_or_key, setting_value
 from sim.report.limitations import limitations
 from sim.report.page import Page, table
 from sim.report.results import Results
+from sim.scenario import described
 
 # The team's wait with the specialist waits beside it: a design that moves its queue to
 # specialist care must not look like a design without queues.
@@ -46,7 +47,7 @@ def header(page: Page, res: Results) -> None:
     """Title, what the results are, and when the report was made."""
     sc = res.scenario
     page.add(f"<h1>{page.t('title')}: {html.escape(sc.meta.name)}</h1>")
-    page.add(f'<p class="note">{html.escape(sc.meta.description)}</p>')
+    page.add(f'<p class="note">{html.escape(described(sc.meta, page.lang))}</p>')
     rows = [[page.t("results_kind"), page.t(f"kind_{res.kind}")],
             [page.t("results_folder"), html.escape(res.folder.name)],
             [page.t("designs"), html.escape(", ".join(res.designs))],
@@ -80,12 +81,17 @@ def settings(page: Page, res: Results) -> None:
     page.add(table([page.t("setting"), page.t("value")], rows))
     designs = [d for d in res.designs if d in sc.designs]
 
-    def cell(value: object) -> str:
+    def cell(design: str, key: str) -> str:
+        value = getattr(sc.designs[design], key)
+        if key == "description":
+            return html.escape(described(sc.designs[design], page.lang))
         if isinstance(value, bool):
             return page.t("yes" if value else "no")
+        if isinstance(value, str):
+            return html.escape(setting_value(value, page.lang))
         return html.escape(page.num(value) if isinstance(value, float) else str(value))
 
-    rows = [[page.t(k)] + [cell(getattr(sc.designs[d], k)) for d in designs] for k in SETTINGS]
+    rows = [[page.t(k)] + [cell(d, k) for d in designs] for k in SETTINGS]
     page.add(table([page.t("setting")] + [html.escape(d) for d in designs], rows, numeric=set()))
 
 
