@@ -212,12 +212,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     flags = "".join(f"- {line}\n" for line in compare.still_growing(runs, designs))
     shown = (f"{scenario.meta.name}: {len(designs)} designs, {args.replications} replications each "
              f"(common random numbers){'' if args.equal == 'none' else ', equal ' + args.equal}\n\n"
-             + (f"{flags}\n" if flags else "") + compare.headline(table, designs)
+             + (f"{flags}\n" if flags else "") + compare.headline(table, designs, scenario.population)
              + f"\n\nEvery outcome with its paired difference and 95 % interval: {out / 'comparison.md'}\n"
              f"A report to read and forward: wijkteam report {out}")
     _write_report(out, "comparison", table, units, f"{scenario.meta.name}: {', '.join(designs)}",
                   f"{args.replications} replications, common random numbers, equal: {args.equal}\n\n"
-                  + (f"{flags}\n" if flags else "") + compare.markdown(table, designs), shown)
+                  + (f"{flags}\n" if flags else "") + compare.markdown(table, designs, scenario.population), shown)
     return 0
 
 

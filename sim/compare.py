@@ -22,6 +22,7 @@ from sim.markdown import pipe_table
 from sim.scenario import Scenario, parse
 from sim.sweep.spec import RunSpec, run_seed
 from sim.tables import fte_cost_per_year
+from sim.units import UNIT_EN, shown
 
 # The team's wait stands beside the specialist waits, so a design that moves its queue to
 # specialist care does not look like a design without queues.
@@ -78,6 +79,14 @@ def plan(scenario: Scenario, designs: list[str], replications: int) -> list[RunS
     return [RunSpec(0, r, d, {}, run_seed(scenario.meta.seed, {}, r)) for r in range(replications) for d in designs]
 
 
+VALUES = ["mean", "low", "high", "difference", "difference_low", "difference_high"]  # paired_table's values
+
+
+def in_shown_units(rows: pd.DataFrame, outcome: str, population: float) -> pd.DataFrame:
+    """One outcome's rows of a paired table, by design, with its values in the shown unit (sim.units)."""
+    return rows.set_index("design")[VALUES] * shown(outcome, population).factor
+
+
 def paired_table(runs: pd.DataFrame, designs: list[str], outcomes: list[str]) -> pd.DataFrame:
     """Per outcome and design: mean with 95 % interval, paired difference to the first design."""
     ok = runs[runs["status"] == "ok"]
@@ -102,25 +111,26 @@ def still_growing(runs: pd.DataFrame, designs: list[str]) -> list[str]:
             for d, (k, n) in counts.items()]
 
 
-# What the terminal leads with: (outcome, factor to its unit, label with unit), means per design.
-TERMINAL = [("cost_per_resident", 52.0, "cost per resident per year (EUR)"),
-            ("mean_wait_weeks", 1.0, "team wait to intake (weeks)"),
-            ("wait_ggz", 1.0, "wait for GGZ (weeks)"),
-            ("queue_length", 1.0, "team waiting list (residents)"),
-            ("gave_up_waiting", 1.0, "stopped waiting (per week)"),
-            ("crises", 1.0, "crises (per week)"),
-            ("self_reliant_share", 100.0, "self-reliant residents (%)")]
+# What the terminal leads with: (outcome, label with its shown unit, sim.units), means per design.
+TERMINAL = [("cost_per_resident", "cost per resident per year (EUR)"),
+            ("mean_wait_weeks", "team wait to intake (weeks)"),
+            ("wait_ggz", "wait for GGZ (weeks)"),
+            ("queue_length", "team waiting list (residents)"),
+            ("gave_up_waiting", "stopped waiting (per week)"),
+            ("crises", "crises (per week)"),
+            ("self_reliant_share", "self-reliant residents (%)")]
 
 
-def headline(table: pd.DataFrame, designs: list[str]) -> str:
+def headline(table: pd.DataFrame, designs: list[str], population: float) -> str:
     """A compact plain-text table of the key outcomes per design (fits 100 columns for five designs).
 
-    A star marks a design whose paired difference to the first design has a 95 % interval
-    that excludes 0.
+    Values in their shown units (sim.units). A star marks a design whose paired difference to
+    the first design has a 95 % interval that excludes 0.
     """
     width = [max(len(d), 9) + 2 for d in designs]
     lines = [" " * 32 + "".join(f"{d:>{w}}" for d, w in zip(designs, width, strict=True))]
-    for outcome, factor, text in TERMINAL:
+    for outcome, text in TERMINAL:
+        factor = shown(outcome, population).factor
         rows = table[table["outcome"] == outcome].set_index("design")
         if rows.empty:
             continue
@@ -141,16 +151,18 @@ def _compact(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}"
 
 
-def markdown(table: pd.DataFrame, designs: list[str]) -> str:
-    """The comparison as a Markdown table: one row per outcome, one column pair per design."""
+def markdown(table: pd.DataFrame, designs: list[str], population: float) -> str:
+    """The comparison as a Markdown table: one row per outcome (in its shown unit), one column pair per design."""
     head = ["outcome", f"{designs[0]} (mean [95 % interval])"]
     for d in designs[1:]:
         head += [f"{d} (mean)", f"{d} - {designs[0]} (paired, 95 % interval)"]
     rows = []
     for outcome, grp in table.groupby("outcome", sort=False):
-        g = grp.set_index("design")
+        g = in_shown_units(grp, str(outcome), population)
+        kind = shown(str(outcome), population).kind
+        name = f"{outcome} ({UNIT_EN[kind]})" if kind else str(outcome)
         first = g.loc[designs[0]]
-        cells = [outcome, f"{first['mean']:.4g} [{first['low']:.4g}, {first['high']:.4g}]"]
+        cells = [name, f"{first['mean']:.4g} [{first['low']:.4g}, {first['high']:.4g}]"]
         for d in designs[1:]:
             r = g.loc[d]
             cells += [f"{r['mean']:.4g}",

@@ -15,7 +15,8 @@ from sim.flows import EDGES, FLOW_OUTCOMES, LAYERS, flows, paths
 from sim.provenance import entries
 from sim.report import ReportError, build, figures, read, write
 from sim.report.conclusion import paired_difference, verdict
-from sim.report.labels import label, setting_value
+from sim.report.labels import label, setting_value, shown_label
+from sim.report.page import fmt
 from sim.scenario import load
 from sim.tables import known_outcomes
 
@@ -69,7 +70,7 @@ def test_report_is_one_self_contained_page_with_every_section(folders, kind, cap
     page = out.read_text(encoding="utf-8")
     assert not EXTERNAL_SCRIPT.search(page)
     assert page.count("plotly.js v") == 1  # the bundle's banner: embedded once
-    assert page.count("Plotly.newPlot(") >= 30
+    assert page.count("Plotly.newPlot(") >= 20  # every outcome that varies gets its chart, a flat one none
     for key in SECTIONS:
         assert f'<h2 id="{key}">{label(key, "nl")}</h2>' in page
     assert ('<h2 id="section_audit">' in page) == (kind == "audit")
@@ -142,6 +143,18 @@ def test_report_in_english_differs_from_dutch(folders, tmp_path):
     assert "seconded" in settings_en.split("<h2")[0] and label("group_informal", "nl") in nl
     assert main(["report", str(folders["compare"]), "--lang", "en", "--out", str(tmp_path / "r.html")]) == 0
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_charts_and_tables_show_each_outcome_in_one_unit(folders):
+    page = build(folders["compare"], "nl")
+    assert shown_label("cost_welfare", "nl") not in page  # no welfare hours in either design: a flat zero, no chart
+    for name in ("cost_team", "cost_per_resident"):  # per resident per year, never per week
+        assert shown_label(name, "nl") in page and label(name, "nl") not in page
+    assert shown_label("self_reliant_share", "nl") in page  # shares in per cent
+    comparison = page.split('<h2 id="section_comparison">')[1].split("<h2")[0]
+    runs = read(folders["compare"]).runs
+    base = runs[runs["design"] == DESIGNS[0]]["cost_per_resident"].mean() * 52
+    assert fmt(base, "nl") in comparison  # the yearly cost per resident, as the summary and conclusion give it
 
 
 def test_limitations_list_exactly_the_scenarios_assumptions(folders):

@@ -28,7 +28,7 @@ from sim.app.params import Slider, assumption_sliders, best_pair, design_sliders
 from sim.app.profiles import MAX_UPLOAD_BYTES, from_upload, load_profile, profiles, to_toml
 from sim.app.texts import text
 from sim.report.figures import sankey, timeseries
-from sim.report.labels import label
+from sim.report.labels import label, shown_label
 from sim.report.page import fmt
 from sim.scenario import Scenario, ScenarioError, described, with_overrides
 
@@ -275,8 +275,8 @@ def Downloads():
 
 def _choice(keys: list[str], current: solara.Reactive[str], name: str, lg: str, css: str):
     """A select showing labels for outcome keys."""
-    by_label = {label(k, lg): k for k in keys}
-    solara.Select(name, values=list(by_label), value=label(current.value, lg),
+    by_label = {shown_label(k, lg): k for k in keys}
+    solara.Select(name, values=list(by_label), value=shown_label(current.value, lg),
                   on_value=lambda v: current.set(by_label[v]), classes=[css])
 
 
@@ -360,7 +360,8 @@ def SeriesSection(c: session.Comparison, updates: int):
     if not len(series):
         return
     _choice(worker.SERIES, series_outcome, text("series_shown", lg), lg, "select-series-outcome")
-    Figure(timeseries(series, series_outcome.value, lg), f"series-{c.number}-{updates}-{series_outcome.value}-{lg}")
+    fig = timeseries(series, series_outcome.value, lg, c.scenario.population)
+    Figure(fig, f"series-{c.number}-{updates}-{series_outcome.value}-{lg}")
 
 
 @solara.component

@@ -14,12 +14,13 @@ import pandas as pd
 
 from sim import steady
 from sim.intervals import mean_interval
-from sim.report.labels import label
+from sim.report.labels import label, shown_label
 from sim.report.page import Page
 from sim.report.results import Results
+from sim.units import PERCENT, shown
 
 # The outcomes a conclusion names, each with the direction in which it is better (+1 higher, -1 lower).
-KEY = [("cost_per_resident_year", -1), ("mean_wait_weeks", -1), ("wait_ggz", -1), ("wait_debt_restructuring", -1),
+KEY = [("cost_per_resident", -1), ("mean_wait_weeks", -1), ("wait_ggz", -1), ("wait_debt_restructuring", -1),
        ("gave_up_waiting", -1), ("crises", -1), ("self_reliant_share", +1)]
 PAIRED_KINDS = ("compare", "audit")  # kinds whose designs share their replications' random numbers
 
@@ -47,7 +48,8 @@ def conclusion(page: Page, res: Results, runs: pd.DataFrame) -> None:
     base = res.designs[0]
     page.add(f'<p class="note">{page.t("conclusion_intro").format(html.escape(base))}</p>')
     for d in res.designs[1:]:
-        items = [_line(page, runs, d, base, outcome, better) for outcome, better in KEY if outcome in runs]
+        items = [_line(page, runs, d, base, outcome, better, res.scenario.population) for outcome, better in KEY
+                 if outcome in runs]
         page.add(f"<h3>{html.escape(d)}</h3><ul>{''.join(i for i in items if i)}</ul>")
     growing_warnings(page, res, runs)
     if res.audit is not None:
@@ -64,19 +66,23 @@ def growing_warnings(page: Page, res: Results, runs: pd.DataFrame) -> None:
             page.add(f'<p class="warning">{html.escape(d)}: {page.t("queue_still_growing").format(k, n)}</p>')
 
 
-def _line(page: Page, runs: pd.DataFrame, design: str, base: str, outcome: str, better: int) -> str:
+def _line(page: Page, runs: pd.DataFrame, design: str, base: str, outcome: str, better: int,
+          population: float) -> str:
     """One outcome's paired difference in words and colour; nothing when it has no value or never differs."""
     m, low, high = paired_difference(runs, design, base, outcome)
     if np.isnan(m) or m == low == high == 0.0:
         return ""
     v = verdict(low, high, better)
-    share = outcome.endswith("_share")  # a difference of shares reads as percentage points
-    interval = "" if np.isnan(low) else f" [{_signed(page, low, share)}; {_signed(page, high, share)}]"
-    unit = f" {page.t('percentage_points')}" if share else ""
-    return (f'<li>{html.escape(label(outcome, page.lang))}: {_signed(page, m, share)}{interval}{unit}: '
+    unit = shown(outcome, population)
+    m, low, high = (x * unit.factor for x in (m, low, high))
+    share = unit.kind == PERCENT  # a difference of shares reads as percentage points
+    interval = "" if np.isnan(low) else f" [{_signed(page, low)}; {_signed(page, high)}]"
+    name = label(outcome, page.lang) if share else shown_label(outcome, page.lang)
+    points = f" {page.t('percentage_points')}" if share else ""
+    return (f'<li>{html.escape(name)}: {_signed(page, m)}{interval}{points}: '
             f'<span class="{v}">{page.t(v)}</span></li>')
 
 
-def _signed(page: Page, x: float, share: bool = False) -> str:
-    """A difference with its sign in the page's language; a share's in percentage points."""
-    return ("+" if x > 0 else "") + page.num(100 * x if share else x)
+def _signed(page: Page, x: float) -> str:
+    """A difference with its sign in the page's language."""
+    return ("+" if x > 0 else "") + page.num(x)

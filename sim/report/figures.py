@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from sim.flows import LAYERS
-from sim.report.labels import label, label_or_key
+from sim.report.labels import label, label_or_key, shown_label, shown_unit
+from sim.units import shown
 
 PALETTE = qualitative.Plotly
 LAYER_COLOURS = ("#636efa", "#00a3a3", "#ab63fa", "#ef553b")
@@ -49,15 +50,18 @@ def band(weekly: pd.DataFrame, outcome: str) -> pd.DataFrame:
     return pd.DataFrame({"mean": grouped.mean(), "low": q[BAND[0]], "high": q[BAND[1]]}).reset_index()
 
 
-def timeseries(weekly: pd.DataFrame, outcome: str, lang: str = "nl") -> go.Figure:
+def timeseries(weekly: pd.DataFrame, outcome: str, lang: str = "nl", population: float | None = None) -> go.Figure:
     """Weekly series of one outcome: per design the mean line and a 2.5-97.5 % replication band.
 
     `weekly` has columns design, replication, week and the outcome. With one replication
-    per design only the line is drawn.
+    per design only the line is drawn. Given the population, the outcome is drawn in its
+    shown unit (sim.units: costs per resident per year, shares in %) with that unit on the axis.
     """
     designs = list(dict.fromkeys(weekly["design"]))
     colour = colours(designs)
     stats = band(weekly, outcome)
+    if population is not None:
+        stats[["mean", "low", "high"]] *= shown(outcome, population).factor
     fig = go.Figure()
     for d in designs:
         s = stats[stats["design"] == d].sort_values("week")
@@ -70,7 +74,9 @@ def timeseries(weekly: pd.DataFrame, outcome: str, lang: str = "nl") -> go.Figur
                                      legendgroup=name))
         fig.add_trace(go.Scatter(x=s["week"], y=s["mean"], mode="lines", name=name, legendgroup=name,
                                  line={"color": colour[d], "width": 2}))
-    return _layout(fig, label(outcome, lang), label("week", lang), "", lang)
+    if population is None:
+        return _layout(fig, label(outcome, lang), label("week", lang), "", lang)
+    return _layout(fig, shown_label(outcome, lang), label("week", lang), shown_unit(outcome, lang), lang)
 
 
 def sankey(flows: pd.DataFrame, lang: str = "nl", title: str = "") -> go.Figure:

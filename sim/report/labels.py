@@ -7,6 +7,10 @@ the names of their parts, so every outcome a run can report has a label in both 
 
 from __future__ import annotations
 
+import re
+
+from sim.units import COST, PERCENT, shown
+
 LANGS = ("nl", "en")
 
 PARTS: dict[str, tuple[str, str]] = {
@@ -193,8 +197,8 @@ TEXT: dict[str, tuple[str, str]] = {
                   "Line: mean over replications; band: 2.5-97.5 % of the replications."),
     "single_note": ("Eén herhaling per ontwerp: geen spreidingsband.",
                     "One replication per design: no band."),
-    "mean_range": ("Gemiddelde over de herhalingen [2,5-97,5 % van de herhalingen].",
-                   "Mean over replications [2.5-97.5 % of the replications]."),
+    "mean_range": ("Gemiddelde over de herhalingen [95 %-interval van het gemiddelde], zoals in de vergelijking.",
+                   "Mean over replications [95 % interval of the mean], as in the comparison."),
     "outcome": ("Uitkomst", "Outcome"),
     "mean": ("Gemiddelde", "Mean"),
     "interval": ("95 %-interval", "95 % interval"),
@@ -232,6 +236,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "costs_welfare": ("welzijn en preventie", "welfare and prevention"),
     "costs_specialist": ("specialistische zorg", "specialist care"),
     "costs_crisis": ("crises", "crises"),
+    "costs_total": ("totaal", "total"),
+    "unit_cost": ("EUR per inwoner per jaar", "EUR per resident per year"),
+    "unit_percent": ("%", "%"),
     "payer": ("Financier", "Payer"),
     "category": ("Kostensoort", "Cost category"),
     "flows_note": ("Aanmeldingen in de gemeten weken; gemiddeld over de herhalingen. Breedte = aantal casussen.",
@@ -316,6 +323,33 @@ def _lookup(key: str) -> tuple[str, str] | None:
         if key.startswith(prefix) and part in PARTS:
             return nl.format(PARTS[part][0]), en.format(PARTS[part][1])
     return PARTS.get(key)
+
+
+def cost_part(column: str) -> str:
+    """The short label key of a cost column: its category (costs_team, ...) or its payer (wmo, ...)."""
+    part = column.removeprefix("cost_")
+    return part if part in PARTS else f"costs_{part}"
+
+
+def shown_label(name: str, lang: str) -> str:
+    """The label of an outcome in the unit it is shown in (sim.units): costs per resident per year, shares in %."""
+    kind = shown(name, 1.0).kind
+    if name == "cost_per_resident":
+        return label("cost_per_resident_year", lang)
+    if kind == COST:
+        return f"{label('cost_per_resident_year', lang)}: {label(cost_part(name), lang)}"
+    if kind == PERCENT:
+        return f"{label(name, lang)} (%)"
+    return label_or_key(name, lang)
+
+
+def shown_unit(name: str, lang: str) -> str:
+    """The unit of an outcome as shown, for an axis: the label's part in brackets, or the shown unit's name."""
+    kind = shown(name, 1.0).kind
+    if kind:
+        return label(f"unit_{kind}", lang)
+    found = re.search(r"\(([^()]*)\)\s*$", label_or_key(name, lang))
+    return found.group(1) if found else label_or_key(name, lang)
 
 
 def label(key: str, lang: str = "nl") -> str:

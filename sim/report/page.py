@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim.intervals import mean_interval
 from sim.report.labels import label
 
 CSS = """
@@ -44,6 +45,11 @@ class Page:
     def num(self, x: float) -> str:
         """A number in the page's language."""
         return fmt(x, self.lang)
+
+    def interval(self, values: pd.Series) -> str:
+        """Mean and 95 % interval of the mean over replications, in the page's language (the mean alone for one)."""
+        m, low, high = mean_interval(values.to_numpy(float))
+        return self.num(m) if np.isnan(low) else f"{self.num(m)} [{self.num(low)}, {self.num(high)}]"
 
     def spread(self, values: pd.Series) -> str:
         """Mean and 2.5-97.5 % range over replications in the page's language."""

@@ -11,18 +11,19 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from sim.compare import SERIES_BY_SECTION
+from sim.compare import SERIES_BY_SECTION, in_shown_units
 from sim.report import figures
 from sim.report.conclusion import PAIRED_KINDS, conclusion, growing_warnings
-from sim.report.labels import label, label_or_key, setting_value
+from sim.report.labels import cost_part, label, label_or_key, setting_value, shown_label
 from sim.report.limitations import limitations
 from sim.report.page import Page, table
 from sim.report.results import Results
 from sim.scenario import described
+from sim.units import shown
 
 # The team's wait with the specialist waits beside it: a design that moves its queue to
 # specialist care must not look like a design without queues.
-HEADLINES = ["cost_per_resident_year", "queue_length", "mean_wait_weeks", "wait_ggz", "wait_debt_restructuring",
+HEADLINES = ["cost_per_resident", "queue_length", "mean_wait_weeks", "wait_ggz", "wait_debt_restructuring",
              "wait_youth_care", "gave_up_waiting", "caseload_per_fte", "hours_outreach", "informal_hours", "crises"]
 COST_CATEGORIES = ["cost_team", "cost_provisions", "cost_welfare", "cost_specialist", "cost_crisis"]
 COST_PAYERS = ["cost_wmo", "cost_jeugdwet", "cost_participatiewet", "cost_zvw", "cost_wlz"]
@@ -59,10 +60,12 @@ def header(page: Page, res: Results) -> None:
 
 
 def summary(page: Page, res: Results, runs: pd.DataFrame) -> None:
-    """Headline outcomes per design: mean and 2.5-97.5 % range over replications."""
+    """Headline outcomes per design in their shown units (sim.units): mean and 95 % interval of the mean."""
     page.section("section_summary")
     names = [n for n in HEADLINES if n in runs]
-    rows = [[html.escape(label(n, page.lang))] + [page.spread(runs.loc[runs["design"] == d, n]) for d in res.designs]
+    pop = res.scenario.population
+    rows = [[html.escape(shown_label(n, page.lang))]
+            + [page.interval(runs.loc[runs["design"] == d, n] * shown(n, pop).factor) for d in res.designs]
             for n in names]
     page.add(table([page.t("outcome")] + [html.escape(d) for d in res.designs], rows))
     page.add(f'<p class="note">{page.t("mean_range")}</p>')
@@ -106,9 +109,9 @@ def comparison(page: Page, res: Results) -> None:
         head += [f"{html.escape(d)}: {page.t('mean')}", f"{html.escape(d)}: {page.t('difference')}"]
     rows = []
     for outcome, grp in res.comparison.groupby("outcome", sort=False):
-        g = grp.set_index("design")
+        g = in_shown_units(grp, str(outcome), res.scenario.population)
         first = g.loc[designs[0]]
-        cells = [html.escape(label_or_key(str(outcome), page.lang)),
+        cells = [html.escape(shown_label(str(outcome), page.lang)),
                  f"{page.num(first['mean'])} [{page.num(first['low'])}, {page.num(first['high'])}]"]
         for d in designs[1:]:
             r = g.loc[d]
@@ -143,17 +146,13 @@ def series(page: Page, res: Results) -> None:
     """The weekly series, section by section: mean line and replication band per design."""
     many = res.replications() > 1
     for key, names in SERIES_BY_SECTION.items():
-        present = [n for n in names if n in res.weekly and res.weekly[n].notna().any()]
+        # a chart of a flat line says nothing: only outcomes that vary over weeks or designs
+        present = [n for n in names if n in res.weekly and res.weekly[n].dropna().nunique() > 1]
         if not present:
             continue
         page.section(key)
         page.add(f'<p class="note">{page.t("band_note" if many else "single_note")}</p>')
-        page.grid([figures.timeseries(res.weekly, n, page.lang) for n in present])
-
-
-def part(column: str) -> str:
-    """The short label key of a cost column: its category, or its payer."""
-    return "costs_" + column.removeprefix("cost_") if column in COST_CATEGORIES else column.removeprefix("cost_")
+        page.grid([figures.timeseries(res.weekly, n, page.lang, res.scenario.population) for n in present])
 
 
 def costs(page: Page, res: Results, runs: pd.DataFrame) -> None:
@@ -165,14 +164,14 @@ def costs(page: Page, res: Results, runs: pd.DataFrame) -> None:
     for parts, key in ((COST_CATEGORIES, "category"), (COST_PAYERS, "payer")):
         cols = [c for c in parts if f"{c}_per_resident_year" in runs]
         means = runs.groupby("design", sort=False)[[f"{c}_per_resident_year" for c in cols]].mean()
-        long = [{"design": d, "part": part(c), "value": means.loc[d, f"{c}_per_resident_year"]}
+        long = [{"design": d, "part": cost_part(c), "value": means.loc[d, f"{c}_per_resident_year"]}
                 for d in res.designs for c in cols]
         figs.append(figures.cost_bars(pd.DataFrame(long), page.lang,
                                       f"{label('cost_per_resident_year', page.lang)}: {label(key, page.lang)}"))
-        rows += [[f"{page.t(key)}: {page.t(part(c))}"] + [page.num(means.loc[d, f"{c}_per_resident_year"])
+        rows += [[f"{page.t(key)}: {page.t(cost_part(c))}"] + [page.num(means.loc[d, f"{c}_per_resident_year"])
                                                           for d in res.designs] for c in cols]
     total = runs.groupby("design", sort=False)["cost_per_resident_year"]
-    rows.append([page.t("cost_per_resident_year")] + [page.spread(total.get_group(d)) for d in res.designs])
+    rows.append([page.t("cost_per_resident_year")] + [page.interval(total.get_group(d)) for d in res.designs])
     page.grid(figs)
     page.add(table([page.t("cost_per_resident_year")] + [html.escape(d) for d in res.designs], rows))
 
