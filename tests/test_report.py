@@ -13,7 +13,8 @@ import tomlkit
 from sim.cli import main
 from sim.flows import EDGES, FLOW_OUTCOMES, LAYERS, flows, paths
 from sim.provenance import entries
-from sim.report import ReportError, build, figures, read, write
+from sim.report import ReportError, build, bundle, figures, read, write
+from sim.report.bundle import figures_of
 from sim.report.conclusion import paired_difference, verdict
 from sim.report.labels import label, setting_value, shown_label
 from sim.report.page import fmt
@@ -69,14 +70,15 @@ def test_report_is_one_self_contained_page_with_every_section(folders, kind, cap
     assert str(out) in capsys.readouterr().out
     page = out.read_text(encoding="utf-8")
     assert not EXTERNAL_SCRIPT.search(page)
-    assert page.count("plotly.js v") == 1  # the bundle's banner: embedded once
-    assert page.count("Plotly.newPlot(") >= 20  # every outcome that varies gets its chart, a flat one none
+    assert page.count(f'id="{bundle.LIBRARY_ID}"') == 1  # plotly.js embedded once, packed
+    figs = figures_of(page)
+    assert len(figs) >= 20 and page.count('class="plotly-graph-div figure"') == len(figs)  # a place for each
     for key in SECTIONS:
         assert f'<h2 id="{key}">{label(key, "nl")}</h2>' in page
     assert ('<h2 id="section_audit">' in page) == (kind == "audit")
     assert ('<h2 id="section_comparison">' in page) == (kind == "compare")
     assert ('<h2 id="section_conclusion">' in page) == (kind in ("compare", "audit"))
-    assert '"type":"sankey"' in page.replace(" ", "")
+    assert any(trace["type"] == "sankey" for f in figs for trace in f["data"])
 
 
 def test_flows_conserve_cases_and_agree_with_the_case_table(folders):
@@ -147,7 +149,9 @@ def test_report_in_english_differs_from_dutch(folders, tmp_path):
 
 def test_charts_and_tables_show_each_outcome_in_one_unit(folders):
     page = build(folders["compare"], "nl")
-    assert shown_label("cost_welfare", "nl") not in page  # no welfare hours in either design: a flat zero, no chart
+    titles = [f["layout"]["title"]["text"] for f in figures_of(page)]
+    assert shown_label("cost_welfare", "nl") not in titles  # no welfare hours in either design: a flat zero, no chart
+    assert shown_label("cost_per_resident", "nl") in titles and shown_label("prevalence_care", "nl") in titles
     for name in ("cost_team", "cost_per_resident"):  # per resident per year, never per week
         assert shown_label(name, "nl") in page and label(name, "nl") not in page
     assert shown_label("self_reliant_share", "nl") in page  # shares in per cent
@@ -192,8 +196,9 @@ def test_sweep_report_plots_each_parameter_against_each_outcome(tmp_path):
     page = build(out, "en")
     assert '<h2 id="section_sweep">' in page
     outcomes = json.loads((out / "job.json").read_text())["job"]["experiment"]["outcomes"]
-    assert page.count("Plotly.newPlot(") == len(outcomes) > 1  # 1 parameter x each kept outcome
-    assert page.count('"title":{"text":"designs.integraal.fte_per_10k"}') == len(outcomes)
+    assert len(figures_of(page)) == len(outcomes) > 1  # 1 parameter x each kept outcome
+    x_titles = [f["layout"]["xaxis"]["title"]["text"] for f in figures_of(page)]
+    assert x_titles == ["designs.integraal.fte_per_10k"] * len(outcomes)
     assert {e.path for e in entries(ROOT / "scenarios" / "kleindorp.toml") if e.kind == "assumption"} == set(
         re.findall(r'data-assumption="([^"]+)"', page))
 
@@ -292,7 +297,7 @@ def test_job_still_running_is_reported_from_its_finished_parts(folders, tmp_path
     res, full = read(job), read(folders["compare"])
     assert len(res.runs) == len(full.runs) - 2
     assert len(res.weekly) == len(full.weekly) - 2 * WEEKS
-    assert "Plotly.newPlot(" in build(job)
+    assert figures_of(build(job))
 
 
 def test_conclusion_reads_a_paired_interval_in_the_direction_an_outcome_is_better():
@@ -318,3 +323,13 @@ def test_the_conclusion_names_each_design_against_the_first_with_verdicts(folder
     share = re.search(re.escape(label("self_reliant_share", "en")) + r": ([-+][\d.]+) \[([-+][\d.]+); "
                       r"([-+][\d.]+)\] percentage points", block)
     assert share and [float(x) for x in share.groups()] == pytest.approx([100 * m, 100 * low, 100 * high], rel=1e-3)
+
+
+def test_the_bundle_keeps_four_significant_digits_and_reads_back():
+    fig = figures.timeseries(pd.DataFrame({"design": "a", "replication": 0, "week": [0, 1],
+                                           "crises": [1.23456789, 1234567.891]}), "crises", "en")
+    (spec,) = figures_of(bundle.scripts([bundle.spec(fig, "figure-1")], "old browser"))
+    assert spec["id"] == "figure-1" and spec["data"][0]["y"] == [1.235, 1235000.0]
+    nan = figures.timeseries(pd.DataFrame({"design": "a", "replication": 0, "week": [0, 1], "crises": [np.nan, 2.0]}),
+                             "crises", "en")
+    assert figures_of(bundle.scripts([bundle.spec(nan, "f")], ""))[0]["data"][0]["y"] == [None, 2.0]  # a gap

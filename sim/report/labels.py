@@ -239,6 +239,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "costs_total": ("totaal", "total"),
     "unit_cost": ("EUR per inwoner per jaar", "EUR per resident per year"),
     "unit_percent": ("%", "%"),
+    "charts_need_newer_browser": ("Deze grafiek vraagt een recentere browser.",
+                                  "This chart needs a more recent browser."),
     "payer": ("Financier", "Payer"),
     "category": ("Kostensoort", "Cost category"),
     "flows_note": ("Aanmeldingen in de gemeten weken; gemiddeld over de herhalingen. Breedte = aantal casussen.",

@@ -1,4 +1,4 @@
-"""The HTML page of a report: escaped labels, tables, and figures with plotly.js embedded once."""
+"""The HTML page of a report: escaped labels, tables, and figures drawn from a packed bundle (sim.report.bundle)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sim.intervals import mean_interval
+from sim.report import bundle
 from sim.report.labels import label
 
 CSS = """
@@ -26,13 +27,13 @@ summary{cursor:pointer}
 
 
 class Page:
-    """Collects the HTML parts and embeds Plotly's JavaScript with the first figure only."""
+    """Collects the HTML parts, and the figures' specs that the page's bundle draws on load."""
 
     def __init__(self, lang: str):
         """An empty page in `lang`."""
         self.lang = lang
         self.parts: list[str] = []
-        self.figures = 0
+        self.specs: list[dict] = []
 
     def text(self, key: str) -> str:
         """The label of key in the page's language (not escaped)."""
@@ -64,11 +65,11 @@ class Page:
         self.add(f'<h2 id="{key}">{self.t(key)}</h2>')
 
     def figure(self, fig: go.Figure) -> str:
-        """A figure as an HTML fragment (the first one carries plotly.js)."""
-        first = self.figures == 0
-        self.figures += 1
-        return fig.to_html(full_html=False, include_plotlyjs=first, include_mathjax=False,
-                           config={"displaylogo": False, "responsive": True})
+        """A figure's placeholder, of the figure's height; its spec goes into the page's bundle."""
+        div = f"figure-{len(self.specs) + 1}"
+        self.specs.append(bundle.spec(fig, div))
+        return f'<div id="{div}" class="plotly-graph-div figure" style="height:{fig.layout.height or 450}px"></div>'
+
 
     def grid(self, figs: list[go.Figure]) -> None:
         """Figures side by side where the page is wide enough."""
@@ -78,7 +79,9 @@ class Page:
         """The whole page."""
         return (f'<!DOCTYPE html>\n<html lang="{self.lang}"><head><meta charset="utf-8">'
                 f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
-                + "\n".join(self.parts) + "</body></html>\n")
+                + "\n".join(self.parts)
+                + (bundle.scripts(self.specs, self.text("charts_need_newer_browser")) if self.specs else "")
+                + "</body></html>\n")
 
 
 def table(head: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
