@@ -326,7 +326,9 @@ def cmd_app(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         return _fail([f"--port {args.port}: allowed range [1, 65535]"])
-    return serve(args.host, args.port)
+    if not 1 <= args.workers <= 64:
+        return _fail([f"--workers {args.workers}: allowed range [1, 64]"])
+    return serve(args.host, args.port, args.workers)
 
 
 def _engine_options(sub: argparse.ArgumentParser, default_out: str) -> None:
@@ -385,7 +387,10 @@ def parser() -> argparse.ArgumentParser:
     rp.set_defaults(func=cmd_report)
     ap = sub.add_parser("app", help="serve the workshop app: compare two designs in the browser")
     ap.add_argument("--port", type=int, default=8765)
-    ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    ap.add_argument("--host", default="127.0.0.1",
+                    help="address to listen on (default: this machine only; 0.0.0.0: every laptop on the network)")
+    ap.add_argument("--workers", type=int, default=2,
+                    help="simulation worker processes shared by every browser session (default: 2)")
     ap.set_defaults(func=cmd_app)
     st = sub.add_parser("status", help="runs done, failed and left in a job folder (default: every job in results/)")
     st.add_argument("folder", nargs="?", help="job folder (default: every job folder under results/)")

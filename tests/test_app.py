@@ -130,3 +130,14 @@ def test_pages_redraw_less_often_while_more_comparisons_share_the_server():
     finally:
         session._count_running(-3)
     assert session.update_interval() == session.UPDATE_SECONDS
+
+
+def test_audit_table_writes_numbers_and_expectations_in_the_page_language():
+    from sim.app.page import audit_html
+
+    rows = pd.DataFrame([{"size_kind": "relative", "statement_nl": "a", "statement_en": "a", "design": "x",
+                          "baseline": "y", "expected": "-0.1 (relative)", "effect": -0.00712, "effect_low": -0.219,
+                          "effect_high": 0.205, "verdict": "inconclusive"}])
+    nl, en = audit_html(rows, "nl"), audit_html(rows, "en")
+    assert "<td>-10,0%</td><td>-0,7% [-21,9%, +20,5%]</td>" in nl and "relative" not in nl
+    assert "<td>-10.0%</td><td>-0.7% [-21.9%, +20.5%]</td>" in en

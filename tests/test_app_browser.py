@@ -26,7 +26,7 @@ from sim.app.texts import text
 from sim.output import manifest, write_run
 from sim.report.labels import label
 from sim.run import simulate
-from sim.scenario import load, with_overrides
+from sim.scenario import described, load, with_overrides
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "results"
@@ -173,6 +173,9 @@ def test_compare_switch_language_download_and_upload(app, browser, rural, tmp_pa
     assert cells and set(cells) <= verdicts
     assert page.locator(".run-log-line").all_inner_texts() == [
         f"#1 Kleindorp: {' vs '.join(designs)}, {WEEKS} weeks (+{BURN_IN} burn-in), 3 replications, seed 4242"]
+    assert "runs on Solara" not in page.content()  # no English banner on the Dutch page
+    chosen = [page.locator(".design-description").nth(k).inner_text() for k in (0, 1)]
+    assert chosen == [described(rural.designs[d], "nl") for d in designs]  # what each design is, in Dutch
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "app-nl.png"))
 

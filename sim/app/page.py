@@ -245,7 +245,7 @@ def Beleidstafel(base: Scenario):
         for s in sliders:
             a = base.assumptions[int(s.path.split(".")[1])]
             solara.Text(a.statement_nl if lg == "nl" else a.statement_en)
-            ParamSlider(s, f"{text('size', lg)} ({a.size_kind})")
+            ParamSlider(s, f"{text('size', lg)} ({text(a.size_kind, lg)})")
 
 
 @solara.component
@@ -399,14 +399,20 @@ def audit_html(table: pd.DataFrame, lg: str) -> str:
     for _, r in table.iterrows():
         pct = r["size_kind"] == "relative"
 
-        def fmt(x: float, pct: bool = pct) -> str:
-            return f"{x:+.1%}" if pct else f"{x:+.3g}"
+        def signed(x: float, pct: bool = pct) -> str:
+            return _separators(f"{x:+.1%}" if pct else f"{x:+.3g}", lg)
 
+        expected = signed(float(str(r["expected"]).split()[0]))  # audit_table writes the signed size first
         cells = [r["statement_nl"] if lg == "nl" else r["statement_en"], f"{r['design']} / {r['baseline']}",
-                 r["expected"], f"{fmt(r['effect'])} [{fmt(r['effect_low'])}, {fmt(r['effect_high'])}]",
+                 expected, f"{signed(r['effect'])} [{signed(r['effect_low'])}, {signed(r['effect_high'])}]",
                  label(r["verdict"], lg)]
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in cells) + "</tr>")
     return "<table>" + "".join(rows) + "</table>"
+
+
+def _separators(number: str, lg: str) -> str:
+    """A formatted number with the language's separators (Dutch: 1.234,5)."""
+    return number.translate(str.maketrans(",.", ".,")) if lg == "nl" else number
 
 
 @solara.component

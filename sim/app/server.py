@@ -25,6 +25,8 @@ def serve(host: str, port: int, workers: int = 2) -> int:
     os.environ["SOLARA_APP"] = APP
     os.environ.setdefault("SOLARA_MODE", "production")
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
+    os.environ["SOLARA_THEME_SHOW_BANNER"] = "false"  # no English advertisement on a Dutch page
+    os.environ["SOLARA_THEME_TITLE"] = "wijkteam-sim"
     from sim.app import assets
 
     missing = assets.missing()

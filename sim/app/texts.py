@@ -53,6 +53,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "referral_threshold": ("verwijsdrempel (ernst)", "referral threshold (severity)"),
     "welfare_hours_per_1000": ("welzijnsuren per 1.000", "welfare hours per 1,000"),
     "size": ("verwacht effect", "expected effect"),
+    "relative": ("relatief", "relative"),
+    "absolute": ("absoluut", "absolute"),
 }
 
 
