@@ -52,10 +52,6 @@ class Page:
         m, low, high = mean_interval(values.to_numpy(float))
         return self.num(m) if np.isnan(low) else f"{self.num(m)} [{self.num(low)}, {self.num(high)}]"
 
-    def spread(self, values: pd.Series) -> str:
-        """Mean and 2.5-97.5 % range over replications in the page's language."""
-        return spread(values, self.lang)
-
     def add(self, text: str) -> None:
         """Append raw HTML."""
         self.parts.append(text)
@@ -99,13 +95,3 @@ def fmt(x: float, lang: str = "en") -> str:
         return "–"
     text = f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
     return text.translate(str.maketrans(",.", ".,")) if lang == "nl" else text
-
-
-def spread(values: pd.Series, lang: str = "en") -> str:
-    """Mean with the 2.5-97.5 % range over replications (the mean alone for one value)."""
-    v = values.dropna().astype(float)
-    if v.empty:
-        return "–"
-    if len(v) < 2:
-        return fmt(v.mean(), lang)
-    return f"{fmt(v.mean(), lang)} [{fmt(v.quantile(0.025), lang)}, {fmt(v.quantile(0.975), lang)}]"

@@ -34,13 +34,10 @@ SETTINGS = ["form", "description", "fte_per_10k", "hours_per_fte", "teams", "emp
 
 def with_per_resident(res: Results) -> pd.DataFrame:
     """The runs with yearly costs per resident: in total, by category and by payer."""
-    runs = res.runs.copy()
-    per_year = 52.0 / res.scenario.population
-    for c in [*COST_CATEGORIES, *COST_PAYERS]:
-        if c in runs:
-            runs[f"{c}_per_resident_year"] = runs[c] * per_year
-    if "cost_per_resident" in runs:
-        runs["cost_per_resident_year"] = runs["cost_per_resident"] * 52.0
+    runs, population = res.runs.copy(), res.scenario.population
+    for c in [*COST_CATEGORIES, *COST_PAYERS, "cost_per_resident"]:
+        if c in runs:  # in the unit costs are shown in (sim.units)
+            runs[f"{c.removesuffix('_per_resident')}_per_resident_year"] = runs[c] * shown(c, population).factor
     return runs
 
 
