@@ -138,14 +138,14 @@ def headline(table: pd.DataFrame, designs: list[str], population: float) -> str:
         for d, w in zip(designs, width, strict=True):
             r = rows.loc[d]
             clear = d != designs[0] and (r["difference_low"] > 0 or r["difference_high"] < 0)
-            cells.append(f"{_compact(r['mean'] * factor) + ('*' if clear else ' '):>{w}}")
+            cells.append(f"{compact(r['mean'] * factor) + ('*' if clear else ' '):>{w}}")
         lines.append(f"{text:<32}" + "".join(cells))
     lines.append(f"* differs from {designs[0]}: the 95 % interval of the paired difference excludes 0")
     return "\n".join(lines)
 
 
-def _compact(x: float) -> str:
-    """A mean for the terminal: thousands grouped, no exponent, digits by size (noise rounded away)."""
+def compact(x: float) -> str:
+    """A mean for the terminal and the app: thousands grouped, no exponent, digits by size (noise rounded away)."""
     if np.isnan(x):
         return "-"
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}"

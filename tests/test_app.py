@@ -14,7 +14,16 @@ from sim.app.params import (
     field_bounds,
     scenario_sliders,
 )
-from sim.app.profiles import MAX_UPLOAD_BYTES, from_upload, load_profile, profiles, to_toml
+from sim.app.profiles import (
+    MAX_UPLOAD_BYTES,
+    compared,
+    from_upload,
+    load_profile,
+    profile_text,
+    profiles,
+    workshop_toml,
+)
+from sim.app.state import PageState, parse_query
 from sim.scenario import ScenarioError, scenario_hash, with_overrides
 from sim.sweep.models import wijkteam
 
@@ -51,15 +60,39 @@ def test_assumption_sliders_only_for_assumptions_between_the_chosen_designs(rura
 
 
 @pytest.mark.parametrize("name", ["kleindorp", "middenstad", "grootstad"])
-def test_scenario_toml_reads_back_to_the_same_scenario(name):
-    scenario = with_overrides(load_profile(name), **{"meta.weeks": 17, "assumptions.0.size": 0.3}
-                              if load_profile(name).assumptions else {"meta.weeks": 17})
-    back = from_upload(f"{name}.toml", to_toml(scenario).encode())
-    assert scenario_hash(back) == scenario_hash(scenario)
+def test_workshop_scenario_reads_back_to_the_scenario_on_screen_with_every_comment(name):
+    base = load_profile(name)
+    pair = best_pair(base)
+    changes = {"meta.weeks": 17, f"designs.{pair[0]}.fte_per_10k": 7.5, f"designs.{pair[1]}.caseload_cap": 25,
+               "residents.help_seeking_mean": 1.2, **({"assumptions.0.size": 0.3} if base.assumptions else {})}
+    source = profile_text(name)
+    written = workshop_toml(source, base, changes, pair, 4)
+    back = from_upload(f"{name}.toml", written.encode())
+    assert scenario_hash(back) == scenario_hash(with_overrides(base, **changes))
+    # every provenance comment of the file is still there, and each change says it is one and what it replaced
+    for note in re.findall(r"#\s*((?:source|assumption):[^\n]*)", source):
+        assert note.strip() in written
+    marked = [line for line in written.splitlines() if "in the workshop" in line]
+    assert len([m for m in marked if "changed in the workshop" in m or "set in the workshop" in m]) == len(changes)
+    assert "weeks = 17 # changed in the workshop (file: 260)" in written or name != "middenstad"
+    assert compared(written) == (pair[0], pair[1], 4)
+    assert compared(source) is None
+
+
+def test_a_change_to_a_base_design_stays_with_that_design_in_the_file():
+    base = load_profile("middenstad")
+    inheriting = [d for d, spec in base.designs.items() if d != "integraal" and spec.fte_per_10k == 10.0]
+    assert inheriting, "middenstad's designs build on integraal"
+    written = workshop_toml(profile_text("middenstad"), base, {"designs.integraal.fte_per_10k": 8.0}, ["integraal",
+                            inheriting[0]], 3)
+    back = from_upload("m.toml", written.encode())
+    assert back.designs["integraal"].fte_per_10k == 8.0
+    assert all(back.designs[d].fte_per_10k == 10.0 for d in inheriting)
+    assert "kept in the workshop (its base design was changed)" in written
 
 
 def test_uploads_are_checked_and_errors_name_file_field_and_range(rural):
-    good = to_toml(rural)
+    good = profile_text("kleindorp")
     with pytest.raises(ScenarioError, match=r"evil\.py: not a \.toml file"):
         from_upload("evil.py", b"import os")
     with pytest.raises(ScenarioError, match="allowed at most"):
@@ -89,8 +122,9 @@ def test_comparison_streams_and_matches_the_run_engine(pool, rural, tmp_path):
     designs = best_pair(scenario)
     c = session.Comparison(1, scenario, designs, 2, tmp_path)
     seen = []
-    session.run(c, lambda x: seen.append(x.finished), lambda: True)
-    assert c.finished and not c.error and seen[-1] is True
+    session.run(c, lambda x, charts: seen.append((x.finished, charts)), lambda: True)
+    assert c.finished and not c.error and seen[-1] == (True, True)
+    assert any(charts for done, charts in seen[:-1]), "the charts redraw while the runs stream"
     # the first replication of each design streams its weeks so far: after week 1, every 8th and the last
     assert c.parts == len(designs) * len([w for w in range(1, 25) if w == 1 or w % worker.STREAM_EVERY == 0])
     series = c.series()
@@ -117,19 +151,32 @@ def test_comparison_streams_and_matches_the_run_engine(pool, rural, tmp_path):
 
 def test_a_cancelled_comparison_stops(pool, rural, tmp_path):
     c = session.Comparison(2, rural, best_pair(rural), 3, tmp_path)
-    session.run(c, lambda _: None, lambda: False)
+    session.run(c, lambda *_: None, lambda: False)
     assert c.error == "cancelled" and not c.finished
     assert session.update_interval() == session.UPDATE_SECONDS  # a stopped comparison no longer counts
 
 
-def test_pages_redraw_less_often_while_more_comparisons_share_the_server():
+def test_pages_redraw_less_often_and_queue_first_come_while_comparisons_share_the_server():
     assert session.update_interval() == session.UPDATE_SECONDS  # nothing running here
-    session._count_running(3)
+    for key in (11, 12, 13):
+        session._enter(key)
     try:
         assert session.update_interval() == 3 * session.UPDATE_SECONDS
+        assert [session.ahead_of(k) for k in (11, 12, 13)] == [0, 1, 2]
+        session._leave(11)
+        assert [session.ahead_of(k) for k in (12, 13)] == [0, 1]
     finally:
-        session._count_running(-3)
+        for key in (12, 13):
+            session._leave(key)
     assert session.update_interval() == session.UPDATE_SECONDS
+
+
+def test_a_queued_comparison_says_so_until_its_first_run_begins(rural, tmp_path):
+    c = session.Comparison(1, rural, best_pair(rural), 1, tmp_path)
+    assert c.waiting
+    c.weeks_done = {"x/0": 0, "y/0": 4}
+    assert not c.waiting
+    assert "startgetal" in c.describe("nl") and "seed" in c.describe("en")
 
 
 def test_audit_table_writes_numbers_and_expectations_in_the_page_language():
@@ -141,3 +188,23 @@ def test_audit_table_writes_numbers_and_expectations_in_the_page_language():
     nl, en = audit_html(rows, "nl"), audit_html(rows, "en")
     assert "<td>-10,0%</td><td>-0,7% [-21,9%, +20,5%]</td>" in nl and "relative" not in nl
     assert "<td>-10.0%</td><td>-0.7% [-21.9%, +20.5%]</td>" in en
+
+
+def test_the_url_keeps_the_page_and_refuses_what_it_cannot_use():
+    names = list(profiles())
+    state = PageState("en", "middenstad", "centraal", "netwerk", 2,
+                      {"meta.seed": 5, "designs.netwerk.fte_per_10k": 9.5, "assumptions.0.size": 0.2})
+    back, problems = parse_query(state.query(), names, load_profile, 5)
+    assert back == state and problems == []
+    bad = (f"{state.query()}&designs.x.y=1&meta.weeks=abc&residents.help_seeking_mean=99&reps=9&lang=fr"
+           "&a=nope&meta.burn_in_weeks=__import__('os')")
+    back, problems = parse_query(bad, names, load_profile, 5)
+    assert (back.lang, back.design_a, back.replications) == ("nl", "integraal", 3)  # defaults where refused
+    assert back.overrides == state.overrides  # what was valid is kept
+    joined = "\n".join(problems)
+    for part in ("designs.x.y: not a setting", "meta.weeks='abc': not a number", "help_seeking_mean",
+                 "allowed range [0.0, 5.0]", "reps='9': allowed range 1-5", "lang='fr'", "a='nope'",
+                 "meta.burn_in_weeks=\"__import__('os')\": not a number"):
+        assert part in joined, part
+    none, problems = parse_query("profile=atlantis", names, load_profile, 5)
+    assert none is None and "not a shipped profile" in problems[0]

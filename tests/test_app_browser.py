@@ -19,8 +19,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from sim.app import worker
 from sim.app.params import best_pair
-from sim.app.profiles import to_toml
 from sim.app.server import free_port, launch
 from sim.app.texts import text
 from sim.output import manifest, write_run
@@ -172,7 +172,8 @@ def test_compare_switch_language_download_and_upload(app, browser, rural, tmp_pa
     cells = page.locator(".audit-table tr td:last-child").all_inner_texts()
     assert cells and set(cells) <= verdicts
     assert page.locator(".run-log-line").all_inner_texts() == [
-        f"#1 Kleindorp: {' vs '.join(designs)}, {WEEKS} weeks (+{BURN_IN} burn-in), 3 replications, seed 4242"]
+        f"#1 Kleindorp: {' vs '.join(designs)}, {WEEKS} weken (+{BURN_IN} inloop), 3 herhalingen, startgetal 4242"]
+    assert page.get_by_text(text("download_report", "nl")).count() == 1  # there once the run is done
     assert "runs on Solara" not in page.content()  # no English banner on the Dutch page
     chosen = [page.locator(".design-description").nth(k).inner_text() for k in (0, 1)]
     assert chosen == [described(rural.designs[d], "nl") for d in designs]  # what each design is, in Dutch
@@ -196,14 +197,21 @@ def test_compare_switch_language_download_and_upload(app, browser, rural, tmp_pa
 
     with page.expect_download() as scenario_download:
         page.get_by_text(text("download_scenario", "en")).click()
-    scenario_file = tmp_path / "on-screen.toml"
+    scenario_file = tmp_path / scenario_download.value.suggested_filename
     scenario_download.value.save_as(scenario_file)
     on_screen = load(scenario_file)
     assert (on_screen.meta.weeks, on_screen.meta.burn_in_weeks, on_screen.meta.seed) == (WEEKS, BURN_IN, 4242)
     assert on_screen.designs == rural.designs
+    written = scenario_file.read_text(encoding="utf-8")
+    assert written.count("assumption:") >= (ROOT / "scenarios" / "kleindorp.toml").read_text().count("assumption:")
+    assert f"seed = 4242 # changed in the workshop (file: {rural.meta.seed})" in written
+    page.locator(".upload input[type=file]").set_input_files(str(scenario_file))  # back in: the same comparison
+    page.get_by_text(text("upload_ok", "en").format(scenario_file.name)).wait_for(timeout=30_000)
+    assert page.locator(".select-design-b").inner_text().endswith(designs[1])
+    assert page.locator(".input-seed input").input_value() == "4242"
 
     bad = tmp_path / "te-weinig-personeel.toml"
-    bad.write_text(re.sub(r"fte_per_10k = [0-9.]+", "fte_per_10k = -1.0", to_toml(rural), count=1), encoding="utf-8")
+    bad.write_text(re.sub(r"fte_per_10k = [0-9.]+", "fte_per_10k = -1.0", written, count=1), encoding="utf-8")
     page.locator(".upload input[type=file]").set_input_files(str(bad))
     problem = page.locator(".problems")
     problem.wait_for(timeout=30_000)
@@ -212,6 +220,55 @@ def test_compare_switch_language_download_and_upload(app, browser, rural, tmp_pa
     page.screenshot(path=str(SHOTS / "app-upload-error.png"))
     assert blocked == [], f"the page tried to reach the internet: {blocked}"
     assert "Could not load URL" not in app.log(), "the server tried to fetch an asset from a CDN"
+
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('.wt-results *, .wt-bar *, .wt-settings *')]
+    .filter((e) => e.getClientRects().length && e.getBoundingClientRect().right > width + 1)
+    .map((e) => `${e.tagName}.${e.className.baseVal ?? e.className}`);
+}"""
+
+
+def test_projector_layout_url_round_trip_and_english_labels(app, browser, rural):
+    blocked: list[str] = []
+    context = offline_context(browser, blocked)
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(app.url)
+    page.wait_for_selector(".run-button", timeout=60_000)
+    designs = best_pair(rural)[::-1]
+    configure(page, 77, designs, replications=2)
+    page.locator(".lang-toggle button").nth(1).click()
+    page.locator(".run-button", has_text=text("run", "en")).click()
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=RUN_SECONDS * 1000)
+    assert page.locator(".run-button").is_visible() and page.locator(".wt-status").is_visible()
+    wait_finished(page)
+    page.locator(".run-log-line").scroll_into_view_if_needed()  # the bottom of the results: the bar stays
+    assert page.locator(".run-button").bounding_box()["y"] >= 0 and page.locator(".run-button").is_visible()
+    assert page.evaluate(OVERFLOW) == [], "an element runs off the right of a 1280 x 720 screen"
+    page.screenshot(path=str(SHOTS / "app-1280x720.png"))
+    # English page: no Dutch outcome, heading or flow label in the results
+    shown = page.locator(".wt-results").inner_text() + page.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot text')].map((t) => t.textContent).join(' ')")
+    dutch = {label(k, "nl") for k in [*worker.HEADLINES[:-1], *worker.GRID, *worker.SERIES, "section_flows",
+                                      "section_audit", "holds", "fails", "inconclusive"]} - {
+        label(k, "en") for k in [*worker.HEADLINES[:-1], *worker.GRID, *worker.SERIES]}
+    assert [d for d in dutch if d in shown] == []
+    # the URL holds the comparison: a fresh page opened on it shows the same settings
+    url = page.url
+    assert "seed=77" in url and "lang=en" in url and f"a={designs[0]}" in url
+    other = context.new_page()
+    other.goto(url)
+    other.wait_for_selector(".run-button", timeout=60_000)
+    other.locator(".run-button", has_text=text("run", "en")).wait_for(timeout=30_000)
+    assert other.locator(".select-design-a").inner_text().endswith(designs[0])
+    assert other.locator(".select-design-b").inner_text().endswith(designs[1])
+    assert [other.locator(f"{css} input").input_value() for css in (".input-weeks", ".input-burn-in", ".input-seed")] \
+        == [str(WEEKS), str(BURN_IN), "77"]
+    assert other.url == url
+    assert blocked == []
+    context.close()
 
 
 def test_report_renders_its_graphs_offline(browser, rural, tmp_path):

@@ -110,7 +110,7 @@ def test_compare_command_writes_the_table(tmp_path, small_city, capsys):
     head = printed[printed.index("integraal  poortwachter"):printed.index("Every outcome")]
     assert max(len(line) for line in head.splitlines()) <= 100 and "e+" not in head
     cost = table[(table["outcome"] == "cost_per_resident") & (table["design"] == "integraal")]["mean"].iloc[0]
-    assert f"{'cost per resident per year (EUR)':<32}" + f"{compare._compact(52 * cost) + ' ':>11}" in head
+    assert f"{'cost per resident per year (EUR)':<32}" + f"{compare.compact(52 * cost) + ' ':>11}" in head
     gateway = table[(table["design"] == "poortwachter") & (table["outcome"] == "referrals_youth_care")]
     assert gateway["difference_low"].iloc[0] > 0  # the gateway design refers more
     assert main(["compare", str(path), "--designs", "integraal", "--replications", "3", "--out", str(out)]) == 2

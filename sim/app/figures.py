@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sim.report.labels import label
+from sim.report.page import fmt
 
 
 def grid_layout(n: int) -> tuple[int, int]:
@@ -30,7 +31,7 @@ def neighbourhood_grid(grid: pd.DataFrame, outcome: str, title: str, lang: str =
     text = np.full((rows, cols), "", dtype=object)
     for k, (name, value) in enumerate(zip(grid["neighbourhood_name"], grid[outcome], strict=True)):
         z[k // cols, k % cols] = value
-        text[k // cols, k % cols] = f"{name}<br>{value:.3g}"
+        text[k // cols, k % cols] = f"{name}<br>{fmt(value, lang)}"
     low, high = zrange if zrange else (np.nanmin(z), np.nanmax(z))
     if not high > low:  # one value everywhere: a colour scale needs some width
         low, high = low - 0.5, high + 0.5

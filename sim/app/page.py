@@ -1,9 +1,10 @@
-"""The Solara page of the workshop app: settings on the left, the two designs side by side.
+"""The Solara page of the workshop app: a bar with the run button, settings left, the two designs right.
 
 Every module-level `solara.reactive` value below is per browser session (Solara keeps one
 value per virtual kernel), and so is the `run_comparison` task: sessions never see each
 other's settings or runs. Values the user sets are validated again on the server
-(sim.scenario.with_overrides) before anything runs.
+(sim.scenario.with_overrides) before anything runs. The page's state lives in its URL
+(sim.app.state), so a reload or a shared link opens the same comparison.
 """
 
 from __future__ import annotations
@@ -25,20 +26,33 @@ from sim import steady
 from sim.app import session, worker
 from sim.app.figures import neighbourhood_grid, shared_range
 from sim.app.params import Slider, assumption_sliders, best_pair, design_sliders, scenario_sliders
-from sim.app.profiles import MAX_UPLOAD_BYTES, from_upload, load_profile, profiles, to_toml
-from sim.app.texts import text
+from sim.app.profiles import (
+    MAX_UPLOAD_BYTES,
+    compared,
+    from_upload,
+    load_profile,
+    profile_text,
+    profiles,
+    workshop_toml,
+)
+from sim.app.state import PageState, parse_query
+from sim.app.texts import help_line, text, unit
+from sim.compare import compact
+from sim.intervals import mean_interval
+from sim.report.bundle import plotly_json
 from sim.report.figures import sankey, timeseries
 from sim.report.labels import label, shown_label
-from sim.report.page import fmt
 from sim.scenario import Scenario, ScenarioError, described, with_overrides
+from sim.units import shown as shown_unit
 
 DEFAULT_PROFILE = "middenstad"
 MAX_REPLICATIONS = 5
+PLOTLY_URL = "/static/assets/plotly.min.js"  # served from plotly's package (sim.app.server)
 APP_ROOT = Path(os.environ.get("WIJKTEAM_APP_TMP", tempfile.gettempdir()))
 
 lang = solara.reactive("nl")
 profile = solara.reactive(DEFAULT_PROFILE)
-uploaded: solara.Reactive[tuple[str, Scenario] | None] = solara.reactive(None)
+uploaded: solara.Reactive[tuple[str, Scenario, str] | None] = solara.reactive(None)  # name, scenario, text
 design_a = solara.reactive("")
 design_b = solara.reactive("")
 overrides: solara.Reactive[dict] = solara.reactive({})
@@ -46,19 +60,31 @@ replications = solara.reactive(3)
 problems: solara.Reactive[list[str]] = solara.reactive([])
 notice = solara.reactive("")
 shown: solara.Reactive[session.Comparison | None] = solara.reactive(None)
-log: solara.Reactive[list[str]] = solara.reactive([])
-tick = solara.reactive(0)
+log: solara.Reactive[list[session.Comparison]] = solara.reactive([])
+tick = solara.reactive(0)  # new data for the charts
+progress_tick = solara.reactive(0)  # new progress only (redraws the bar, not the charts)
 map_outcome = solara.reactive(worker.GRID[0])
 series_outcome = solara.reactive(worker.SERIES[0])
 folder: solara.Reactive[str] = solara.reactive("")
 
 
+def uploaded_name() -> str:
+    """The profile name an uploaded file goes by, or '' without an upload."""
+    return f"{text('uploaded', 'en')}: {uploaded.value[0]}" if uploaded.value is not None else ""
+
+
 def base_scenario() -> Scenario:
     """The profile picked (shipped or uploaded) before the sliders' changes."""
-    up = uploaded.value
-    if up is not None and profile.value == f"{text('uploaded', 'en')}: {up[0]}":
-        return up[1]
+    if uploaded.value is not None and profile.value == uploaded_name():
+        return uploaded.value[1]
     return load_profile(profile.value)
+
+
+def base_text() -> str:
+    """The file text of the profile picked, comments and all (for the scenario download)."""
+    if uploaded.value is not None and profile.value == uploaded_name():
+        return uploaded.value[2]
+    return profile_text(profile.value)
 
 
 def settings() -> Scenario:
@@ -76,6 +102,27 @@ def pick_profile(name: str) -> None:
     design_b.set(b)
 
 
+def page_state() -> PageState:
+    """What the page shows now, as the URL keeps it."""
+    return PageState(lang.value, profile.value, design_a.value, design_b.value, replications.value,
+                     dict(overrides.value))
+
+
+def apply_query(search: str) -> None:
+    """Set the page from a URL query; what the query asks that cannot be used is listed as a problem."""
+    state, found = parse_query(search, list(profiles()), load_profile, MAX_REPLICATIONS)
+    if state is None:
+        pick_profile(DEFAULT_PROFILE)
+    else:
+        lang.set(state.lang)
+        profile.set(state.profile)
+        design_a.set(state.design_a)
+        design_b.set(state.design_b)
+        replications.set(state.replications)
+        overrides.set(state.overrides)
+    problems.set(found)
+
+
 def session_folder() -> Path:
     """This session's temporary folder for run folders (removed when the session ends)."""
     if not folder.value:
@@ -83,12 +130,17 @@ def session_folder() -> Path:
     return Path(folder.value)
 
 
+def redraw(_: session.Comparison, charts: bool) -> None:
+    """Redraw this session's page: the charts when new data came, else only the progress."""
+    (tick if charts else progress_tick).set((tick if charts else progress_tick).value + 1)
+
+
 @solara.lab.task
 def run_comparison(c: session.Comparison) -> session.Comparison:
-    """Run a comparison in the shared pool; every streamed part redraws this session's page."""
+    """Run a comparison in the shared pool; streamed parts redraw this session's page."""
     shown.set(c)
-    log.set([*log.value, c.describe()])
-    session.run(c, lambda _: tick.set(tick.value + 1), run_comparison.is_current)
+    log.set([*log.value, c])
+    session.run(c, redraw, run_comparison.is_current)
     tick.set(tick.value + 1)
     return c
 
@@ -111,15 +163,21 @@ def start_run() -> None:
 
 
 def on_upload(name: str, data: bytes) -> None:
-    """Use an uploaded scenario (TOML text only, validated); show what is wrong otherwise."""
+    """Use an uploaded scenario (TOML text only, validated); a file the app wrote brings its comparison back."""
     try:
         scenario = from_upload(name, data)
     except ScenarioError as err:
         problems.set(err.problems)
         notice.set("")
         return
-    uploaded.set((name, scenario))
-    pick_profile(f"{text('uploaded', 'en')}: {name}")
+    source = data.decode("utf-8")
+    uploaded.set((name, scenario, source))
+    pick_profile(uploaded_name())
+    again = compared(source)
+    if again is not None and {again[0], again[1]} <= set(scenario.designs) and 1 <= again[2] <= MAX_REPLICATIONS:
+        design_a.set(again[0])
+        design_b.set(again[1])
+        replications.set(again[2])
     notice.set(text("upload_ok", lang.value).format(name))
 
 
@@ -153,18 +211,34 @@ def Upload():
 
 
 @solara.component
-def ParamSlider(s: Slider, name: str):
-    """One slider bound to an override path."""
+def Param(s: Slider, name: str, unit_text: str, help_text: str):
+    """One parameter: its name, a number field with the unit, a slider over the schema's range, a line of help."""
     value = overrides.value.get(s.path, s.value)
 
     def set_value(v) -> None:
-        overrides.set({**overrides.value, s.path: int(v) if s.integer else float(v)})
+        if v is not None:
+            overrides.set({**overrides.value, s.path: int(v) if s.integer else float(v)})
 
-    if s.integer:
-        solara.SliderInt(name, value=int(value), min=int(s.low), max=int(s.high), step=int(s.step),
-                         on_value=set_value)
-    else:
-        solara.SliderFloat(name, value=float(value), min=s.low, max=s.high, step=s.step, on_value=set_value)
+    with solara.Div(classes=["wt-param"]):
+        with solara.Div(classes=["wt-param-head"]):
+            solara.Text(name, classes=["wt-param-name"])
+            field = solara.InputInt if s.integer else solara.InputFloat
+            field(unit_text, value=value, on_value=set_value, dense=True, classes=["wt-param-input"])
+        if s.integer:
+            solara.SliderInt("", value=int(value), min=int(s.low), max=int(s.high), step=int(s.step),
+                             on_value=set_value, thumb_label=False)
+        else:
+            solara.SliderFloat("", value=float(value), min=s.low, max=s.high, step=s.step, on_value=set_value,
+                               thumb_label=False)
+        if help_text:
+            solara.Text(help_text, classes=["wt-help"])
+
+
+@solara.component
+def NamedParam(s: Slider):
+    """A scenario or design parameter with its name, unit and help in the page's language."""
+    key, lg = s.path.rsplit(".", 1)[1], lang.value
+    Param(s, text(key, lg), unit(key, lg), help_line(key, lg))
 
 
 @solara.component
@@ -174,57 +248,56 @@ def RunLength(scenario: Scenario):
     lg = lang.value
 
     def setter(path: str):
-        return lambda v: overrides.set({**overrides.value, path: v})
+        return lambda v: overrides.set({**overrides.value, path: v}) if v is not None else None
 
-    solara.InputInt(text("weeks", lg), value=overrides.value.get("meta.weeks", meta.weeks),
-                    on_value=setter("meta.weeks"), classes=["input-weeks"])
-    solara.InputInt(text("burn_in", lg), value=overrides.value.get("meta.burn_in_weeks", meta.burn_in_weeks),
-                    on_value=setter("meta.burn_in_weeks"), classes=["input-burn-in"])
-    solara.InputInt(text("seed", lg), value=overrides.value.get("meta.seed", meta.seed),
-                    on_value=setter("meta.seed"), classes=["input-seed"])
+    with solara.Div(classes=["wt-run-length"]):
+        solara.InputInt(text("weeks", lg), value=overrides.value.get("meta.weeks", meta.weeks),
+                        on_value=setter("meta.weeks"), classes=["input-weeks"])
+        solara.InputInt(text("burn_in", lg), value=overrides.value.get("meta.burn_in_weeks", meta.burn_in_weeks),
+                        on_value=setter("meta.burn_in_weeks"), classes=["input-burn-in"])
+        solara.InputInt(text("seed", lg), value=overrides.value.get("meta.seed", meta.seed),
+                        on_value=setter("meta.seed"), classes=["input-seed"])
     with solara.Column(classes=["replications"]):
-        solara.SliderInt(text("replications", lg), value=replications, min=1, max=MAX_REPLICATIONS)
+        solara.Text(f"{text('replications', lg)}: {replications.value}", classes=["wt-param-name"])
+        solara.SliderInt("", value=replications, min=1, max=MAX_REPLICATIONS, thumb_label=False,
+                         tick_labels="end_points")
 
 
 @solara.component
 def Settings():
-    """The left column: profile, designs, run length, sliders, upload, run and downloads."""
+    """The left column: profile, designs, run length, parameters, policy table, upload and downloads."""
     lg = lang.value
     names = list(profiles())
     if uploaded.value is not None:
-        names.append(f"{text('uploaded', 'en')}: {uploaded.value[0]}")
+        names.append(uploaded_name())
     base = base_scenario()
     designs = list(base.designs)
-    with solara.Card(text("app_title", lg)):
-        solara.ToggleButtonsSingle(value=lang, values=["nl", "en"], classes=["lang-toggle"])
-        solara.Select(text("profile", lg), values=names, value=profile.value, on_value=pick_profile,
-                      classes=["select-profile"])
-        for key, chosen in (("design_a", design_a), ("design_b", design_b)):
-            solara.Select(text(key, lg), values=designs, value=chosen, classes=[f"select-{key.replace('_', '-')}"])
-            if chosen.value in base.designs:
-                solara.Text(described(base.designs[chosen.value], lg), classes=["design-description"])
-        with solara.Details(text("run_settings", lg), expand=True):
-            RunLength(base)
-        with solara.Details(text("municipality", lg)):
-            for s in scenario_sliders(base):
-                ParamSlider(s, text(s.path.rsplit(".", 1)[1], lg))
-        for d in (design_a.value, design_b.value):
-            with solara.Details(text("design_params", lg).format(d)):
-                for s in design_sliders(base, d):
-                    ParamSlider(s, text(s.path.rsplit(".", 1)[1], lg))
-        Beleidstafel(base)
-        solara.Button(text("run", lg), on_click=start_run, color="primary", disabled=run_comparison.pending,
-                      classes=["run-button"])
-        with solara.Column(classes=["upload"]):
-            solara.Text(text("upload", lg))
-            Upload()
-        Messages()
-        Downloads()
+    solara.Select(text("profile", lg), values=names, value=profile.value, on_value=pick_profile,
+                  classes=["select-profile"])
+    for key, chosen in (("design_a", design_a), ("design_b", design_b)):
+        solara.Select(text(key, lg), values=designs, value=chosen, classes=[f"select-{key.replace('_', '-')}"])
+        if chosen.value in base.designs:
+            solara.Text(described(base.designs[chosen.value], lg), classes=["design-description"])
+    with solara.Details(text("run_settings", lg), expand=True):
+        RunLength(base)
+    with solara.Details(text("municipality", lg)):
+        for s in scenario_sliders(base):
+            NamedParam(s)
+    for d in (design_a.value, design_b.value):
+        with solara.Details(text("design_params", lg).format(d)):
+            for s in design_sliders(base, d):
+                NamedParam(s)
+    Beleidstafel(base)
+    with solara.Column(classes=["upload"]):
+        solara.Text(text("upload", lg))
+        Upload()
+    Downloads(tick.value)
+    solara.Text(text("link_hint", lg), classes=["wt-help"])
 
 
 @solara.component
 def Messages():
-    """What the last upload or run request said: loaded, or the problems found."""
+    """What the last upload, link or run request said: loaded, or the problems found."""
     lg = lang.value
     with solara.Column():
         if notice.value:
@@ -244,16 +317,19 @@ def Beleidstafel(base: Scenario):
             solara.Text(text("no_assumptions", lg).format(", ".join(pairs) or "-"))
         for s in sliders:
             a = base.assumptions[int(s.path.split(".")[1])]
-            solara.Text(a.statement_nl if lg == "nl" else a.statement_en)
-            ParamSlider(s, f"{text('size', lg)} ({text(a.size_kind, lg)})")
+            Param(s, a.statement_nl if lg == "nl" else a.statement_en,
+                  f"{text('size', lg)}: {unit(a.size_kind, lg)}", "")
 
 
 @solara.component
-def Downloads():
-    """Download the report of the comparison on screen, and its scenario file."""
+def Downloads(charts: int):
+    """Download the report of the comparison on screen (once it is finished), and its scenario file.
+
+    `charts` (the page's data counter) makes this redraw when a comparison finishes.
+    """
     lg = lang.value
     c = shown.value
-    if c is not None and c.finished:
+    if c is not None and c.finished and c.error != "cancelled":
         def report() -> str:
             from sim.report import build
 
@@ -262,14 +338,14 @@ def Downloads():
         stem = f"{c.scenario.meta.name.lower()}-{'-'.join(c.designs)}"
         solara.FileDownload(report, filename=f"rapport-{stem}.html" if lg == "nl" else f"report-{stem}.html",
                             label=text("download_report", lg), mime_type="text/html")
-        scenario = c.scenario
-    else:
-        try:
-            scenario = settings()
-        except ScenarioError:
-            return
-        stem = scenario.meta.name.lower()
-    solara.FileDownload(lambda: to_toml(scenario), filename=f"{stem}.toml", label=text("download_scenario", lg),
+    try:
+        settings()
+    except ScenarioError:
+        return
+    source, base, changes = base_text(), base_scenario(), dict(overrides.value)
+    pair, reps = [design_a.value, design_b.value], replications.value
+    solara.FileDownload(lambda: workshop_toml(source, base, changes, pair, reps),
+                        filename=f"{base.meta.name.lower()}-workshop.toml", label=text("download_scenario", lg),
                         mime_type="application/toml")
 
 
@@ -282,16 +358,17 @@ def _choice(keys: list[str], current: solara.Reactive[str], name: str, lg: str, 
 
 @solara.component
 def Results():
-    """The right column: progress, neighbourhood maps, time series, flows, audit and the run log."""
+    """The right column: messages, key figures, neighbourhood maps, time series, flows, audit and the run log."""
     lg = lang.value
-    _ = tick.value  # redraw when the running comparison streams a part
+    _ = tick.value  # redraw when the running comparison streams new data
+    Messages()
     c = shown.value
     if c is None:
         solara.Info(text("no_runs", lg))
         RunLog()
         return
-    Status(c, c.updates)
-    Headlines(c, len(c.summaries))
+    Growing(c, len(c.summaries))
+    KeyFigures(c, len(c.summaries))
     MapSection(c, c.updates)
     SeriesSection(c, c.updates)
     FlowSection(c, sum(len(v) for v in c.flows.values()))
@@ -300,52 +377,85 @@ def Results():
 
 
 @solara.component
-def Status(c: session.Comparison, updates: int):
-    """Progress while the comparison runs; what went wrong, if anything."""
+def Status():
+    """In the bar: the comparison's place in the pool's queue, its progress, or what went wrong."""
     lg = lang.value
-    with solara.Column():
-        if run_comparison.pending:
+    _ = progress_tick.value, tick.value
+    c = shown.value
+    if c is None:
+        return
+    with solara.Div(classes=["wt-status"]):
+        if run_comparison.pending and c.waiting and c.ahead:
+            solara.Text(text("queued", lg).format(c.ahead), classes=["queue-place"])
+        elif run_comparison.pending:
             solara.Text(text("running", lg).format(c.progress), classes=["progress-text"])
             solara.ProgressLinear(value=100 * c.progress)
+        elif c.finished:
+            solara.Text(f"#{c.number}: {text('done', lg)}", classes=["done-text"])
         if c.error and c.error != "cancelled":
             solara.Error(text("run_failed", lg).format(c.error))
-        finished = pd.DataFrame(c.summaries, columns=["design", "queue_growing"])
-        for d, (k, n) in steady.growing_replications(finished, c.designs).items():
-            solara.Warning(f"{d}: {label('queue_still_growing', lg).format(k, n)}", classes=["queue-growing"])
 
 
 @solara.component
-def Headlines(c: session.Comparison, finished_runs: int):
-    """Per design, the mean over its finished replications of the waits that matter, the team's and care's."""
+def Growing(c: session.Comparison, finished_runs: int):
+    """A warning per design whose waiting list still grew in some finished replication."""
+    lg = lang.value
+    finished = pd.DataFrame(c.summaries, columns=["design", "queue_growing"])
+    for d, (k, n) in steady.growing_replications(finished, c.designs).items():
+        solara.Warning(f"{d}: {label('queue_still_growing', lg).format(k, n)}", classes=["queue-growing"])
+
+
+@solara.component
+def KeyFigures(c: session.Comparison, finished_runs: int):
+    """The two designs side by side: each key outcome's mean, and B − A paired by replication with its interval."""
     lg = lang.value
     if not finished_runs:
         return
     names = [n for n in worker.HEADLINES if n != "queue_growing"]
-    head = "".join(f"<th>{html.escape(x)}</th>" for x in [text("design", lg), *(label(n, lg) for n in names)])
+    a, b = c.designs
+    by = {d: {s["replication"]: s for s in c.summaries if s["design"] == d} for d in c.designs}
+    head = [text("key_figures", lg), a, b, text("difference_b_a", lg)]
     rows = []
-    for d in c.designs:
-        done = [s for s in c.summaries if s["design"] == d]
-        cells = [html.escape(d)] + [_fmt([s[n] for s in done], lg) for n in names]
-        rows.append("<tr>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>")
-    solara.HTML(tag="div", unsafe_innerHTML=f"<table><tr>{head}</tr>{''.join(rows)}</table>", classes=["headlines"])
+    for n in names:
+        factor = shown_unit(n, c.scenario.population).factor
+        means = [_mean([r[n] * factor for r in by[d].values()]) for d in c.designs]
+        paired = np.array([by[b][k][n] - by[a][k][n] for k in by[a] if k in by[b]], dtype=float) * factor
+        rows.append([shown_label(n, lg), _num(means[0], lg), _num(means[1], lg), _difference(paired, lg)])
+    heads = "".join(f"<th>{html.escape(x)}</th>" for x in head)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in row) + "</tr>" for row in rows)
+    solara.HTML(tag="div", unsafe_innerHTML=f"<table><tr>{heads}</tr>{body}</table>", classes=["headlines"])
 
 
-def _fmt(values: list[float], lg: str) -> str:
-    """The mean of a headline over replications to one decimal, as the report writes numbers; a dash without any."""
+def _mean(values: list[float]) -> float:
+    """The mean of the values that are known; NaN without any."""
     known = [v for v in values if not np.isnan(v)]
-    return fmt(round(float(np.mean(known)), 1), lg) if known else "–"
+    return float(np.mean(known)) if known else float("nan")
+
+
+def _difference(paired: np.ndarray, lg: str) -> str:
+    """A paired difference with its 95 % interval (the mean alone for one pair; a dash for none)."""
+    mean, low, high = mean_interval(paired)
+    if np.isnan(mean):
+        return "–"
+    signed = ("+" if mean > 0 else "") + _num(mean, lg)
+    return signed if np.isnan(low) else f"{signed} [{_num(low, lg)}; {_num(high, lg)}]"
+
+
+def _num(x: float, lg: str) -> str:
+    """A figure as the terminal writes it (digits by size, no exponent), with the language's separators."""
+    return _separators(compact(x), lg)
 
 
 @solara.component
 def MapSection(c: session.Comparison, updates: int):
-    """The two designs' neighbourhood maps side by side, on one colour scale."""
+    """The two designs' neighbourhood maps side by side (one below the other when narrow), one colour scale."""
     lg = lang.value
     grids = [c.grid[d] for d in c.designs if d in c.grid]
     if not grids:
         return
     _choice(worker.GRID, map_outcome, text("outcome_shown", lg), lg, "select-map-outcome")
     zrange = shared_range(grids, map_outcome.value)
-    with solara.Columns([1, 1]):
+    with solara.Div(classes=["wt-pair"]):
         for d in c.designs:
             if d in c.grid:
                 Figure(neighbourhood_grid(c.grid[d], map_outcome.value, d, lg, zrange),
@@ -372,7 +482,7 @@ def FlowSection(c: session.Comparison, finished_runs: int):
     if all(f is None for f in flows.values()):
         return
     Heading(label("section_flows", lg))
-    with solara.Columns([1, 1]):
+    with solara.Div(classes=["wt-stack"]):  # full width each: the last column's labels need the room
         for d, f in flows.items():
             if f is not None:
                 Figure(sankey(f, lg, title=d), f"sankey-{d}-{c.number}-{finished_runs}-{lg}")
@@ -421,14 +531,20 @@ def Heading(title: str, tag: str = "h3"):
     solara.HTML(tag=tag, unsafe_innerHTML=html.escape(title))
 
 
+@solara.component_vue("chart.vue")
+def ChartView(spec: dict, library_url: str):
+    """A Plotly figure drawn by the browser's one copy of plotly.js (sim/app/chart.vue)."""
+
+
 @solara.component
 def Figure(fig, key: str):
-    """A Plotly figure drawn by a fresh widget whenever its key (what it shows) changes.
+    """A Plotly figure, sent as its spec and redrawn in place (Plotly.react) when its key changes.
 
-    A fresh widget instead of patching the old one's traces: patching races with the trace
-    updates the browser sends back while a part streams in.
+    Not Plotly's FigureWidget: each of those ships its own 5 MB copy of plotly.js to the
+    browser, and streaming a comparison then cost the browser more CPU than the runs took.
     """
-    solara.FigurePlotly(fig, dependencies=[key]).key(key)
+    spec = solara.use_memo(lambda: plotly_json(fig), dependencies=[key])
+    ChartView(spec=spec, library_url=PLOTLY_URL)
 
 
 @solara.component
@@ -437,16 +553,53 @@ def RunLog():
     lg = lang.value
     Heading(f"{text('runs_log', lg)} ({len(log.value)})", "h4")
     with solara.Column(classes=["run-log"]):
-        for line in log.value:
-            solara.Text(line, classes=["run-log-line"])
+        for c in log.value:
+            solara.Text(c.describe(lg), classes=["run-log-line"])
+
+
+@solara.component
+def Bar():
+    """Always in view: the title, the language, the run button and the run's progress."""
+    lg = lang.value
+    with solara.Div(classes=["wt-bar"]):
+        solara.HTML(tag="div", unsafe_innerHTML=html.escape(text("app_title", lg)), classes=["wt-title"])
+        solara.ToggleButtonsSingle(value=lang, values=["nl", "en"], classes=["lang-toggle"])
+        solara.Button(text("run", lg), on_click=start_run, color="primary", disabled=run_comparison.pending,
+                      classes=["run-button"])
+        Status()
+
+
+def use_url_state() -> None:
+    """Keep the page's state and its URL the same: a changed setting updates the URL, back and forward the page."""
+    router = solara.use_router()
+    query = page_state().query() if design_a.value else ""
+    seen = solara.use_ref(cast(tuple[str | None, str] | None, None))
+
+    def sync() -> None:
+        search = router.search or ""
+        before = seen.current
+        seen.current = (search, query)
+        if not query:
+            return
+        if before is not None and search != before[0] and search and search != query:
+            apply_query(search)  # the browser went back or forward
+        elif search != query:
+            router.push(f"{router.path}?{query}")
+
+    solara.use_effect(sync, [query, router.search])
 
 
 @solara.component
 def Page():
-    """The app: settings beside results; the session folder is removed when the page closes."""
+    """The app: a bar above settings and results; the state from the URL; the session folder removed at the end."""
+    router = solara.use_router()
+
     def first_time():
         if not design_a.value:
-            pick_profile(profile.value)
+            if router.search:
+                apply_query(router.search)
+            else:
+                pick_profile(profile.value)
 
         def cleanup():
             if folder.value:
@@ -454,10 +607,42 @@ def Page():
         return cleanup
 
     solara.use_effect(first_time, [])
+    use_url_state()
     solara.Title(text("app_title", lang.value))
+    solara.Style(CSS)
     if not design_a.value:
         return
-    with solara.Columns([1, 3]):
-        Settings()
-        with solara.Column():
+    Bar()
+    with solara.Div(classes=["wt-main"]):
+        with solara.Div(classes=["wt-settings"]):
+            Settings()
+        with solara.Div(classes=["wt-results"]):
             Results()
+
+
+BAR_PX = 64
+CSS = f"""
+.wt-bar {{ position: fixed; top: 0; left: 0; right: 0; height: {BAR_PX}px; z-index: 10; display: flex;
+  align-items: center; gap: 16px; padding: 0 16px; background: #fff; border-bottom: 1px solid #ddd; }}
+.wt-title {{ font-size: 1.25rem; font-weight: 500; white-space: nowrap; }}
+.wt-status {{ flex: 1; min-width: 0; display: flex; flex-direction: column; gap: 2px; }}
+.wt-main {{ display: grid; grid-template-columns: minmax(280px, 340px) minmax(0, 1fr); gap: 16px;
+  padding-top: {BAR_PX + 8}px; }}
+.wt-settings {{ position: sticky; top: {BAR_PX + 8}px; align-self: start; max-height: calc(100vh - {BAR_PX + 16}px);
+  overflow-y: auto; padding-right: 4px; }}
+.wt-results {{ min-width: 0; }}
+.wt-pair {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 8px; }}
+.wt-stack {{ display: grid; grid-template-columns: minmax(0, 1fr); gap: 8px; }}
+.wt-chart {{ width: 100%; min-width: 0; }}
+.wt-param {{ margin: 4px 0 12px; }}
+.wt-param-head {{ display: flex; align-items: flex-end; gap: 8px; }}
+.wt-param-name {{ flex: 1; min-width: 0; font-size: 0.9rem; }}
+.wt-param-input {{ flex: 0 0 130px; }}
+.wt-help, .design-description {{ font-size: 0.8rem; color: #555; line-height: 1.3; }}
+.design-description {{ margin: -12px 0 12px; }}
+.headlines table, .audit-table table {{ border-collapse: collapse; width: 100%; }}
+.headlines td, .headlines th, .audit-table td, .audit-table th {{ padding: 3px 8px; border-bottom: 1px solid #eee;
+  text-align: right; }}
+.headlines td:first-child, .headlines th:first-child, .audit-table td, .audit-table th {{ text-align: left; }}
+.audit-table {{ overflow-x: auto; }}
+"""

@@ -33,6 +33,7 @@ DESIGN_PARAMS = {  # field of designs.<name>: slider step
     "welfare_hours_per_1000": 1.0,
 }
 ASSUMPTION_STEP = 0.01
+RUN_PATHS = ("meta.weeks", "meta.burn_in_weeks", "meta.seed")  # set by number fields, not sliders
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,14 @@ def assumptions_between(scenario: Scenario, designs: list[str]) -> list[int]:
 def assumption_sliders(scenario: Scenario, designs: list[str]) -> list[Slider]:
     """Sliders for the expected size of each assumption that compares the chosen designs."""
     return [slider(scenario, f"assumptions.{k}.size", ASSUMPTION_STEP) for k in assumptions_between(scenario, designs)]
+
+
+def all_sliders(scenario: Scenario) -> list[Slider]:
+    """Every slider the page can show for this scenario: municipality, each design, each assumption."""
+    out = scenario_sliders(scenario)
+    for design in scenario.designs:
+        out += design_sliders(scenario, design)
+    return out + [slider(scenario, f"assumptions.{k}.size", ASSUMPTION_STEP) for k in range(len(scenario.assumptions))]
 
 
 def best_pair(scenario: Scenario) -> list[str]:

@@ -6,15 +6,19 @@ never executed or unpickled.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
 import tomlkit
 
-from sim.scenario import Scenario, ScenarioError, load, parse, shipped_scenarios
+from sim.scenario import Scenario, ScenarioError, load, parse, shipped_scenarios, with_overrides
 
 EXCLUDED = ("queue-only",)  # not a place: the team as a pure queue
 MAX_UPLOAD_BYTES = 256 * 1024
+# The first line of a scenario the app writes; reading it back restores the comparison on screen.
+COMPARED = "# wijkteam app: compared {a} (A) with {b} (B), {reps} replications"
+COMPARED_LINE = re.compile(r"^# wijkteam app: compared (\S+) \(A\) with (\S+) \(B\), (\d+) replications$", re.M)
 
 
 def profiles() -> dict[str, Path]:
@@ -45,12 +49,56 @@ def from_upload(name: str, data: bytes) -> Scenario:
     return parse(table, name)
 
 
-def to_toml(scenario: Scenario) -> str:
-    """The resolved scenario as a TOML file that `wijkteam run` reads back to the same scenario."""
-    doc = tomlkit.document()
-    doc.add(tomlkit.comment(f"{scenario.meta.name}: scenario as set in the workshop app (wijkteam app)"))
-    for key, value in scenario.model_dump(mode="json", exclude_none=True).items():  # TOML has no null
-        if key == "assumptions" and not value:
-            continue
-        doc[key] = value
-    return tomlkit.dumps(doc)
+def profile_text(name: str) -> str:
+    """The text of a shipped profile's file, comments and all."""
+    load_profile(name)  # an unknown name is a ScenarioError
+    return profiles()[name].read_text(encoding="utf-8")
+
+
+def compared(text: str) -> tuple[str, str, int] | None:
+    """Design A, design B and replications from a file the app wrote (its first line); None otherwise."""
+    found = COMPARED_LINE.search(text)
+    return (found.group(1), found.group(2), int(found.group(3))) if found else None
+
+
+def _keep_inherited(doc: tomlkit.TOMLDocument, target: Scenario) -> None:
+    """Pin in its own table each value a design would now inherit from a base changed in the workshop.
+
+    The workshop changes one design at a time; in the file, a change to a base would reach every
+    design built on it.
+    """
+    written = parse(tomllib.loads(tomlkit.dumps(doc)), "<workshop>")
+    for name, design in target.designs.items():
+        now = written.designs[name]
+        for key, value in design.model_dump(mode="json").items():
+            if getattr(now, key) != getattr(design, key):
+                doc["designs"][name][key] = value
+                doc["designs"][name][key].comment("kept in the workshop (its base design was changed)")
+
+
+def workshop_toml(source: str, scenario: Scenario, changes: dict[str, object], designs: list[str],
+                  replications: int) -> str:
+    """The scenario file the workshop ran: `source` with every changed value marked, all comments kept.
+
+    `scenario` is what `source` loads to (before the changes); a design that inherits a changed
+    value from its base gets the value in its own table. Each changed line keeps its provenance
+    comment after a note of the value it replaced.
+    """
+    doc = tomlkit.parse(source)
+    old = scenario.model_dump(mode="json")
+    for path, value in sorted(changes.items()):
+        *parents, key = path.split(".")
+        table = doc
+        for part in parents:
+            table = table[int(part)] if part.isdigit() else table[part]
+        before = old
+        for part in path.split("."):
+            before = before[int(part)] if part.isdigit() else before[part]
+        note = (f"changed in the workshop (file: {before})" if key in table
+                else f"set in the workshop (inherited: {before})")
+        comment = table[key].trivia.comment.lstrip("# ") if key in table else ""
+        table[key] = value
+        table[key].comment(f"{note}; {comment}" if comment else note)
+    _keep_inherited(doc, with_overrides(scenario, **changes))
+    header = COMPARED.format(a=designs[0], b=designs[1], reps=replications)
+    return f"{header}\n{tomlkit.dumps(doc)}"

@@ -27,7 +27,12 @@ def serve(host: str, port: int, workers: int = 2) -> int:
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
     os.environ["SOLARA_THEME_SHOW_BANNER"] = "false"  # no English advertisement on a Dutch page
     os.environ["SOLARA_THEME_TITLE"] = "wijkteam-sim"
+    from solara.server import settings
+
     from sim.app import assets
+    from sim.report.bundle import PLOTLY_JS
+
+    settings.assets.extra_locations = [str(PLOTLY_JS.parent)]  # the page's charts load plotly.js from here
 
     missing = assets.missing()
     if missing:

@@ -24,18 +24,29 @@ from sim.output import write_table
 from sim.scenario import Scenario
 
 POLL_SECONDS = 0.1
-UPDATE_SECONDS = 2.0  # between two redraws of a page, per comparison running in the server
+UPDATE_SECONDS = 2.0  # between two redraws of a page's charts, per comparison running in the server
+PROGRESS_SECONDS = 1.0  # between two redraws of its progress bar (a cheap one)
 
-_running = 0  # comparisons running in this server: every redraw costs the one server process time
+_running: list[int] = []  # ids of the comparisons running in this server, oldest first (the pool is first come)
 _running_lock = threading.Lock()
 
 
-def _count_running(step: int) -> int:
-    """Add step to the number of comparisons running; returns the new number."""
-    global _running
+def _enter(key: int) -> None:
+    """Count a comparison as running, behind every one started before it."""
     with _running_lock:
-        _running += step
-        return _running
+        _running.append(key)
+
+
+def _leave(key: int) -> None:
+    """A comparison stopped running."""
+    with _running_lock:
+        _running.remove(key)
+
+
+def ahead_of(key: int) -> int:
+    """How many comparisons started before this one are still running (its place in the pool's queue)."""
+    with _running_lock:
+        return _running.index(key) if key in _running else 0
 
 
 def update_interval() -> float:
@@ -45,7 +56,7 @@ def update_interval() -> float:
     streaming every two seconds the server fell behind and pages took tens of seconds to
     answer a click.
     """
-    return UPDATE_SECONDS * max(1, _running)
+    return UPDATE_SECONDS * max(1, len(_running))
 
 
 @dataclass
@@ -68,8 +79,9 @@ class Comparison:
     summaries: list[dict] = field(default_factory=list)
     audit: pd.DataFrame | None = None
     finished: bool = False
-    updates: int = 0
+    updates: int = 0  # redraws of the charts
     parts: int = 0  # streamed parts received
+    ahead: int = 0  # comparisons of other sessions the pool finishes first
     error: str = ""
 
     @property
@@ -101,11 +113,22 @@ class Comparison:
             return None
         return pd.concat(parts).groupby(["source", "target"], sort=False, as_index=False)["value"].mean()
 
-    def describe(self) -> str:
+    @property
+    def waiting(self) -> bool:
+        """Whether no run of this comparison has begun (the pool is busy with earlier ones)."""
+        return not self.finished and not any(self.weeks_done.values())
+
+    def describe(self, lang: str) -> str:
         """One line naming the comparison: profile, designs, weeks, replications, seed."""
         m = self.scenario.meta
-        return (f"#{self.number} {m.name}: {' vs '.join(self.designs)}, {m.weeks} weeks "
-                f"(+{m.burn_in_weeks} burn-in), {self.replications} replications, seed {m.seed}")
+        return DESCRIBE[lang].format(n=self.number, name=m.name, designs=" vs ".join(self.designs), weeks=m.weeks,
+                                     burn_in=m.burn_in_weeks, reps=self.replications, seed=m.seed)
+
+
+DESCRIBE = {  # the run log's line
+    "nl": "#{n} {name}: {designs}, {weeks} weken (+{burn_in} inloop), {reps} herhalingen, startgetal {seed}",
+    "en": "#{n} {name}: {designs}, {weeks} weeks (+{burn_in} burn-in), {reps} replications, seed {seed}",
+}
 
 
 def _key(design: str, replication: int) -> str:
@@ -129,16 +152,20 @@ def _audit(c: Comparison) -> pd.DataFrame | None:
     return table
 
 
-def run(c: Comparison, on_update: Callable[[Comparison], None], keep_going: Callable[[], bool]) -> Comparison:
-    """Run every design and replication in the shared pool, calling on_update as results arrive."""
-    _count_running(1)
+def run(c: Comparison, on_update: Callable[[Comparison, bool], None], keep_going: Callable[[], bool]) -> Comparison:
+    """Run every design and replication in the shared pool, calling on_update as results arrive.
+
+    on_update(c, charts) is called about every PROGRESS_SECONDS while anything changed, with
+    charts True when new data should redraw the charts (at once for the first, then throttled).
+    """
+    _enter(id(c))
     try:
         return _run(c, on_update, keep_going)
     finally:
-        _count_running(-1)
+        _leave(id(c))
 
 
-def _run(c: Comparison, on_update: Callable[[Comparison], None], keep_going: Callable[[], bool]) -> Comparison:
+def _run(c: Comparison, on_update: Callable[[Comparison, bool], None], keep_going: Callable[[], bool]) -> Comparison:
     """The body of `run`: submit, stream, collect, audit."""
     data = c.scenario.model_dump(mode="json")
     metrics = audit.metrics_needed(c.scenario)
@@ -150,8 +177,8 @@ def _run(c: Comparison, on_update: Callable[[Comparison], None], keep_going: Cal
         futures[worker.pool().submit(worker.run_design, data, spec.design, spec.seed, key,
                                      str(c.folder / f"{spec.design}-rep{spec.replication}"), metrics, q,
                                      spec.replication == 0)] = spec
-    last = 0.0
-    shown_data = False
+    drawn = progressed = 0.0
+    new_data = shown_data = False
     pending = set(futures)
     while pending:
         if not keep_going():
@@ -159,26 +186,33 @@ def _run(c: Comparison, on_update: Callable[[Comparison], None], keep_going: Cal
                 f.cancel()
             c.error = "cancelled"
             return c
+        parts = c.parts
         changed = _drain(c, q)
+        new_data |= c.parts > parts
         for f in [f for f in pending if f.done()]:
             pending.discard(f)
             try:
                 _collect(c, f.result(), futures[f])
             except Exception as err:  # noqa: BLE001 - a failed run is shown on the page, the others go on
                 c.error = f"{futures[f].design}, replication {futures[f].replication}: {type(err).__name__}: {err}"
-            changed = True
-        first_data = c.parts > 0 and not shown_data  # the first figures go out at once, later ones throttled
-        if changed and (first_data or time.monotonic() - last >= update_interval()):
-            shown_data = c.parts > 0
-            c.updates += 1
-            on_update(c)
-            last = time.monotonic()
+            changed = new_data = True
+        ahead = ahead_of(id(c))
+        changed |= ahead != c.ahead
+        c.ahead = ahead
+        now = time.monotonic()
+        charts = new_data and (not shown_data or now - drawn >= update_interval())  # the first at once
+        if charts or (changed and now - progressed >= PROGRESS_SECONDS):
+            if charts:
+                c.updates += 1
+                drawn, new_data, shown_data = now, False, True
+            on_update(c, charts)
+            progressed = now
     _drain(c, q)  # parts sent just before a run ended
     c.weeks_done = dict.fromkeys(c.weeks_done, c.total_weeks)
     c.audit = _audit(c)
     c.finished = True
     c.updates += 1
-    on_update(c)
+    on_update(c, True)
     return c
 
 

@@ -25,9 +25,10 @@ WORKERS = 2
 STREAM_EVERY = 8  # recorded weeks between two streamed parts
 WARM_WEEKS = 52
 NICE = 10  # workers run at lower priority than the server process
-# What the page leads with, per design: the team's wait beside the specialist waits and those who stop waiting.
-HEADLINES = ["mean_wait_weeks", "wait_ggz", "wait_debt_restructuring", "wait_youth_care", "gave_up_waiting",
-             "queue_growing"]
+# What the page leads with, per design: cost, the team's wait beside the specialist waits, those who stop
+# waiting, crises and self-reliance (as `wijkteam compare` prints them), and whether the waiting list still grows.
+HEADLINES = ["cost_per_resident", "mean_wait_weeks", "wait_ggz", "wait_debt_restructuring", "wait_youth_care",
+             "queue_length", "gave_up_waiting", "crises", "self_reliant_share", "queue_growing"]
 SERIES = ["queue_length", "mean_wait_weeks", "waiting_ggz", "waiting_debt_restructuring", "open_cases",
           "caseload_per_fte", "hours_outreach", "informal_hours",
           "informal_share", "crises", "referrals_youth_care", "referrals_ggz", "self_reliant_share",

@@ -21,6 +21,7 @@ import numpy as np
 import plotly
 
 CONFIG = {"displaylogo": False, "responsive": True}
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"  # the workshop app serves it too
 DIGITS = 4  # significant digits kept of a chart's numbers
 LIBRARY_ID, FIGURES_ID = "plotly-js-gz", "figures-gz"
 
@@ -47,8 +48,7 @@ LOADER = """
 @cache
 def _library() -> str:
     """plotly.js as shipped with the installed plotly, gzipped, in base64 (made once per process)."""
-    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    return base64.b64encode(gzip.compress(source.read_bytes(), 9, mtime=0)).decode()
+    return base64.b64encode(gzip.compress(PLOTLY_JS.read_bytes(), 9, mtime=0)).decode()
 
 
 def _rounded(value: object) -> object:
@@ -71,10 +71,15 @@ def _rounded(value: object) -> object:
     return value
 
 
+def plotly_json(fig) -> dict:
+    """A figure's data (numbers rounded, plain lists) and layout, as plotly.js draws them."""
+    data = json.loads(fig.to_json())
+    return {"data": _rounded(data["data"]), "layout": data["layout"]}
+
+
 def spec(fig, div_id: str) -> dict:
     """A figure's data and layout for the bundle, drawn into the element `div_id`."""
-    data = json.loads(fig.to_json())
-    return {"id": div_id, "data": _rounded(data["data"]), "layout": data["layout"]}
+    return {"id": div_id, **plotly_json(fig)}
 
 
 def scripts(specs: list[dict], too_old: str) -> str:
