@@ -218,6 +218,20 @@ def test_timeseries_band_is_the_replication_percentiles():
     assert len(single.data) == 2  # no band with one replication
 
 
+def test_more_than_two_designs_get_a_panel_each_with_the_first_as_reference():
+    weekly = pd.DataFrame([{"design": d, "replication": r, "week": w, "crises": r + 10 * k + w}
+                           for k, d in enumerate("abc") for r in range(3) for w in range(4)])
+    fig = figures.timeseries(weekly, "crises", "en")
+    assert [a.text for a in fig.layout.annotations] == ["a", "b", "c"]  # panel titles
+    means = [t for t in fig.data if t.line.width == 2]
+    assert [(t.name, t.xaxis) for t in means] == [("a", "x"), ("b", "x2"), ("c", "x3")]
+    reference = [t for t in fig.data if t.line.dash == "dot"]
+    assert [t.xaxis for t in reference] == ["x2", "x3"] and all(list(t.y) == list(means[0].y) for t in reference)
+    assert fig.layout.yaxis2.matches == "y"  # one y axis: the panels compare at a glance
+    two = figures.timeseries(weekly[weekly["design"] != "c"], "crises", "en")
+    assert not two.layout.annotations and {t.xaxis for t in two.data} == {None}  # two designs share one chart
+
+
 def test_sankey_labels_follow_the_language_and_skip_empty_edges():
     f = pd.DataFrame({"source": ["route_self", "route_partner", "intake_team"],
                       "target": ["intake_team", "intake_team", "support_team"], "value": [3.0, 0.0, 3.0]})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
+from plotly.subplots import make_subplots
 
 from sim.flows import LAYERS
 from sim.report.labels import label, label_or_key, shown_label, shown_unit
@@ -17,6 +18,7 @@ from sim.units import shown
 PALETTE = qualitative.Plotly
 LAYER_COLOURS = ("#636efa", "#00a3a3", "#ab63fa", "#ef553b")
 BAND = (0.025, 0.975)
+OVERLAY_MAX = 2  # more designs than this get a panel each: five overlapping bands cannot be told apart
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -54,26 +56,36 @@ def timeseries(weekly: pd.DataFrame, outcome: str, lang: str = "nl", population:
     """Weekly series of one outcome: per design the mean line and a 2.5-97.5 % replication band.
 
     `weekly` has columns design, replication, week and the outcome. With one replication
-    per design only the line is drawn. Given the population, the outcome is drawn in its
-    shown unit (sim.units: costs per resident per year, shares in %) with that unit on the axis.
+    per design only the line is drawn. Up to OVERLAY_MAX designs share one chart; more get
+    a panel each on one y axis, with the first design's mean as a dotted reference line.
+    Given the population, the outcome is drawn in its shown unit (sim.units: costs per
+    resident per year, shares in %) with that unit on the axis.
     """
     designs = list(dict.fromkeys(weekly["design"]))
     colour = colours(designs)
     stats = band(weekly, outcome)
     if population is not None:
         stats[["mean", "low", "high"]] *= shown(outcome, population).factor
-    fig = go.Figure()
-    for d in designs:
+    panels = len(designs) > OVERLAY_MAX
+    fig = (make_subplots(rows=1, cols=len(designs), shared_yaxes=True, subplot_titles=[str(d) for d in designs],
+                         horizontal_spacing=0.015) if panels else go.Figure())
+    first = stats[stats["design"] == designs[0]].sort_values("week")
+    for k, d in enumerate(designs):
+        cell = {"row": 1, "col": k + 1} if panels else {}
         s = stats[stats["design"] == d].sort_values("week")
         name = str(d)
+        if panels and k > 0:
+            fig.add_trace(go.Scatter(x=first["week"], y=first["mean"], mode="lines", name=str(designs[0]),
+                                     legendgroup="reference", showlegend=k == 1, hoverinfo="skip",
+                                     line={"color": "#888", "width": 1, "dash": "dot"}), **cell)
         if weekly.loc[weekly["design"] == d, "replication"].nunique() > 1:
             fig.add_trace(go.Scatter(x=s["week"], y=s["high"], mode="lines", line={"width": 0}, showlegend=False,
-                                     hoverinfo="skip", legendgroup=name))
+                                     hoverinfo="skip", legendgroup=name), **cell)
             fig.add_trace(go.Scatter(x=s["week"], y=s["low"], mode="lines", line={"width": 0}, fill="tonexty",
                                      fillcolor=_rgba(colour[d], 0.2), showlegend=False, hoverinfo="skip",
-                                     legendgroup=name))
+                                     legendgroup=name), **cell)
         fig.add_trace(go.Scatter(x=s["week"], y=s["mean"], mode="lines", name=name, legendgroup=name,
-                                 line={"color": colour[d], "width": 2}))
+                                 showlegend=not panels, line={"color": colour[d], "width": 2}), **cell)
     if population is None:
         return _layout(fig, label(outcome, lang), label("week", lang), "", lang)
     return _layout(fig, shown_label(outcome, lang), label("week", lang), shown_unit(outcome, lang), lang)

@@ -19,6 +19,7 @@ h1{font-size:1.7em}h2{border-bottom:2px solid #636efa;padding-bottom:.2em;margin
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.3em .6em;
 text-align:left;vertical-align:top}th{background:#f2f2f7}td.num{text-align:right;white-space:nowrap}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:.5em}
+.grid.wide{grid-template-columns:minmax(0,1fr)}
 .note{color:#555;font-size:.9em}.warning{color:#c62828;font-weight:bold}.holds{color:#1a7f37;font-weight:bold}.fails{color:#c62828;font-weight:bold}
 .inconclusive{color:#8a6d00;font-weight:bold}.better{color:#1a7f37;font-weight:bold}
 .worse{color:#c62828;font-weight:bold}.unclear{color:#555}.wide{overflow-x:auto}details{margin:.3em 0}
@@ -67,9 +68,10 @@ class Page:
         return f'<div id="{div}" class="plotly-graph-div figure" style="height:{fig.layout.height or 450}px"></div>'
 
 
-    def grid(self, figs: list[go.Figure]) -> None:
-        """Figures side by side where the page is wide enough."""
-        self.add('<div class="grid">' + "".join(f"<div>{self.figure(f)}</div>" for f in figs) + "</div>")
+    def grid(self, figs: list[go.Figure], wide: bool = False) -> None:
+        """Figures side by side where the page is wide enough (wide: one per row, each the page's width)."""
+        css = "grid wide" if wide else "grid"
+        self.add(f'<div class="{css}">' + "".join(f"<div>{self.figure(f)}</div>" for f in figs) + "</div>")
 
     def html(self, title: str) -> str:
         """The whole page."""

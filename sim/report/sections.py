@@ -149,7 +149,8 @@ def series(page: Page, res: Results) -> None:
             continue
         page.section(key)
         page.add(f'<p class="note">{page.t("band_note" if many else "single_note")}</p>')
-        page.grid([figures.timeseries(res.weekly, n, page.lang, res.scenario.population) for n in present])
+        page.grid([figures.timeseries(res.weekly, n, page.lang, res.scenario.population) for n in present],
+                  wide=len(res.designs) > figures.OVERLAY_MAX)  # a panel per design needs the page's width
 
 
 def costs(page: Page, res: Results, runs: pd.DataFrame) -> None:
