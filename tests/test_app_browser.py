@@ -25,6 +25,7 @@ from sim.app.server import free_port, launch
 from sim.app.texts import text
 from sim.output import manifest, write_run
 from sim.report.labels import label
+from sim.report.page import fmt
 from sim.run import simulate
 from sim.scenario import described, load, with_overrides
 
@@ -239,6 +240,12 @@ def test_projector_layout_url_round_trip_and_english_labels(app, browser, rural)
     page.wait_for_selector(".run-button", timeout=60_000)
     designs = best_pair(rural)[::-1]
     configure(page, 77, designs, replications=2)
+    page.get_by_text(text("municipality", "nl")).click()  # a decimal in Dutch: written and read with a comma
+    field = page.locator(".wt-param-input input").first
+    assert field.input_value() == fmt(rural.residents.help_seeking_mean, "nl") and "," in fmt(0.5, "nl")
+    field.fill("1,2")
+    field.press("Enter")
+    page.wait_for_function("() => location.search.includes('residents.help_seeking_mean=1.2')", timeout=10_000)
     page.locator(".lang-toggle button").nth(1).click()
     page.locator(".run-button", has_text=text("run", "en")).click()
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=RUN_SECONDS * 1000)

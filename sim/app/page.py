@@ -222,8 +222,10 @@ def Param(s: Slider, name: str, unit_text: str, help_text: str):
     with solara.Div(classes=["wt-param"]):
         with solara.Div(classes=["wt-param-head"]):
             solara.Text(name, classes=["wt-param-name"])
-            field = solara.InputInt if s.integer else solara.InputFloat
-            field(unit_text, value=value, on_value=set_value, dense=True, classes=["wt-param-input"])
+            if s.integer:
+                solara.InputInt(unit_text, value=value, on_value=set_value, dense=True, classes=["wt-param-input"])
+            else:
+                DecimalField(unit_text, float(value), set_value)
         if s.integer:
             solara.SliderInt("", value=int(value), min=int(s.low), max=int(s.high), step=int(s.step),
                              on_value=set_value, thumb_label=False)
@@ -232,6 +234,21 @@ def Param(s: Slider, name: str, unit_text: str, help_text: str):
                                thumb_label=False)
         if help_text:
             solara.Text(help_text, classes=["wt-help"])
+
+
+@solara.component
+def DecimalField(label_text: str, value: float, on_value):
+    """A number field written with the page's decimal separator (Dutch: 0,15); either separator is read."""
+    lg = lang.value
+
+    def parse(typed: str) -> None:
+        try:
+            on_value(float(typed.strip().replace(",", ".")))
+        except ValueError:
+            problems.set([f"{label_text}: {typed!r}: {text('not_a_number', lg)}"])
+
+    solara.InputText(label_text, value=_separators(f"{value:.6g}", lg), on_value=parse, continuous_update=False,
+                     dense=True, classes=["wt-param-input"])
 
 
 @solara.component

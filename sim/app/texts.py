@@ -30,6 +30,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "queued": ("In de wachtrij: {} vergelijking(en) van anderen gaan voor",
                "Queued: {} comparison(s) of others go first"),
     "done": ("Klaar", "Done"),
+    "not_a_number": ("geen getal", "not a number"),
     "key_figures": ("Kerncijfers (gemiddelde over de herhalingen)", "Key figures (mean over the replications)"),
     "difference_b_a": ("Verschil B − A [95%-interval]", "Difference B − A [95 % interval]"),
     "link_hint": ("De adresbalk bewaart deze instellingen: herladen of de link delen opent dezelfde vergelijking.",
