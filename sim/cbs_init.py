@@ -186,15 +186,20 @@ def _drop_designs_that_do_not_fit(doc: tomlkit.TOMLDocument, n: int) -> None:
 def command(args: argparse.Namespace) -> int:
     """Write the scenario, check that it loads, and say where it went (InitError or ScenarioError: bad input)."""
     from sim.output import write_text
-    from sim.scenario import load
+    from sim.scenario import ScenarioError, parse, toml_tables
 
-    if not args.name.strip() or len(args.name) > 80:
-        raise InitError([f"--name {args.name!r}: allowed: 1-80 characters"])
+    if not args.name.strip() or len(args.name) > 80 or not args.name.isprintable():
+        raise InitError([f"--name {args.name!r}: allowed: 1-80 printable characters"])
     text = scenario_text(args.source, args.name.strip())
     slug = re.sub(r"[^a-z0-9]+", "-", args.name.lower()).strip("-") or "gemeente"
     out = Path(args.out) if args.out else Path("scenarios") / f"{slug}.toml"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_text(out, text)
-    scenario = load(out)
+    if out.is_dir():
+        raise InitError([f"--out {out}: is a folder; give the scenario file's name"])
+    scenario = parse(toml_tables(text, str(out), ScenarioError), str(out))  # checked before anything is written
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_text(out, text)
+    except OSError as err:
+        raise InitError([f"--out {out}: cannot write: {err.strerror or err}"]) from None
     print(f"written: {out} ({scenario.population:,} residents in {len(scenario.neighbourhoods)} neighbourhoods)")
     return 0

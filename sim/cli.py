@@ -331,9 +331,20 @@ def cmd_app(args: argparse.Namespace) -> int:
     return serve(args.host, args.port, args.workers)
 
 
+def _workers(text: str) -> int:
+    """A number of worker processes for the run engine: 0 (in-process) to 256."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: not a whole number") from None
+    if not 0 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"{value}: allowed range [0, 256]")
+    return value
+
+
 def _engine_options(sub: argparse.ArgumentParser, default_out: str) -> None:
     """The options of every command that runs many simulations on the run engine."""
-    sub.add_argument("--workers", type=int, help="worker processes (default: one per core; 0 = in-process)")
+    sub.add_argument("--workers", type=_workers, help="worker processes (default: one per core; 0 = in-process)")
     sub.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://host:8786")
     sub.add_argument("--out", help=f"job folder (default: {default_out})")
     sub.add_argument("--quiet", action="store_true", help="no progress bar")

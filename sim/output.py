@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess  # noqa: S404 - only to ask git for the project's revision
+import threading
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -31,16 +33,27 @@ def write_table(df: pd.DataFrame, path: Path, units: dict[str, str], table: str)
     meta = dict(arrow.schema.metadata or {})
     meta.update({b"wijkteam_schema_version": SCHEMA_VERSION.encode(), b"wijkteam_table": table.encode()})
     arrow = arrow.cast(pa.schema(fields, metadata=meta))
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(arrow, tmp)
-    os.replace(tmp, path)
+    atomically(path, lambda tmp: pq.write_table(arrow, tmp))
+
+
+def atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Have `write` fill a temporary file beside `path`, then rename it into place.
+
+    The temporary name is unique to this process and thread (two writers never share one), and
+    it is removed when writing fails (a full disk leaves no half file behind).
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_text(path: Path, text: str) -> None:
     """Write a text file atomically (temporary name, then rename)."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def write_json(obj: dict, path: Path) -> None:

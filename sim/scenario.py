@@ -481,20 +481,58 @@ def shipped_scenarios() -> list[Path]:
     return sorted(p for p in SCENARIO_DIR.glob("*.toml") if not p.name.startswith("targets-"))
 
 
+def toml_tables(text: str, name: str, error: type[Exception]) -> dict:
+    """The tables of TOML text; malformed or absurdly nested text raises `error([line naming it])`.
+
+    A byte-order mark (Windows editors write one) is dropped first. tomllib parses nested
+    arrays, inline tables and dotted keys recursively: thousands of levels exhaust Python's
+    stack, which is reported as a problem of the file, not as a crash.
+    """
+    too_deep = [f"{name}: nested too deeply to be a scenario, experiment or targets file"]
+    try:
+        tables = tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as err:
+        raise error([f"{name}: not valid TOML: {err}"]) from None
+    except RecursionError:
+        raise error(too_deep) from None
+    if _depth(tables) > MAX_TOML_DEPTH:  # dotted keys nest without recursion; printing them would not
+        raise error(too_deep)
+    return tables
+
+
+MAX_TOML_DEPTH = 32  # a scenario nests 5 levels deep; no file of the project needs more than a few
+
+
+def _depth(value: object) -> int:
+    """How deeply tables and arrays nest in a parsed TOML value (counted without recursion)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_TOML_DEPTH:
+            break
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def read_toml(path: str | Path, error: type[Exception]) -> dict:
-    """A TOML file's tables; a missing, non-UTF-8 or malformed file raises `error([line naming it])`.
+    """A TOML file's tables; a missing, unreadable, non-UTF-8 or malformed file raises `error([line naming it])`.
 
     Shared by every reader of user files (scenarios, experiments, targets): safe parsing only.
     """
     p = Path(path)
     try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error([f"{p}: file not found"]) from None
-    except tomllib.TOMLDecodeError as err:
-        raise error([f"{p}: not valid TOML: {err}"]) from None
+    except IsADirectoryError:
+        raise error([f"{p}: is a folder; give a .toml file"]) from None
+    except PermissionError:
+        raise error([f"{p}: not readable (permission denied)"]) from None
     except UnicodeDecodeError:
         raise error([f"{p}: not a UTF-8 text file"]) from None
+    return toml_tables(text, str(p), error)
 
 
 def load(path: str | Path) -> Scenario:

@@ -170,7 +170,7 @@ def on_upload(name: str, data: bytes) -> None:
         problems.set(err.problems)
         notice.set("")
         return
-    source = data.decode("utf-8")
+    source = data.decode("utf-8").removeprefix("\ufeff")
     uploaded.set((name, scenario, source))
     pick_profile(uploaded_name())
     again = compared(source)

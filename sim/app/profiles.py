@@ -12,7 +12,7 @@ from pathlib import Path
 
 import tomlkit
 
-from sim.scenario import Scenario, ScenarioError, load, parse, shipped_scenarios, with_overrides
+from sim.scenario import Scenario, ScenarioError, load, parse, shipped_scenarios, toml_tables, with_overrides
 
 EXCLUDED = ("queue-only",)  # not a place: the team as a pure queue
 MAX_UPLOAD_BYTES = 256 * 1024
@@ -41,12 +41,10 @@ def from_upload(name: str, data: bytes) -> Scenario:
     if len(data) > MAX_UPLOAD_BYTES:
         raise ScenarioError([f"{name}: {len(data):,} bytes; allowed at most {MAX_UPLOAD_BYTES:,} bytes"])
     try:
-        table = tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError([f"{name}: not a UTF-8 text file"]) from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError([f"{name}: not valid TOML: {err}"]) from None
-    return parse(table, name)
+    return parse(toml_tables(text, name, ScenarioError), name)
 
 
 def profile_text(name: str) -> str:

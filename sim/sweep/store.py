@@ -12,13 +12,13 @@ file, and a run whose part exists is finished.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.output import atomically, write_text
 from sim.tables import SCHEMA_VERSION
 
 TIMING_COLUMNS = ("seconds", "worker")
@@ -33,16 +33,12 @@ def atomic_parquet(df: pd.DataFrame, path: Path, table: str) -> None:
     arrow = pa.Table.from_pandas(df, preserve_index=False)
     meta = dict(arrow.schema.metadata or {})
     meta.update({b"wijkteam_schema_version": SCHEMA_VERSION.encode(), b"wijkteam_table": table.encode()})
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(arrow.replace_schema_metadata(meta), tmp)
-    os.replace(tmp, path)
+    atomically(path, lambda tmp: pq.write_table(arrow.replace_schema_metadata(meta), tmp))
 
 
 def atomic_json(obj: dict, path: Path) -> None:
     """Write JSON through a temporary file and a rename."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, json.dumps(obj, indent=2, sort_keys=True) + "\n")
 
 
 class JobStore:

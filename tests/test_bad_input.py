@@ -1,0 +1,101 @@
+"""Bad input ends in exit status 2 with one line naming the file, and changes or leaves nothing.
+
+A first part of the corpus of bad inputs: folders where files belong, nesting that would
+exhaust Python's stack, a byte-order mark, engine options out of range, `init` told to
+overwrite a file, and a write that fails halfway.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.app.profiles import from_upload
+from sim.cli import main
+from sim.output import atomically
+from sim.scenario import ScenarioError, load
+
+ROOT = Path(__file__).resolve().parent.parent
+KLEINDORP = ROOT / "scenarios" / "kleindorp.toml"
+TARGETS = ROOT / "scenarios" / "targets-nl.toml"
+DEEP = {"arrays": "a = " + "[" * 10_000, "tables": "a = " + "{b = " * 10_000, "dotted": "a" + ".a" * 10_000 + " = 1"}
+
+
+def _one_line(capsys) -> str:
+    """What the command printed to stderr: exactly one line, and no traceback."""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "{x}", "--quiet"], ["designs", "{x}"], ["provenance", "{x}"],
+    ["compare", "{x}", "--quiet", "--workers", "0"], ["validate", str(KLEINDORP), "--targets", "{x}", "--quiet"],
+])
+def test_a_folder_where_a_file_belongs(tmp_path, capsys, command):
+    folder = tmp_path / "scenario.toml"
+    folder.mkdir()
+    argv = [a.replace("{x}", str(folder)) for a in command] + (["--out", str(tmp_path / "out")]
+                                                                if command[0] in ("run", "compare") else [])
+    assert main(argv) == 2
+    assert _one_line(capsys) == f"{folder}: is a folder; give a .toml file"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("kind", DEEP)
+def test_deep_nesting_is_a_problem_of_the_file_not_a_crash(tmp_path, capsys, kind):
+    path = tmp_path / f"deep-{kind}.toml"
+    path.write_text(DEEP[kind], encoding="utf-8")
+    assert main(["run", str(path), "--quiet", "--out", str(tmp_path / "out")]) == 2
+    assert _one_line(capsys) == f"{path}: nested too deeply to be a scenario, experiment or targets file"
+    with pytest.raises(ScenarioError, match="nested too deeply"):  # the app's upload check, 20 KB of it
+        from_upload(path.name, DEEP[kind].encode())
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path):
+    path = tmp_path / "notepad.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + KLEINDORP.read_bytes())
+    assert load(path) == load(KLEINDORP)
+    assert from_upload(path.name, path.read_bytes()) == load(KLEINDORP)
+
+
+@pytest.mark.parametrize("workers", ["-1", "257", "two"])
+def test_engine_workers_out_of_range_are_refused_before_anything_runs(tmp_path, capsys, workers):
+    with pytest.raises(SystemExit) as stop:
+        main(["compare", str(KLEINDORP), "--workers", workers, "--out", str(tmp_path / "out")])
+    assert stop.value.code == 2
+    assert "--workers" in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["Stad\nmet regel", "Stad\x00", " "])
+def test_init_never_replaces_a_file_with_something_invalid(tmp_path, capsys, name):
+    existing = tmp_path / "existing.toml"
+    existing.write_text("keep me\n", encoding="utf-8")
+    example = ROOT / "scenarios" / "example-wijken.csv"
+    assert main(["init", "--from", str(example), "--name", name, "--out", str(existing)]) == 2
+    assert "--name" in _one_line(capsys)
+    assert existing.read_text(encoding="utf-8") == "keep me\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing.toml"]
+
+
+def test_init_into_a_folder_is_refused(tmp_path, capsys):
+    example = ROOT / "scenarios" / "example-wijken.csv"
+    assert main(["init", "--from", str(example), "--name", "Stad", "--out", str(tmp_path)]) == 2
+    assert "is a folder" in _one_line(capsys)
+
+
+def test_a_write_that_fails_halfway_leaves_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "table.txt"
+    target.write_text("old", encoding="utf-8")
+
+    def full_disk(tmp: Path) -> None:
+        tmp.write_text("half", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        atomically(target, full_disk)
+    assert target.read_text(encoding="utf-8") == "old" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "table.txt"]
