@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sim.app.profiles import from_upload
 from sim.cli import main
 from sim.output import atomically
 from sim.scenario import ScenarioError, load
+from sim.sweep.store import TIMING_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 KLEINDORP = ROOT / "scenarios" / "kleindorp.toml"
@@ -99,3 +101,43 @@ def test_a_write_that_fails_halfway_leaves_the_old_file_and_no_temporary(tmp_pat
         atomically(target, full_disk)
     assert target.read_text(encoding="utf-8") == "old" and sorted(p.name for p in tmp_path.iterdir()) == [
         "table.txt"]
+
+
+@pytest.fixture
+def job(tmp_path, small):
+    """A finished two-design comparison of the small scenario: a job folder to damage."""
+    import tomli_w
+
+    scenario = tmp_path / "small.toml"
+    scenario.write_text(tomli_w.dumps(small.model_dump(mode="json", exclude_none=True)), encoding="utf-8")
+    out = tmp_path / "job"
+    argv = ["compare", str(scenario), "--designs", ",".join(list(small.designs)[:2]), "--replications", "2",
+            "--workers", "0", "--quiet", "--out", str(out)]
+    assert main(argv) == 0
+    return out, argv
+
+
+@pytest.mark.parametrize(("content", "why"), [
+    (b"\xff\xfe{", "not JSON text"), (b"{\"identity\": ", "not JSON text"), (b"[1, 2]", "not a job manifest"),
+    (b"{\"identity\": {}, \"identity_sha256\": \"x\"}", "not a job manifest"),
+])
+def test_a_damaged_job_manifest_is_named_with_its_way_back(job, capsys, content, why):
+    out, argv = job
+    (out / "job.json").write_bytes(content)
+    assert main(["status", str(out)]) == 2
+    line = _one_line(capsys)
+    assert line.startswith(f"{out / 'job.json'}: damaged: {why}") and "delete it and run the same command" in line
+    (out / "job.json").unlink()  # the way back the line names: finished runs are found again, none recomputed
+    assert main(argv) == 0 and main(["status", str(out)]) == 0
+    assert "4 runs: 4 done, 0 failed, 0 left" in capsys.readouterr().out
+
+
+def test_a_damaged_run_part_is_named_and_run_again(job, capsys):
+    out, argv = job
+    part = sorted((out / "runs").glob("*.parquet"))[0]
+    before = pd.read_parquet(part).drop(columns=list(TIMING_COLUMNS))
+    part.write_bytes(b"PAR1 not parquet")
+    assert main(["status", str(out)]) == 2
+    assert _one_line(capsys).startswith(f"{part}: damaged")
+    assert main(argv) == 0  # the damaged replication counts as not finished: it runs again, the same
+    pd.testing.assert_frame_equal(pd.read_parquet(part).drop(columns=list(TIMING_COLUMNS)), before)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from sim.errors import ProblemsError
 from sim.scenario import Scenario, ScenarioError, format_errors, parse
 from sim.sweep.experiment import Experiment, point_overrides
 from sim.sweep.spec import canonical
+from sim.sweep.store import DamagedJob, JobStore
 
 
 class AnalyseError(ProblemsError):
@@ -48,8 +48,11 @@ def load_sweep(folder: str | Path) -> Sweep:
     manifest_path = folder / "job.json"
     if not manifest_path.is_file():
         raise AnalyseError([f"{folder}: no job.json: not a job folder (run `wijkteam sweep` first)"])
-    job = json.loads(manifest_path.read_text(encoding="utf-8")).get("job", {})
-    if "experiment" not in job:
+    try:
+        job = JobStore(folder).manifest()["job"]
+    except DamagedJob as err:
+        raise AnalyseError(err.problems) from None
+    if not isinstance(job, dict) or "experiment" not in job:
         raise AnalyseError([f"{manifest_path}: job.experiment: missing: not a sweep job (compare, audit and "
                             "EMA job folders have no experiment to analyse)"])
     try:
@@ -63,7 +66,11 @@ def load_sweep(folder: str | Path) -> Sweep:
     runs_path = folder / "runs.parquet"
     if not runs_path.is_file():
         raise AnalyseError([f"{folder}: no runs.parquet: the sweep has not finished a run yet"])
-    runs = pd.read_parquet(runs_path)
+    try:
+        runs = pd.read_parquet(runs_path)
+    except (OSError, ValueError) as err:
+        raise AnalyseError([f"{runs_path}: damaged ({str(err)[:80]}); delete it and run the sweep again, "
+                            "which writes it anew from the finished runs"]) from None
     ok = runs[runs["status"] == "ok"].reset_index(drop=True)
     if ok.empty:
         raise AnalyseError([f"{runs_path}: no run finished successfully; nothing to analyse"])

@@ -18,10 +18,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.errors import ProblemsError
 from sim.output import atomically, write_text
 from sim.tables import SCHEMA_VERSION
 
 TIMING_COLUMNS = ("seconds", "worker")
+
+
+class DamagedJob(ProblemsError):
+    """A job folder's file cannot be read; the problem line names it and how to recover."""
 
 
 class JobChanged(Exception):
@@ -54,10 +59,35 @@ class JobStore:
         return self.folder / "job.json"
 
     def manifest(self) -> dict | None:
-        """The stored job manifest, or None for a new folder."""
-        if not self.manifest_path.exists():
+        """The stored job manifest, or None for a new folder; DamagedJob when it cannot be used."""
+        path = self.manifest_path
+        if not path.exists():
             return None
-        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        try:
+            man = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise self._damaged(path, f"not JSON text ({type(err).__name__})") from None
+        except OSError as err:
+            raise self._damaged(path, f"not readable ({err.strerror or err})") from None
+        if not isinstance(man, dict) or not isinstance(man.get("run_ids"), list) or not isinstance(
+                man.get("identity"), dict) or "identity_sha256" not in man:
+            raise self._damaged(path, "not a job manifest (identity, identity_sha256 and run_ids expected)")
+        return man
+
+    @staticmethod
+    def _damaged(path: Path, why: str) -> DamagedJob:
+        """The problem line for a damaged job file: which file, what is wrong, how to recover."""
+        return DamagedJob([f"{path}: damaged: {why}; delete it and run the same command again "
+                           "(finished runs are kept and not run again)"])
+
+    def _part(self, path: Path) -> pd.DataFrame:
+        """One run's part; DamagedJob saying how to recover when it cannot be read."""
+        try:
+            return pd.read_parquet(path)
+        except (OSError, pa.ArrowException) as err:
+            also = "" if path.parent.name == "runs" else f" and runs/{path.name}"
+            raise DamagedJob([f"{path}: damaged ({str(err)[:80]}); delete it{also} and run the same command "
+                              "again, which runs that replication again"]) from None
 
     def open(self, identity: dict, identity_hash: str, run_ids: list[str], job: dict) -> None:
         """Start or resume the job; refuse if the folder holds a different job."""
@@ -73,7 +103,11 @@ class JobStore:
         """Run ids that finished successfully (failed runs are tried again on the next invocation)."""
         done = set()
         for part in (self.folder / "runs").glob("*.parquet"):
-            if pq.read_table(part, columns=["status"]).column("status")[0].as_py() == "ok":
+            try:
+                ok = pq.read_table(part, columns=["status"]).column("status")[0].as_py() == "ok"
+            except (OSError, pa.ArrowException, IndexError):
+                ok = False  # a damaged part counts as not finished: the job runs it again
+            if ok:
                 done.add(part.stem)
         return done
 
@@ -86,14 +120,14 @@ class JobStore:
     def runs(self) -> pd.DataFrame:
         """One row per current run of the job that has a result (ok or failed), sorted by run id."""
         ids = self.manifest()["run_ids"]
-        parts = [pd.read_parquet(p) for r in sorted(ids) if (p := self.folder / "runs" / f"{r}.parquet").exists()]
+        parts = [self._part(p) for r in sorted(ids) if (p := self.folder / "runs" / f"{r}.parquet").exists()]
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
     def weekly(self) -> pd.DataFrame:
         """The weekly series of the current runs, sorted by run id and week."""
         ok = self.finished()
         ids = sorted(r for r in self.manifest()["run_ids"] if r in ok)
-        parts = [pd.read_parquet(p) for r in ids if (p := self.folder / "weekly" / f"{r}.parquet").exists()]
+        parts = [self._part(p) for r in ids if (p := self.folder / "weekly" / f"{r}.parquet").exists()]
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
     def consolidate(self) -> None:
