@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from sim.paths import default_folder
+
 
 def _fail(lines: list[str]) -> int:
     """Print problems to stderr, one per line; exit status 2 (bad input)."""
@@ -36,10 +38,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail([f"--seed {seed}: allowed range [0, 2**63 - 1]"])
     if args.engine == "reference":
         return _run_reference(args, scenario, design, seed)
+    out = Path(args.out) if args.out else default_folder(f"{Path(args.scenario).stem}-{design}-seed{seed}")
+    out.mkdir(parents=True, exist_ok=True)  # a folder that cannot be made stops the command before the run
     total = scenario.meta.burn_in_weeks + scenario.meta.weeks
     with tqdm(total=total, unit="week", desc=f"{scenario.meta.name} / {design}", disable=args.quiet) as bar:
         result = simulate(scenario, design=design, seed=seed, progress=bar.update)
-    out = Path(args.out) if args.out else Path("results") / f"{Path(args.scenario).stem}-{design}-seed{seed}"
     files = list(RUN_FILES)
     info = manifest(scenario, design, seed, files, {"weeks": scenario.meta.weeks,
                                                     "burn_in_weeks": scenario.meta.burn_in_weeks,
@@ -68,7 +71,7 @@ def _run_reference(args: argparse.Namespace, scenario, design: str, seed: int) -
     with tqdm(total=total, unit="week", desc=f"{scenario.meta.name} / {design} (reference)",
               disable=args.quiet) as bar:
         totals = model.run(bar.update)
-    out = Path(args.out) if args.out else Path("results") / f"{Path(args.scenario).stem}-{design}-seed{seed}-reference"
+    out = Path(args.out) if args.out else default_folder(f"{Path(args.scenario).stem}-{design}-seed{seed}-reference")
     out.mkdir(parents=True, exist_ok=True)
     write_table(totals, out / "weekly_totals.parquet", {c: unit_of(c) for c in totals.columns}, "weekly_totals")
     write_table(run_summary(totals), out / "summary.parquet", SUMMARY_UNITS, "summary")
@@ -123,7 +126,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if problems:
         return _fail(problems)
     specs = plan(exp, base)
-    out = Path(args.out) if args.out else Path("results") / f"sweep-{exp.name}"
+    out = Path(args.out) if args.out else default_folder(f"sweep-{exp.name}")
     base_data = base.model_dump(mode="json") if base is not None else {}
     if args.dry_run:
         return _dry_run(exp, base_data, specs, out, args.workers)
@@ -198,7 +201,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return _fail([f"{args.scenario}: --designs: {', '.join(unknown) or args.designs!r}: give two or more of "
                       + ", ".join(scenario.designs)])
     base = compare.equalise(scenario, designs, args.equal)
-    out = Path(args.out) if args.out else Path("results") / f"compare-{Path(args.scenario).stem}"
+    out = Path(args.out) if args.out else default_folder(f"compare-{Path(args.scenario).stem}")
     identity = {"scenario_sha256": scenario_hash(base), "designs": designs, "equal": args.equal,
                 "outcomes": compare.kept()}
     runs = _paired_runs(args, base, designs, compare.kept(), "comparison", identity, out)
@@ -260,7 +263,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if problems:
         return _fail(problems)
     designs, metrics = audit.designs_needed(scenario), audit.metrics_needed(scenario)
-    out = Path(args.out) if args.out else Path("results") / f"audit-{Path(args.scenario).stem}"
+    out = Path(args.out) if args.out else default_folder(f"audit-{Path(args.scenario).stem}")
     identity = {"scenario_sha256": scenario_hash(scenario), "designs": designs, "metrics": metrics}
     runs = _paired_runs(args, scenario, designs, compare.kept(metrics), "audit", identity, out)
     if isinstance(runs, int):
@@ -418,7 +421,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of `wijkteam` and `python -m sim`: bad input of any command exits 2 with its problem lines."""
+    """Entry point of `wijkteam` and `python -m sim`: bad input of any command exits 2 with its problem lines.
+
+    So does a file system that refuses (an --out that is a file, no permission, a full disk).
+    """
     from sim.errors import ProblemsError
 
     args = parser().parse_args(argv)
@@ -426,6 +432,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ProblemsError as err:
         return _fail(err.problems)
+    except OSError as err:  # an --out that is a file, a read-only or full disk: one line, exit 2
+        where = f"{err.filename}: " if err.filename else ""
+        return _fail([f"{where}cannot read or write: {err.strerror or err}"])
 
 
 if __name__ == "__main__":

@@ -219,7 +219,8 @@ def test_wrong_requests_get_clear_errors(ishigami_sobol, tmp_path, capsys):
     assert "'queue_length': not kept by this sweep; allowed: y" in capsys.readouterr().err
     compare_like = tmp_path / "compare"
     compare_like.mkdir()
-    (compare_like / "job.json").write_text(json.dumps({"job": {"scenario_file": "x.toml"}}))
+    (compare_like / "job.json").write_text(json.dumps({"identity": {"kind": "comparison"}, "identity_sha256": "0",
+                                                       "run_ids": [], "job": {"scenario_file": "x.toml"}}))
     assert main(["analyse", str(compare_like)]) == 2
     assert "job.experiment: missing: not a sweep job" in capsys.readouterr().err
 

@@ -141,3 +141,33 @@ def test_a_damaged_run_part_is_named_and_run_again(job, capsys):
     assert _one_line(capsys).startswith(f"{part}: damaged")
     assert main(argv) == 0  # the damaged replication counts as not finished: it runs again, the same
     pd.testing.assert_frame_equal(pd.read_parquet(part).drop(columns=list(TIMING_COLUMNS)), before)
+
+
+@pytest.mark.parametrize("command", [["run", str(KLEINDORP), "--quiet", "--weeks", "4"],
+                                     ["compare", str(KLEINDORP), "--quiet", "--workers", "0"]])
+def test_an_out_that_is_a_file_is_one_line(tmp_path, capsys, command):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("mine\n", encoding="utf-8")
+    assert main([*command, "--out", str(blocker / "out")]) == 2
+    line = _one_line(capsys)
+    assert line.startswith(f"{blocker / 'out'}") and line.endswith("cannot read or write: Not a directory")
+    assert blocker.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_names_from_files_stay_inside_results():
+    from sim.paths import default_folder
+
+    for name in ("sweep-x/../../../ESCAPED", "..", "/etc/passwd", "a\\\\..\\\\b"):
+        folder = default_folder(name)
+        assert folder.parent == Path("results") and folder.name not in ("", ".", "..") and "/" not in folder.name
+
+
+def test_a_report_reads_no_file_but_a_scenario_named_in_a_manifest(tmp_path):
+    from sim.report.results import _find
+
+    secret = tmp_path / "secret.toml"
+    secret.write_text('password = "hunter2"  # not a scenario\n', encoding="utf-8")
+    other = tmp_path / "notes.txt"
+    other.write_text("private\n", encoding="utf-8")
+    assert _find(str(secret), tmp_path) is None and _find(str(other), tmp_path) is None
+    assert _find("scenarios/kleindorp.toml", tmp_path) == KLEINDORP

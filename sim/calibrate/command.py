@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.errors import ProblemsError
+from sim.paths import default_folder
 
 if TYPE_CHECKING:
     from sim.calibrate.targets import Targets
@@ -71,7 +72,7 @@ def validate(args: argparse.Namespace) -> int:
     from sim.calibrate.engine import cluster
 
     scenario, targets = _inputs(args)
-    out = Path(args.out) if args.out else Path("results") / f"validate-{Path(args.scenario).stem}"
+    out = Path(args.out) if args.out else default_folder(f"validate-{Path(args.scenario).stem}")
     with cluster(args.workers, args.scheduler, scenario) as scheduler:
         return _validation(out, scenario, targets, args, scheduler, str(args.scenario))
 
@@ -106,7 +107,7 @@ def calibrate(args: argparse.Namespace) -> int:
         problems.append(f"--batch {args.batch}: allowed range [1, 1000]")
     if problems:
         raise InputError(problems)
-    out = Path(args.out) if args.out else Path("results") / f"calibrate-{Path(args.scenario).stem}"
+    out = Path(args.out) if args.out else default_folder(f"calibrate-{Path(args.scenario).stem}")
     identity = {"kind": "calibration", "scenario_file_sha256": _file_hash(args.scenario),
                 "targets": targets.model_dump(mode="json"), "replications": args.replications,
                 "batch": args.batch}

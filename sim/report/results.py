@@ -87,14 +87,30 @@ def _scenario(data: object, where: str) -> Scenario:
         raise ReportError([f"{where}: scenario: {e['loc']}: {e['msg']}" for e in err.errors()[:5]]) from err
 
 
-def _find(path: str | None, folder: Path) -> Path | None:
-    """A scenario or experiment file named in the results: as given, from the project root, or None."""
+def _located(path: str | None, folder: Path) -> Path | None:
+    """A file named in the results: as given, from the project root or from the folder; None if none is there."""
     if not path:
         return None
     for candidate in (Path(path), ROOT / path, folder / path):
         if candidate.is_file():
             return candidate.resolve()
     return None
+
+
+def _find(path: str | None, folder: Path) -> Path | None:
+    """The scenario file named in the results, or None.
+
+    Only a .toml file that loads as a scenario: a report is forwarded, and a manifest must not
+    make it copy any other local file's text into the page.
+    """
+    found = _located(path, folder) if path and str(path).endswith(".toml") else None
+    if found is None:
+        return None
+    try:
+        load(found)
+    except ScenarioError:
+        return None
+    return found
 
 
 def _shipped(scenario: Scenario) -> Path | None:
@@ -184,7 +200,7 @@ def _job(folder: Path) -> Results:
                                f"{job['experiment'].get('model')!r} does not simulate a municipality"])
         exp = job["experiment"]
         scenario = _scenario(job["base_scenario"], str(folder / "job.json"))
-        exp_file = _find(job.get("experiment_file"), folder)
+        exp_file = _located(job.get("experiment_file"), folder)  # only its folder is used, never its text
         file = _find(str(exp_file.parent / exp["scenario"]), folder) if exp_file and exp.get("scenario") else None
         res = Results(folder, "sweep", scenario, file, list(dict.fromkeys(runs["design"])), weekly, runs,
                       parameters=[p["path"] for p in exp["parameters"]], outcomes=list(exp["outcomes"]))

@@ -22,6 +22,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from sim.paths import default_folder
 from sim.scenario import Scenario, ScenarioError, format_errors, read_toml, scenario_hash
 from sim.sweep.experiment import DEFAULT_OUTCOMES, ExperimentError, scaled_scenario
 from sim.sweep.spec import RunSpec, run_seed
@@ -338,7 +339,7 @@ def run_ema_experiment(path: str | Path, out: str | Path | None = None, workers:
     exp, model = load_ema_experiment(path)
     ema = ema_workbench()
     sampler = {"lhs": ema.Samplers.LHS, "mc": ema.Samplers.MC}[exp.sampler]
-    folder = Path(out) if out else Path("results") / f"ema-{exp.name}"
+    folder = Path(out) if out else default_folder(f"ema-{exp.name}")
     with EngineEvaluator(model, folder, workers=workers, scheduler=scheduler, progress=progress) as evaluator:
         return evaluator.perform_experiments(scenarios=exp.scenarios, policies=exp.policies,
                                              uncertainty_sampling=sampler, lever_sampling=sampler,
