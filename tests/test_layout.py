@@ -20,7 +20,7 @@ SIM = Path(sim.core.__file__).resolve().parent.parent
 
 # Lowest first: a module may import from its own layer and those below, never from a higher one.
 LAYERS = [
-    {"domains", "errors", "dotted", "markdown", "intervals", "flows", "queueing", "steady", "units"},
+    {"domains", "errors", "dotted", "markdown", "intervals", "flows", "queueing", "steady", "units", "paths"},
     {"scenario", "tables", "provenance"},
     {"core"},
     {"population", "agents"},
