@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 from sim.paths import default_folder
+from sim.sweep.options import engine_options
 
 
 def _fail(lines: list[str]) -> int:
@@ -334,25 +335,6 @@ def cmd_app(args: argparse.Namespace) -> int:
     return serve(args.host, args.port, args.workers)
 
 
-def _workers(text: str) -> int:
-    """A number of worker processes for the run engine: 0 (in-process) to 256."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: not a whole number") from None
-    if not 0 <= value <= 256:
-        raise argparse.ArgumentTypeError(f"{value}: allowed range [0, 256]")
-    return value
-
-
-def _engine_options(sub: argparse.ArgumentParser, default_out: str) -> None:
-    """The options of every command that runs many simulations on the run engine."""
-    sub.add_argument("--workers", type=_workers, help="worker processes (default: one per core; 0 = in-process)")
-    sub.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://host:8786")
-    sub.add_argument("--out", help=f"job folder (default: {default_out})")
-    sub.add_argument("--quiet", action="store_true", help="no progress bar")
-
-
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the `wijkteam` command."""
     p = argparse.ArgumentParser(prog="wijkteam", description="Simulate Dutch social neighbourhood teams.")
@@ -375,7 +357,7 @@ def parser() -> argparse.ArgumentParser:
     sw = sub.add_parser("sweep", help="run an experiment (many runs) on the run engine")
     sw.add_argument("experiment", help="experiment TOML file")
     sw.add_argument("--dry-run", action="store_true", help="print the number of runs and an estimate of the time")
-    _engine_options(sw, "results/sweep-<name>")
+    engine_options(sw, "results/sweep-<name>")
     sw.set_defaults(func=cmd_sweep)
     cp = sub.add_parser("compare", help="compare designs on the same population (paired, common random numbers)")
     cp.add_argument("scenario")
@@ -383,13 +365,13 @@ def parser() -> argparse.ArgumentParser:
     cp.add_argument("--replications", type=int, default=20)
     cp.add_argument("--equal", choices=("none", "staff", "budget"), default="none",
                     help="scale every design's staff to the first design's staff or team budget")
-    _engine_options(cp, "results/compare-<scenario>")
+    engine_options(cp, "results/compare-<scenario>")
     cp.set_defaults(func=cmd_compare)
     au = sub.add_parser("audit", help="test the scenario's policy assumptions (beleidstafel) against simulation")
     au.add_argument("scenario")
     au.add_argument("--replications", type=int, default=20)
     au.add_argument("--lang", choices=("nl", "en"), default="en")
-    _engine_options(au, "results/audit-<scenario>")
+    engine_options(au, "results/audit-<scenario>")
     au.set_defaults(func=cmd_audit)
     ds = sub.add_parser("designs", help="list organisation forms and modifiers (and a scenario's designs)")
     ds.add_argument("scenario", nargs="?")

@@ -171,3 +171,31 @@ def test_a_report_reads_no_file_but_a_scenario_named_in_a_manifest(tmp_path):
     other.write_text("private\n", encoding="utf-8")
     assert _find(str(secret), tmp_path) is None and _find(str(other), tmp_path) is None
     assert _find("scenarios/kleindorp.toml", tmp_path) == KLEINDORP
+
+
+@pytest.mark.parametrize("option", [["--scheduler", "not an address"], ["--scheduler", "tcp://host"],
+                                    ["--workers", "-1"]])
+def test_engine_options_are_checked_for_validate_and_calibrate_too(tmp_path, capsys, option):
+    for command in ("validate", "calibrate"):
+        with pytest.raises(SystemExit) as stop:
+            main([command, str(KLEINDORP), "--targets", str(TARGETS), *option, "--out", str(tmp_path / "out")])
+        assert stop.value.code == 2 and option[0] in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_scheduler_that_does_not_answer_is_one_line(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["compare", str(KLEINDORP), "--scheduler", "tcp://127.0.0.1:9", "--quiet", "--out", str(out)]) == 2
+    assert _one_line(capsys).startswith("--scheduler tcp://127.0.0.1:9: no Dask scheduler answers there")
+    assert not out.exists()  # no job skeleton left behind
+
+
+def test_one_job_per_folder(job, capsys):
+    from sim.sweep.store import JobStore
+
+    out, argv = job
+    with JobStore(out).locked():  # as if a second process were running the job now
+        assert main(argv) == 2
+        assert _one_line(capsys) == (f"{out}: another job is running in this folder (it holds .job.lock); "
+                                     "wait until it ends, or give another --out")
+    assert main(argv) == 0  # the lock goes with the job that held it

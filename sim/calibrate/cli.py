@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from sim.sweep.options import engine_options
+
 
 def _validate(args: argparse.Namespace) -> int:
     """Run `wijkteam validate`."""
@@ -36,10 +38,7 @@ def _options(sub: argparse.ArgumentParser, calibrating: bool) -> None:
     if calibrating:
         sub.add_argument("--budget", type=int, default=200, help="number of trials")
         sub.add_argument("--batch", type=int, default=8, help="trials sent to the engine together")
-    sub.add_argument("--workers", type=int, help="worker processes (default: one per core; 0 = in-process)")
-    sub.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://host:8786")
-    sub.add_argument("--out", help=f"job folder (default: results/{name}-<scenario>)")
-    sub.add_argument("--quiet", action="store_true", help="no progress output")
+    engine_options(sub, f"results/{name}-<scenario>")
 
 
 def register(sub, func) -> None:

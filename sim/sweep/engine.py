@@ -18,7 +18,9 @@ import socket
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from sim.errors import ProblemsError
 from sim.sweep.models import runner
 from sim.sweep.spec import RunSpec, canonical
 from sim.sweep.store import JobStore
@@ -73,6 +75,8 @@ def identity_hash(identity: dict) -> str:
 # hands freed memory back to the system at once (64 kB trim threshold), so they came
 # back as fresh pages (four times the page faults of a plain process): a worker keeps up
 # to 256 MB of freed heap, and takes arrays up to 32 MB from the heap.
+SCHEDULER_TIMEOUT_S = 10  # an address where nothing answers is refused after this long
+
 LOCAL_CLUSTER_CONFIG = {
     "distributed.scheduler.worker-saturation": "inf",
     "distributed.worker.profile.enabled": False,
@@ -92,7 +96,11 @@ def dask_client(workers: int | None, scheduler: str | None):
     from distributed import Client, LocalCluster
 
     if scheduler:
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
+        except (OSError, TimeoutError) as err:
+            raise _no_scheduler(scheduler, err) from None
+        with client:
             yield client
         return
     os.environ["NUMBA_NUM_THREADS"] = "1"  # worker processes inherit it: one thread each
@@ -101,6 +109,21 @@ def dask_client(workers: int | None, scheduler: str | None):
             LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         yield client
+
+
+def _no_scheduler(scheduler: str, err: Exception) -> ProblemsError:
+    """The problem line for a scheduler address where nothing answers."""
+    return ProblemsError([f"--scheduler {scheduler}: no Dask scheduler answers there within {SCHEDULER_TIMEOUT_S} s "
+                          f"({type(err).__name__}); start one with `dask scheduler`, or leave --scheduler out"])
+
+
+def check_scheduler(scheduler: str) -> None:
+    """Refuse a scheduler address where nothing listens, before a job folder is made for it."""
+    where = urlsplit(scheduler)
+    try:
+        socket.create_connection((where.hostname, where.port), timeout=SCHEDULER_TIMEOUT_S).close()
+    except (OSError, ValueError) as err:
+        raise _no_scheduler(scheduler, err) from None
 
 
 def run_job(store: JobStore, identity: dict, job: dict, specs: list[RunSpec], base: dict, outcomes: list[str],
@@ -113,26 +136,29 @@ def run_job(store: JobStore, identity: dict, job: dict, specs: list[RunSpec], ba
     ids = [s.run_id for s in specs]
     if len(set(ids)) != len(ids):
         raise ValueError("two runs of the job have the same parameters, design and replication")
-    store.open(identity, identity_hash(identity), ids, job)
-    done = store.finished()
-    todo = [s for s in specs if s.run_id not in done]
-    failed = 0
-    with tqdm(total=len(specs), initial=len(specs) - len(todo), unit="run", disable=not progress,
-              desc="runs") as bar:
-        def keep(row: dict, weekly) -> None:
-            nonlocal failed
-            store.write_run(row["run_id"], row, weekly)
-            failed += row["status"] == "failed"
-            bar.set_postfix(failed=failed)
-            bar.update(1)
+    if scheduler:
+        check_scheduler(scheduler)
+    with store.locked():  # one job per folder
+        store.open(identity, identity_hash(identity), ids, job)
+        done = store.finished()
+        todo = [s for s in specs if s.run_id not in done]
+        failed = 0
+        with tqdm(total=len(specs), initial=len(specs) - len(todo), unit="run", disable=not progress,
+                  desc="runs") as bar:
+            def keep(row: dict, weekly) -> None:
+                nonlocal failed
+                store.write_run(row["run_id"], row, weekly)
+                failed += row["status"] == "failed"
+                bar.set_postfix(failed=failed)
+                bar.update(1)
 
-        if workers == 0 and not scheduler:
-            for spec in todo:
-                keep(*execute(base, spec.to_dict(), outcomes))
-        elif todo:
-            _on_dask(todo, base, outcomes, workers, scheduler, keep)
-    store.consolidate()
-    return JobReport(len(specs), len(specs) - len(todo), len(todo), failed, time.perf_counter() - start)
+            if workers == 0 and not scheduler:
+                for spec in todo:
+                    keep(*execute(base, spec.to_dict(), outcomes))
+            elif todo:
+                _on_dask(todo, base, outcomes, workers, scheduler, keep)
+        store.consolidate()
+        return JobReport(len(specs), len(specs) - len(todo), len(todo), failed, time.perf_counter() - start)
 
 
 def _on_dask(todo: list[RunSpec], base: dict, outcomes: list[str], workers: int | None, scheduler: str | None,

@@ -5,6 +5,7 @@ Layout:
     runs/<run_id>.parquet     one row: parameters, design, replication, seed, outcomes, status
     weekly/<run_id>.parquet   the run's weekly series of the kept outcomes
     runs.parquet, weekly.parquet   all current runs, sorted by run id (written at the end)
+    .job.lock            held while a job runs here: a second job in the folder is refused
 Every file is written under a temporary name and renamed: a reader never sees a partial
 file, and a run whose part exists is finished.
 """
@@ -12,6 +13,8 @@ file, and a run whose part exists is finished.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -23,10 +26,15 @@ from sim.output import atomically, write_text
 from sim.tables import SCHEMA_VERSION
 
 TIMING_COLUMNS = ("seconds", "worker")
+LOCK_FILE = ".job.lock"
 
 
 class DamagedJob(ProblemsError):
     """A job folder's file cannot be read; the problem line names it and how to recover."""
+
+
+class JobBusy(ProblemsError):
+    """Another process is running a job in the same folder."""
 
 
 class JobChanged(Exception):
@@ -57,6 +65,23 @@ class JobStore:
     def manifest_path(self) -> Path:
         """Where the job manifest lives."""
         return self.folder / "job.json"
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the folder's lock while a job runs in it: one job per folder, refused at once if busy."""
+        from filelock import FileLock, Timeout
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(self.folder / LOCK_FILE, timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise JobBusy([f"{self.folder}: another job is running in this folder (it holds {LOCK_FILE}); "
+                           "wait until it ends, or give another --out"]) from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def manifest(self) -> dict | None:
         """The stored job manifest, or None for a new folder; DamagedJob when it cannot be used."""
