@@ -120,10 +120,15 @@ def _no_scheduler(scheduler: str, err: Exception) -> ProblemsError:
 def check_scheduler(scheduler: str) -> None:
     """Refuse a scheduler address where nothing listens, before a job folder is made for it."""
     where = urlsplit(scheduler)
-    try:
-        socket.create_connection((where.hostname, where.port), timeout=SCHEDULER_TIMEOUT_S).close()
-    except (OSError, ValueError) as err:
-        raise _no_scheduler(scheduler, err) from None
+    deadline = time.monotonic() + SCHEDULER_TIMEOUT_S
+    while True:  # a scheduler just started may take a few seconds to listen, as Dask's own client allows
+        try:
+            socket.create_connection((where.hostname, where.port), timeout=SCHEDULER_TIMEOUT_S).close()
+            return
+        except (OSError, ValueError) as err:
+            if time.monotonic() > deadline:
+                raise _no_scheduler(scheduler, err) from None
+        time.sleep(0.25)
 
 
 def run_job(store: JobStore, identity: dict, job: dict, specs: list[RunSpec], base: dict, outcomes: list[str],
