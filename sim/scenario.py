@@ -26,9 +26,13 @@ NonNeg = Annotated[float, Field(ge=0.0, le=1e9)]
 
 
 class Strict(BaseModel):
-    """Base for every scenario table: unknown keys and non-finite floats are errors."""
+    """Base for every scenario table: unknown keys, non-finite floats and values of another type are errors.
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+    Strict: "0.9" or true where a number belongs is refused, not read as 0.9 or 1.0 (a whole
+    number is still a number where a fraction is allowed).
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True, strict=True)
 
 
 class Meta(Strict):
@@ -80,7 +84,7 @@ class Domain(Strict):
         min_length=N_AGE_BANDS, max_length=N_AGE_BANDS
     )
     low_income_onset_multiplier: float = Field(ge=0.0, le=10.0)
-    severity_at_onset: tuple[Share, Share]
+    severity_at_onset: list[Share] = Field(min_length=2, max_length=2)  # lowest and highest severity
     growth_per_week: Rate
     natural_resolution_per_year: float = Field(ge=0.0, le=52.0)
     burden_weight: float = Field(ge=0.0, le=5.0)
@@ -319,6 +323,14 @@ class Scenario(Strict):
                 if getattr(a, field) not in self.designs:
                     raise ValueError(f"assumptions[{k}].{field} '{getattr(a, field)}' is not a design; allowed: "
                                      + ", ".join(sorted(self.designs)))
+        return self
+
+    @model_validator(mode="after")
+    def _unique_assumption_ids(self) -> Scenario:
+        ids = [a.id for a in self.assumptions]
+        doubles = sorted({i for i in ids if ids.count(i) > 1})
+        if doubles:
+            raise ValueError(f"assumption ids must be unique (each is one audit row); repeated: {', '.join(doubles)}")
         return self
 
     @model_validator(mode="after")

@@ -48,7 +48,7 @@ def test_sliders_span_the_schema_and_the_server_refuses_beyond(name):
         if high < 1e6:
             with pytest.raises(ScenarioError, match=s.path.rsplit(".", 1)[1]):
                 with_overrides(scenario, **{s.path: high + s.step})
-        changed = with_overrides(scenario, **{s.path: s.high})
+        changed = with_overrides(scenario, **{s.path: int(s.high) if s.integer else s.high})
         assert changed != scenario or s.high == s.value
 
 

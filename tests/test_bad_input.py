@@ -7,6 +7,7 @@ overwrite a file, and a write that fails halfway.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -199,3 +200,30 @@ def test_one_job_per_folder(job, capsys):
         assert _one_line(capsys) == (f"{out}: another job is running in this folder (it holds .job.lock); "
                                      "wait until it ends, or give another --out")
     assert main(argv) == 0  # the lock goes with the job that held it
+
+
+@pytest.mark.parametrize(("line", "value", "expected"), [
+    ("caseload_cap = 30", "caseload_cap = 30.5", "Input should be a valid integer"),
+    ("caseload_cap = 30", 'caseload_cap = "30"', "Input should be a valid integer"),
+    ("help_seeking_mean = 1.0", 'help_seeking_mean = "0.9"', "Input should be a valid number"),
+    ("help_seeking_mean = 1.0", "help_seeking_mean = true", "Input should be a valid number"),
+    ("leave_queue_when_resolved = true", "leave_queue_when_resolved = 1", "Input should be a valid boolean"),
+])
+def test_a_value_of_another_type_is_refused_not_converted(tmp_path, line, value, expected):
+    text = (ROOT / "scenarios" / "middenstad.toml").read_text(encoding="utf-8")
+    assert line in text
+    path = tmp_path / "typed.toml"
+    path.write_text(text.replace(line, value, 1), encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load(path)
+    assert any(expected in p for p in err.value.problems), err.value.problems
+
+
+def test_two_assumptions_with_one_id_are_refused(tmp_path):
+    text = (ROOT / "scenarios" / "middenstad.toml").read_text(encoding="utf-8")
+    first = re.search(r'^id = "([^"]+)"', text, re.M).group(1)
+    second = re.findall(r'^id = "([^"]+)"', text, re.M)[1]
+    path = tmp_path / "twice.toml"
+    path.write_text(text.replace(f'id = "{second}"', f'id = "{first}"', 1), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=f"assumption ids must be unique.*repeated: {first}"):
+        load(path)
