@@ -25,6 +25,11 @@ Rate = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0, le=1e9)]
 
 
+def repeated(names: list[str]) -> list[str]:
+    """The names that occur more than once, sorted (for the uniqueness checks of tables)."""
+    return sorted({n for n in names if names.count(n) > 1})
+
+
 class Strict(BaseModel):
     """Base for every scenario table: unknown keys, non-finite floats and values of another type are errors.
 
@@ -302,8 +307,7 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _unique_neighbourhood_names(self) -> Scenario:
-        names = [n.name for n in self.neighbourhoods]
-        doubles = sorted({n for n in names if names.count(n) > 1})
+        doubles = repeated([n.name for n in self.neighbourhoods])
         if doubles:
             raise ValueError(f"neighbourhood names must be unique; repeated: {', '.join(doubles)}")
         return self
@@ -327,8 +331,7 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _unique_assumption_ids(self) -> Scenario:
-        ids = [a.id for a in self.assumptions]
-        doubles = sorted({i for i in ids if ids.count(i) > 1})
+        doubles = repeated([a.id for a in self.assumptions])
         if doubles:
             raise ValueError(f"assumption ids must be unique (each is one audit row); repeated: {', '.join(doubles)}")
         return self

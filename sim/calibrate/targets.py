@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sim.calibrate.observables import OBSERVABLES
 from sim.errors import ProblemsError
-from sim.scenario import read_toml
+from sim.scenario import read_toml, repeated
 
 
 class TargetsError(ProblemsError):
@@ -65,8 +65,7 @@ class Targets(BaseModel):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Targets:
-        ids = [t.id for t in self.targets]
-        doubles = sorted({i for i in ids if ids.count(i) > 1})
+        doubles = repeated([t.id for t in self.targets])
         if doubles:
             raise ValueError(f"target ids must be unique; repeated: {', '.join(doubles)}")
         return self
