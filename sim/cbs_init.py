@@ -36,11 +36,28 @@ class InitError(ProblemsError):
 
 
 def _number(text: str) -> float:
-    """A CBS cell as a number: decimal comma allowed; '.', '' and CBS secrecy codes are missing (NaN)."""
+    """A CBS cell as a number: decimal comma allowed; '.', '' and CBS secrecy codes are missing (NaN).
+
+    ValueError for text that is no finite number ('inf' is not a count or a share).
+    """
     text = text.strip().replace(",", ".")
     if text in ("", ".", "-") or re.fullmatch(r"-9999999\d", text):
         return math.nan
-    return float(text)
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def _count(text: str) -> float:
+    """A CBS count: a whole number, Dutch thousands points allowed ('7.400' is 7400); missing as in _number."""
+    text = text.strip()
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+        return float(text.replace(".", ""))
+    value = _number(text)
+    if not math.isnan(value) and value != int(value):
+        raise ValueError(text)
+    return value
 
 
 def _read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -87,9 +104,10 @@ def _row_problems(path: Path, line: int, row: dict[str, str], problems: list[str
     values = {}
     for col in (*COUNTS, "g_hhgro", "p_hh_li"):
         try:
-            values[col] = _number(row.get(col, ""))
+            values[col] = (_count if col in COUNTS else _number)(row.get(col, ""))
         except ValueError:
-            problems.append(f"{where}: {col}: {row.get(col)!r}: not a number")
+            kind = "not a whole number" if col in COUNTS else "not a number"
+            problems.append(f"{where}: {col}: {row.get(col)!r}: {kind}")
             return problems
         if math.isnan(values[col]):
             problems.append(f"{where}: {col}: missing (CBS hides small areas): fill it in or drop the row")
@@ -103,6 +121,8 @@ def _row_problems(path: Path, line: int, row: dict[str, str], problems: list[str
     ages = sum(values[c] for c in COUNTS[1:6])
     if values["a_inw"] < 10:
         problems.append(f"{where}: a_inw: {values['a_inw']:g}: allowed: >= 10 residents")
+    elif not bad and ages <= 0:
+        problems.append(f"{where}: a_00_14..a_65_oo: all 0; the age groups must count the residents")
     elif not bad and abs(ages - values["a_inw"]) > 0.02 * values["a_inw"] + 10:
         problems.append(f"{where}: a_00_14..a_65_oo: sum {ages:g} differs from a_inw {values['a_inw']:g} "
                         "by more than 2 %")
@@ -111,7 +131,7 @@ def _row_problems(path: Path, line: int, row: dict[str, str], problems: list[str
 
 def _values(row: dict[str, str]) -> dict:
     """The scenario neighbourhood of a checked row (CBS age groups mapped to the model's bands)."""
-    values = {col: _number(row[col]) for col in (*COUNTS, "g_hhgro", "p_hh_li")}
+    values = {col: (_count if col in COUNTS else _number)(row[col]) for col in (*COUNTS, "g_hhgro", "p_hh_li")}
     y = values["a_15_24"]
     bands = [values["a_00_14"] + 0.3 * y, 0.5 * y, 0.2 * y + values["a_25_44"] + values["a_45_64"],
              SHARE_65_74 * values["a_65_oo"], (1 - SHARE_65_74) * values["a_65_oo"]]

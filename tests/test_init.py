@@ -28,6 +28,9 @@ def _csv(tmp_path, old: str, new: str):
     ("Noordwijk,Voorbeeldstad,Wijk,7400,1280", "Noordwijk,Voorbeeldstad,Wijk,7400,-1280",
      r"row 6 \(Noordwijk\): a_00_14: -1280: negative count"),
     ("Het Veld,Voorbeeldstad,Wijk,5900", "Het Veld,Voorbeeldstad,Wijk,.", r"row 7 \(Het Veld\): a_inw: missing"),
+    ("Wijk,7400,1280", "Wijk,inf,1280", r"row 6 \(Noordwijk\): a_inw: 'inf': not a whole number"),
+    ("Wijk,7400,1280", "Wijk,7400.5,1280", r"row 6 \(Noordwijk\): a_inw: '7400.5': not a whole number"),
+    ("Wijk,7400,1280,830,1850,2120,1320", "Wijk,20,0,0,0,0,0", r"row 6 \(Noordwijk\): a_00_14..a_65_oo: all 0"),
 ])
 def test_bad_neighbourhood_tables_name_file_row_and_column(tmp_path, capsys, old, new, expected):
     path = _csv(tmp_path, old, new)
@@ -56,3 +59,10 @@ def test_a_bad_name_is_refused_with_exit_status_2(tmp_path, capsys):
     assert main(["init", "--from", str(EXAMPLE), "--name", " ", "--out", str(tmp_path / "x.toml")]) == 2
     assert "--name ' ': allowed: 1-80 printable characters" in capsys.readouterr().err
     assert not (tmp_path / "x.toml").exists()
+
+
+def test_dutch_thousands_points_in_counts_are_read_as_thousands(tmp_path):
+    path = _csv(tmp_path, "Wijk,7400,1280,830,1850,2120,1320,3220,", "Wijk,7.400,1.280,830,1.850,2.120,1.320,3.220,")
+    by_name = {n["name"]: n for n, _ in neighbourhoods(path)}
+    assert by_name["Noordwijk"]["residents"] == 7400
+    assert by_name["Noordwijk"] == {n["name"]: n for n, _ in neighbourhoods(EXAMPLE)}["Noordwijk"]
