@@ -24,12 +24,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from sim.output import RUN_FILES, manifest, write_run
     from sim.run import simulate
-    from sim.scenario import load, with_overrides
+    from sim.scenario import ScenarioError, load, with_overrides
     from sim.tables import summary
 
     scenario = load(args.scenario)
     if args.weeks is not None:
-        scenario = with_overrides(scenario, **{"meta.weeks": args.weeks})
+        try:
+            scenario = with_overrides(scenario, **{"meta.weeks": args.weeks})
+        except ScenarioError as err:  # the user gave --weeks, not meta.weeks
+            return _fail([line.replace("<overrides>: meta.weeks:", "--weeks", 1) for line in err.problems])
     design = args.design or scenario.meta.design
     if design not in scenario.designs:
         return _fail([f"{args.scenario}: --design {design!r}: not a design; allowed: "

@@ -227,3 +227,9 @@ def test_two_assumptions_with_one_id_are_refused(tmp_path):
     path.write_text(text.replace(f'id = "{second}"', f'id = "{first}"', 1), encoding="utf-8")
     with pytest.raises(ScenarioError, match=f"assumption ids must be unique.*repeated: {first}"):
         load(path)
+
+
+def test_a_bad_option_is_named_as_the_option(tmp_path, capsys):
+    assert main(["run", str(KLEINDORP), "--weeks", "0", "--quiet", "--out", str(tmp_path / "out")]) == 2
+    assert _one_line(capsys) == "--weeks 0: Input should be greater than or equal to 1; allowed range [1, 5200]"
+    assert not (tmp_path / "out").exists()
