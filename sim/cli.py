@@ -199,7 +199,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.scenario import load, scenario_hash
 
     scenario = load(args.scenario)
-    designs = list(dict.fromkeys(args.designs.split(","))) if args.designs else list(scenario.designs)
+    designs = list(dict.fromkeys(args.designs.split(","))) if args.designs is not None else list(scenario.designs)
     unknown = [d for d in designs if d not in scenario.designs]
     if unknown or len(designs) < 2:
         return _fail([f"{args.scenario}: --designs: {', '.join(unknown) or args.designs!r}: give two or more of "

@@ -21,6 +21,9 @@ from sim.dotted import assign, field_info
 from sim.errors import ProblemsError
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
+PRINTABLE = r"^[^\x00-\x1f\x7f]+$"  # names reach file names, tables and pages: no control characters
+Name = Annotated[str, Field(min_length=1, max_length=80, pattern=PRINTABLE)]
+DesignName = Annotated[str, Field(min_length=1, max_length=60, pattern=PRINTABLE)]
 Rate = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0, le=1e9)]
 
@@ -43,7 +46,7 @@ class Strict(BaseModel):
 class Meta(Strict):
     """Name, description and run length of the scenario."""
 
-    name: str = Field(min_length=1, max_length=80)
+    name: Name
     description: str = Field(min_length=1, max_length=300)
     description_nl: str | None = Field(default=None, min_length=1, max_length=300)  # Dutch pages show this one
     description_en: str | None = Field(default=None, min_length=1, max_length=300)  # English pages show this one
@@ -56,7 +59,7 @@ class Meta(Strict):
 class Neighbourhood(Strict):
     """One neighbourhood: residents, age structure, household size, low incomes."""
 
-    name: str = Field(min_length=1, max_length=80)
+    name: Name
     residents: int = Field(ge=10, le=2_000_000)
     age_shares: list[Share] = Field(min_length=N_AGE_BANDS, max_length=N_AGE_BANDS)
     household_size: float = Field(ge=1.0, le=6.0)
@@ -302,7 +305,7 @@ class Scenario(Strict):
     provisions: Provisions
     costs: Costs
     welfare: Welfare
-    designs: dict[str, Design] = Field(min_length=1)
+    designs: dict[DesignName, Design] = Field(min_length=1)
     assumptions: list[Assumption] = Field(default_factory=list, max_length=100)
 
     @model_validator(mode="after")
@@ -405,6 +408,8 @@ def format_errors(path: str, error: ValidationError, origin=None) -> list[str]:
             shown = "missing"
         allowed = _field_range(loc) if err["type"] != "missing" else ""
         msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == PRINTABLE:
+            msg = "contains a control character (a newline, tab or NUL); allowed: printable characters"
         tail = f"; {allowed}" if allowed and allowed not in msg else ""
         lines.append(f"{path}: {dotted or '(top)'}: {shown}: {msg}{tail}")
     return lines

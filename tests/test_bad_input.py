@@ -233,3 +233,23 @@ def test_a_bad_option_is_named_as_the_option(tmp_path, capsys):
     assert main(["run", str(KLEINDORP), "--weeks", "0", "--quiet", "--out", str(tmp_path / "out")]) == 2
     assert _one_line(capsys) == "--weeks 0: Input should be greater than or equal to 1; allowed range [1, 5200]"
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("old", "new", "where"), [
+    ('name = "Middenstad"', 'name = "Midden\\nstad"', "meta.name"),
+    ('{ name = "Centrum"', '{ name = "Cen\\u0000trum"', "neighbourhoods[0].name"),
+    ("[designs.outreach]", '[designs."out\\treach"]', "designs.out\treach"),
+])
+def test_names_with_control_characters_are_refused(tmp_path, old, new, where):
+    text = (ROOT / "scenarios" / "middenstad.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "names.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load(path)
+    assert any(where in p and "contains a control character" in p for p in err.value.problems), err.value.problems
+
+
+def test_an_empty_design_list_is_refused_not_read_as_all(tmp_path, capsys):
+    assert main(["compare", str(KLEINDORP), "--designs", "", "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert "give two or more of" in _one_line(capsys)
