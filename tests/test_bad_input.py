@@ -210,13 +210,19 @@ def test_one_job_per_folder(job, capsys):
     ("leave_queue_when_resolved = true", "leave_queue_when_resolved = 1", "Input should be a valid boolean"),
 ])
 def test_a_value_of_another_type_is_refused_not_converted(tmp_path, line, value, expected):
+    problems = _middenstad_problems(tmp_path, line, value)
+    assert any(expected in p for p in problems), problems
+
+
+def _middenstad_problems(tmp_path: Path, old: str, new: str) -> list[str]:
+    """The problem lines of middenstad.toml with one text replaced (which must be there)."""
     text = (ROOT / "scenarios" / "middenstad.toml").read_text(encoding="utf-8")
-    assert line in text
-    path = tmp_path / "typed.toml"
-    path.write_text(text.replace(line, value, 1), encoding="utf-8")
+    assert old in text
+    path = tmp_path / "changed.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(ScenarioError) as err:
         load(path)
-    assert any(expected in p for p in err.value.problems), err.value.problems
+    return err.value.problems
 
 
 def test_two_assumptions_with_one_id_are_refused(tmp_path):
@@ -241,13 +247,8 @@ def test_a_bad_option_is_named_as_the_option(tmp_path, capsys):
     ("[designs.outreach]", '[designs."out\\treach"]', "designs.out\treach"),
 ])
 def test_names_with_control_characters_are_refused(tmp_path, old, new, where):
-    text = (ROOT / "scenarios" / "middenstad.toml").read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / "names.toml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(ScenarioError) as err:
-        load(path)
-    assert any(where in p and "contains a control character" in p for p in err.value.problems), err.value.problems
+    problems = _middenstad_problems(tmp_path, old, new)
+    assert any(where in p and "contains a control character" in p for p in problems), problems
 
 
 def test_an_empty_design_list_is_refused_not_read_as_all(tmp_path, capsys):
