@@ -254,3 +254,35 @@ def test_names_with_control_characters_are_refused(tmp_path, old, new, where):
 def test_an_empty_design_list_is_refused_not_read_as_all(tmp_path, capsys):
     assert main(["compare", str(KLEINDORP), "--designs", "", "--out", str(tmp_path / "out"), "--quiet"]) == 2
     assert "give two or more of" in _one_line(capsys)
+
+
+SMOKE = ROOT / "experiments" / "smoke.toml"
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("[experiment]", "[experimnet.typo]\n[experiment]", "experimnet: not a table of an experiment file"),
+    ('path = "designs.integraal.outreach_share"', 'path = "designs.integraal.fte_per_10k"',
+     "each parameter once; repeated: designs.integraal.fte_per_10k"),
+    ("low = 3.0\nhigh = 10.0", "low = 3.0\nhigh = 10.0\nlevels = 4", "levels apply to sampler 'grid' only"),
+    ('path = "designs.integraal.fte_per_10k"\nlow = 3.0\nhigh = 10.0',
+     'path = "designs.integraal.caseload_cap"\nlow = 1.2\nhigh = 1.4',
+     "caseload_cap takes whole numbers; the range [1.2, 1.4] holds none"),
+])
+def test_an_experiment_file_says_what_it_would_have_ignored(tmp_path, capsys, old, new, expected):
+    text = SMOKE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "experiment.toml"
+    path.write_text(text.replace(old, new, 1).replace('"../scenarios/', f'"{ROOT}/scenarios/'), encoding="utf-8")
+    assert main(["sweep", str(path), "--dry-run", "--out", str(tmp_path / "out")]) == 2
+    assert expected in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_share_target_above_one_is_refused(tmp_path, capsys):
+    text = TARGETS.read_text(encoding="utf-8")
+    assert "value = 0.54" in text
+    path = tmp_path / "targets.toml"
+    path.write_text(text.replace("value = 0.54", "value = 54.0", 1), encoding="utf-8")
+    assert main(["validate", str(KLEINDORP), "--targets", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert "youth_help_direct_share is a share; allowed range [0, 1]" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

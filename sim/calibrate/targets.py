@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sim.calibrate.observables import OBSERVABLES
 from sim.errors import ProblemsError
 from sim.scenario import read_toml, repeated
+from sim.units import is_share
 
 
 class TargetsError(ProblemsError):
@@ -43,6 +44,13 @@ class Target(BaseModel):
         if name not in OBSERVABLES:
             raise ValueError(f"unknown observable; allowed: {', '.join(sorted(OBSERVABLES))}")
         return name
+
+    @model_validator(mode="after")
+    def _share_is_a_fraction(self) -> Target:
+        if is_share(self.observable) and not 0.0 <= self.value <= 1.0:
+            raise ValueError(f"value {self.value:g}: {self.observable} is a share; allowed range [0, 1] "
+                             "(write 35 % as 0.35)")
+        return self
 
     @property
     def low(self) -> float:

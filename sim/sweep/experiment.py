@@ -9,6 +9,7 @@ to keep and a job seed. `plan` turns it into run specs.
 from __future__ import annotations
 
 import itertools
+import math
 from pathlib import Path
 from typing import Literal
 
@@ -24,6 +25,7 @@ from sim.scenario import (
     load,
     parse,
     read_toml,
+    repeated,
     scenario_hash,
     with_overrides,
 )
@@ -98,8 +100,13 @@ class Experiment(BaseModel):
             raise ValueError(f"sampler '{self.sampler}' needs low and high for every parameter")
         if self.sampler == "grid" and any(p.values is None and p.levels is None for p in self.parameters):
             raise ValueError("sampler 'grid' needs values, or low, high and levels, for every parameter")
+        if self.sampler != "grid" and any(p.levels is not None for p in self.parameters):
+            raise ValueError(f"levels apply to sampler 'grid' only; sampler '{self.sampler}' draws its own points")
         if self.model.startswith("wijkteam") and self.scenario is None:
             raise ValueError(f"model '{self.model}' needs a scenario")
+        doubles = repeated([p.path for p in self.parameters])
+        if doubles:
+            raise ValueError(f"each parameter once; repeated: {', '.join(doubles)}")
         return self
 
 
@@ -114,6 +121,10 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Path]:
     if "ema" in data and "experiment" not in data:
         raise ExperimentError([f"{p}: an EMA Workbench experiment ([ema] table), not a sweep: run it with "
                                "sim.sweep.ema.run_ema_experiment (see README)"])
+    unknown = sorted(set(data) - {"experiment", "parameters"})
+    if unknown:
+        raise ExperimentError([f"{p}: {', '.join(unknown)}: not a table of an experiment file; allowed: "
+                               "[experiment], [[parameters]]"])
     try:
         return Experiment.model_validate(data.get("experiment", {}) | {"parameters": data.get("parameters", [])}), p
     except ValidationError as err:
@@ -133,6 +144,14 @@ def scaled_scenario(scenario_file: Path, residents_scale: float, overrides: dict
     for nbh in data["neighbourhoods"]:
         nbh["residents"] = max(10, int(round(nbh["residents"] * residents_scale)))
     return with_overrides(parse(data, str(named_in)), **overrides)
+
+
+def _not_whole(par: Parameter) -> str:
+    """Why a parameter's values cannot all be whole numbers: fractional values, or a range holding none; '' if fine."""
+    if par.values is not None:
+        fractions = [v for v in par.values if v != round(v)]
+        return f"values {fractions} are not" if fractions else ""
+    return f"the range [{par.low}, {par.high}] holds none" if math.floor(par.high) < math.ceil(par.low) else ""
 
 
 def check_parameters(exp: Experiment, base: Scenario | None, path: Path) -> list[str]:
@@ -157,6 +176,10 @@ def check_parameters(exp: Experiment, base: Scenario | None, path: Path) -> list
             continue
         if isinstance(current, bool) or not isinstance(current, int | float):
             problems.append(f"{path}: parameters[{k}].path: {par.path!r} is not a number")
+            continue
+        if isinstance(current, int) and _not_whole(par):
+            problems.append(f"{path}: parameters[{k}]: {par.path} takes whole numbers; {_not_whole(par)} "
+                            "(a sweep would round them without a word)")
             continue
         for value in ends:
             try:
