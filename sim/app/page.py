@@ -42,6 +42,7 @@ from sim.intervals import mean_interval
 from sim.report.bundle import plotly_json
 from sim.report.figures import sankey, timeseries
 from sim.report.labels import label, shown_label
+from sim.report.page import separated
 from sim.scenario import Scenario, ScenarioError, described, with_overrides
 from sim.units import shown as shown_unit
 
@@ -132,7 +133,8 @@ def session_folder() -> Path:
 
 def redraw(_: session.Comparison, charts: bool) -> None:
     """Redraw this session's page: the charts when new data came, else only the progress."""
-    (tick if charts else progress_tick).set((tick if charts else progress_tick).value + 1)
+    counter = tick if charts else progress_tick
+    counter.set(counter.value + 1)
 
 
 @solara.lab.task
@@ -247,7 +249,7 @@ def DecimalField(label_text: str, value: float, on_value):
         except ValueError:
             problems.set([f"{label_text}: {typed!r}: {text('not_a_number', lg)}"])
 
-    solara.InputText(label_text, value=_separators(f"{value:.6g}", lg), on_value=parse, continuous_update=False,
+    solara.InputText(label_text, value=separated(f"{value:.6g}", lg), on_value=parse, continuous_update=False,
                      dense=True, classes=["wt-param-input"])
 
 
@@ -460,7 +462,7 @@ def _difference(paired: np.ndarray, lg: str) -> str:
 
 def _num(x: float, lg: str) -> str:
     """A figure as the terminal writes it (digits by size, no exponent), with the language's separators."""
-    return _separators(compact(x), lg)
+    return separated(compact(x), lg)
 
 
 @solara.component
@@ -527,7 +529,7 @@ def audit_html(table: pd.DataFrame, lg: str) -> str:
         pct = r["size_kind"] == "relative"
 
         def signed(x: float, pct: bool = pct) -> str:
-            return _separators(f"{x:+.1%}" if pct else f"{x:+.3g}", lg)
+            return separated(f"{x:+.1%}" if pct else f"{x:+.3g}", lg)
 
         expected = signed(float(str(r["expected"]).split()[0]))  # audit_table writes the signed size first
         cells = [r["statement_nl"] if lg == "nl" else r["statement_en"], f"{r['design']} / {r['baseline']}",
@@ -535,11 +537,6 @@ def audit_html(table: pd.DataFrame, lg: str) -> str:
                  label(r["verdict"], lg)]
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in cells) + "</tr>")
     return "<table>" + "".join(rows) + "</table>"
-
-
-def _separators(number: str, lg: str) -> str:
-    """A formatted number with the language's separators (Dutch: 1.234,5)."""
-    return number.translate(str.maketrans(",.", ".,")) if lg == "nl" else number
 
 
 @solara.component

@@ -95,5 +95,9 @@ def fmt(x: float, lang: str = "en") -> str:
     """A number for a table: 4 significant digits, thousands grouped; Dutch separators for nl; a dash if missing."""
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return "–"
-    text = f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "nl" else text
+    return separated(f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}", lang)
+
+
+def separated(number: str, lang: str) -> str:
+    """A number written the English way, with the language's separators (Dutch: 1.234,5)."""
+    return number.translate(str.maketrans(",.", ".,")) if lang == "nl" else number
