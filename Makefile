@@ -2,7 +2,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 DEFAULT_SCENARIO := scenarios/middenstad.toml
-# make run: one design per organisation form, 8 replications each (40 runs, under a minute and a half on 2 cores)
+# make run: one design per organisation form, 8 replications each (40 runs, about two minutes on 2 cores)
 RUN_DESIGNS := integraal,gesplitst,multiprobleem,dorpsondersteuner,netwerk
 RUN_OUT := results/compare-middenstad
 

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-KEY = ("queue_length", "open_cases", "cost_total", "provisions_household_help", "provisions_support_at_home")
+KEY = ("queue_length", "open_cases", "cost_total", "provisions_household_help", "provisions_support_at_home",
+       "prevalence_care", "prevalence_debts", "in_treatment_debt_restructuring")  # the last three settle slowest
 MSER_BATCH = 5
 TREND_BATCH = 26
 GROWTH_P = 0.01
