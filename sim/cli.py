@@ -7,6 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from sim import preflight
 from sim.paths import default_folder
 from sim.sweep.options import engine_options
 
@@ -42,9 +43,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail([f"--seed {seed}: allowed range [0, 2**63 - 1]"])
     if args.engine == "reference":
         return _run_reference(args, scenario, design, seed)
+    total = scenario.meta.burn_in_weeks + scenario.meta.weeks
+    preflight.check(1, scenario.population, total, 0, None, args.yes)
     out = Path(args.out) if args.out else default_folder(f"{Path(args.scenario).stem}-{design}-seed{seed}")
     out.mkdir(parents=True, exist_ok=True)  # a folder that cannot be made stops the command before the run
-    total = scenario.meta.burn_in_weeks + scenario.meta.weeks
     with tqdm(total=total, unit="week", desc=f"{scenario.meta.name} / {design}", disable=args.quiet) as bar:
         result = simulate(scenario, design=design, seed=seed, progress=bar.update)
     files = list(RUN_FILES)
@@ -121,7 +123,7 @@ def cmd_provenance(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run an experiment's runs on the run engine into a job folder."""
     from sim.sweep.engine import run_job
-    from sim.sweep.experiment import base_scenario, check_parameters, identity, load_experiment, plan
+    from sim.sweep.experiment import base_scenario, check_parameters, identity, load_experiment, plan, planned_runs
     from sim.sweep.store import JobChanged, JobStore
 
     exp, path = load_experiment(args.experiment)
@@ -129,6 +131,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     problems = check_parameters(exp, base, path)
     if problems:
         return _fail(problems)
+    # before the points are drawn: a grid of 1,000 levels in 5 parameters never fits (a dry run only counts)
+    preflight.check_count(planned_runs(exp, base), args.yes or args.dry_run)
     specs = plan(exp, base)
     out = Path(args.out) if args.out else default_folder(f"sweep-{exp.name}")
     base_data = base.model_dump(mode="json") if base is not None else {}
@@ -137,7 +141,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     job = {"experiment_file": str(path), "experiment": exp.model_dump(mode="json"), "base_scenario": base_data}
     try:
         report = run_job(JobStore(out), identity(exp, base), job, specs, base_data, exp.outcomes,
-                         workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
+                         workers=args.workers, scheduler=args.scheduler, progress=not args.quiet, confirmed=args.yes)
     except JobChanged as err:
         return _fail([f"{out}: holds a different job; refused. What changed:", str(err),
                       "Use another --out folder, or change only samples or replications."])
@@ -171,13 +175,14 @@ def _paired_runs(args: argparse.Namespace, scenario, designs: list[str], outcome
     from sim.sweep.engine import run_job
     from sim.sweep.store import JobChanged, JobStore
 
-    if args.replications < 2:
+    if not 2 <= args.replications <= 10_000:
         return _fail([f"--replications {args.replications}: allowed range [2, 10000]"])
     try:
         report = run_job(JobStore(out), {"kind": kind, **identity},
                          {"scenario_file": str(args.scenario), "scenario": scenario.model_dump(mode="json")},
                          compare.plan(scenario, designs, args.replications), scenario.model_dump(mode="json"),
-                         outcomes, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
+                         outcomes, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet,
+                         confirmed=args.yes)
     except JobChanged as err:
         return _fail([f"{out}: holds a different {kind}; refused. What changed:", str(err)])
     print(f"\n{report.total} runs ({report.executed} run now, {report.failed} failed)")
@@ -351,6 +356,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--engine", choices=("numba", "reference"), default="numba",
                      help="numba (default, fast) or reference (pure Mesa, small populations only)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--yes", action="store_true", help="start a run that needs over half this machine's memory")
     run.set_defaults(func=cmd_run)
     sc = sub.add_parser("scenarios", help="list the shipped scenario files")
     sc.set_defaults(func=cmd_scenarios)

@@ -406,12 +406,14 @@ def format_errors(path: str, error: ValidationError, origin=None) -> list[str]:
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
         if err["type"] == "missing":
             shown = "missing"
+        elif isinstance(value, dict):  # a check of a whole table: the field path names it, its text says nothing
+            shown = ""
         allowed = _field_range(loc) if err["type"] != "missing" else ""
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == PRINTABLE:
             msg = "contains a control character (a newline, tab or NUL); allowed: printable characters"
         tail = f"; {allowed}" if allowed and allowed not in msg else ""
-        lines.append(f"{path}: {dotted or '(top)'}: {shown}: {msg}{tail}")
+        lines.append(f"{path}: {dotted or '(top)'}: " + (f"{shown}: " if shown else "") + f"{msg}{tail}")
     return lines
 
 

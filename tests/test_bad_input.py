@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim import preflight
 from sim.app.profiles import from_upload
 from sim.cli import main
 from sim.output import atomically
@@ -286,3 +287,91 @@ def test_a_share_target_above_one_is_refused(tmp_path, capsys):
     assert main(["validate", str(KLEINDORP), "--targets", str(path), "--out", str(tmp_path / "out")]) == 2
     assert "youth_help_direct_share is a share; allowed range [0, 1]" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+# ----- preflight: what cannot fit this machine is refused before anything starts -------------------
+
+@pytest.fixture
+def four_gb(monkeypatch):
+    """A machine of 4 GB, whatever this one has, so the limits below hold everywhere."""
+    monkeypatch.setattr(preflight, "machine_bytes", lambda: 4 * preflight.GB)
+
+
+def _kleindorp_of(tmp_path, residents: int) -> Path:
+    """Kleindorp with each of its four neighbourhoods at `residents` residents."""
+    text = re.sub(r"residents = \d+", f"residents = {residents}", KLEINDORP.read_text(encoding="utf-8"))
+    path = tmp_path / "big.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_run_that_cannot_fit_is_refused_with_the_estimate_and_the_limit(tmp_path, capsys, four_gb):
+    path = _kleindorp_of(tmp_path, 2_000_000)  # 8 million residents: about 10 GB
+    assert main(["run", str(path), "--quiet", "--yes", "--out", str(tmp_path / "out")]) == 2
+    line = _one_line(capsys)
+    assert re.search(r"1 run\(s\) at once of 8,000,000 residents over 1,170 weeks need about 9\.\d GB", line), line
+    assert "this machine has 4.0 GB, at most 90% of it may be used" in line
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_run_over_half_the_memory_needs_yes(tmp_path, capsys, four_gb):
+    path = _kleindorp_of(tmp_path, 300_000)  # 1.2 million residents: about 2.1 GB with the driver
+    assert main(["run", str(path), "--quiet", "--out", str(tmp_path / "out")]) == 2
+    assert "more than half of this machine's 4.0 GB; give --yes to start" in _one_line(capsys)
+    assert not (tmp_path / "out").exists()
+    assert preflight.memory_problems(1_200_000, 1_170, 1, confirmed=True) == []
+
+
+def test_runs_in_parallel_count_once_per_worker(tmp_path, capsys, four_gb):
+    path = _kleindorp_of(tmp_path, 100_000)  # 400,000 residents: fits once, not eight times at once
+    argv = ["compare", str(path), "--designs", "integraal,outreach", "--replications", "4", "--quiet",
+            "--out", str(tmp_path / "out")]
+    assert main([*argv, "--workers", "8", "--yes"]) == 2
+    assert "8 run(s) at once of 400,000 residents" in _one_line(capsys)
+    assert preflight.memory_problems(400_000, 1_170, 1, confirmed=False) == []
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("replications", ["1", "10001", "100000000"])
+def test_replications_outside_the_documented_range_are_refused(tmp_path, capsys, replications):
+    assert main(["compare", str(KLEINDORP), "--replications", replications, "--quiet",
+                 "--out", str(tmp_path / "out")]) == 2
+    assert _one_line(capsys) == f"--replications {replications}: allowed range [2, 10000]"
+
+
+@pytest.mark.parametrize(("old", "new", "dry_run", "expected"), [
+    ("samples = 8", "samples = 1000000", False, "2,000,000 runs, more than 100,000; give --yes to start them"),
+    ('sampler = "lhs"\nsamples = 8\nsamples_are = "points"', 'sampler = "grid"\nsamples_are = "unused"', True,
+     "2,000,000,000,000,000 runs; allowed at most 10,000,000 in one job"),
+])
+def test_an_experiment_too_big_is_refused_before_its_points_are_drawn(tmp_path, capsys, old, new, dry_run, expected):
+    text = SMOKE.read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new, 1)
+    if "grid" in new:  # 5 parameters of 1,000 levels each: 10^15 points, never drawn, not even counted by a dry run
+        text = text.split("[[parameters]]")[0] + "".join(
+            f'[[parameters]]\npath = "designs.integraal.{p}"\nlow = 0.1\nhigh = 0.2\nlevels = 1000\n\n'
+            for p in ("outreach_share", "casework_hours_per_case", "coordination_hours_per_case",
+                      "bridging_hours_per_case", "coordination_hours_per_other_professional"))
+    path = tmp_path / "experiment.toml"
+    path.write_text(text.replace('"../scenarios/', f'"{ROOT}/scenarios/'), encoding="utf-8")
+    argv = ["sweep", str(path), "--out", str(tmp_path / "out"), "--quiet"] + (["--dry-run"] if dry_run else [])
+    assert main(argv) == 2
+    assert expected in _one_line(capsys)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_app_refuses_an_upload_it_could_not_run(tmp_path, four_gb):
+    path = _kleindorp_of(tmp_path, 300_000)
+    with pytest.raises(ScenarioError, match=r"big\.toml: 1,200,000 residents over 1,170 weeks need about 3\.8 GB "
+                                            r"of memory in the app's 2 workers; the app may use at most half"):
+        from_upload(path.name, path.read_bytes())
+
+
+def test_a_check_of_a_whole_table_names_the_table_not_its_text(tmp_path, capsys):
+    text = SMOKE.read_text(encoding="utf-8")
+    path = tmp_path / "experiment.toml"
+    path.write_text(text.replace("samples = 8\n", "", 1).replace('"../scenarios/', f'"{ROOT}/scenarios/'),
+                    encoding="utf-8")
+    assert main(["sweep", str(path), "--dry-run", "--out", str(tmp_path / "out")]) == 2
+    assert _one_line(capsys) == f"{path}: (top): sampler 'lhs' needs samples"

@@ -20,7 +20,8 @@ SIM = Path(sim.core.__file__).resolve().parent.parent
 
 # Lowest first: a module may import from its own layer and those below, never from a higher one.
 LAYERS = [
-    {"domains", "errors", "dotted", "markdown", "intervals", "flows", "queueing", "steady", "units", "paths"},
+    {"domains", "errors", "dotted", "markdown", "intervals", "flows", "queueing", "steady", "units", "paths",
+     "preflight"},
     {"scenario", "tables", "provenance"},
     {"core"},
     {"population", "agents"},

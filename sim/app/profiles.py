@@ -12,6 +12,8 @@ from pathlib import Path
 
 import tomlkit
 
+from sim import preflight
+from sim.app.worker import WORKERS
 from sim.scenario import Scenario, ScenarioError, load, parse, shipped_scenarios, toml_tables, with_overrides
 
 EXCLUDED = ("queue-only",)  # not a place: the team as a pure queue
@@ -44,7 +46,14 @@ def from_upload(name: str, data: bytes) -> Scenario:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError([f"{name}: not a UTF-8 text file"]) from None
-    return parse(toml_tables(text, name, ScenarioError), name)
+    scenario = parse(toml_tables(text, name, ScenarioError), name)
+    weeks = scenario.meta.burn_in_weeks + scenario.meta.weeks  # the app's workers run a run each, at once
+    need, have = preflight.memory_need(scenario.population, weeks, WORKERS), preflight.machine_bytes()
+    if need > preflight.CONFIRM_SHARE * have:
+        raise ScenarioError([f"{name}: {scenario.population:,} residents over {weeks:,} weeks need about "
+                             f"{need / preflight.GB:.1f} GB of memory in the app's {WORKERS} workers; the app may use "
+                             f"at most half of this machine's {have / preflight.GB:.1f} GB (use wijkteam compare)"])
+    return scenario
 
 
 def profile_text(name: str) -> str:

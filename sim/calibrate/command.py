@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim import preflight
 from sim.errors import ProblemsError
 from sim.paths import default_folder
 
@@ -42,6 +43,9 @@ def _inputs(args: argparse.Namespace):
         problems.append(f"--replications {args.replications}: allowed range [2, 10000]")
     if problems:
         raise InputError(problems)
+    meta = scenario.meta  # a run at a time per worker: the memory this machine needs, before any cluster starts
+    preflight.check(args.replications, scenario.population, meta.burn_in_weeks + meta.weeks, args.workers,
+                    args.scheduler, args.yes)
     return scenario, targets
 
 

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from sim import preflight
 from sim.errors import ProblemsError
 from sim.sweep.models import runner
 from sim.sweep.spec import RunSpec, canonical
@@ -132,8 +133,13 @@ def check_scheduler(scheduler: str) -> None:
 
 
 def run_job(store: JobStore, identity: dict, job: dict, specs: list[RunSpec], base: dict, outcomes: list[str],
-            workers: int | None = None, scheduler: str | None = None, progress: bool = True) -> JobReport:
-    """Run every spec not yet finished in `store`; write parts as runs finish; consolidate."""
+            workers: int | None = None, scheduler: str | None = None, progress: bool = True,
+            confirmed: bool = False) -> JobReport:
+    """Run every spec not yet finished in `store`; write parts as runs finish; consolidate.
+
+    A job too big for this machine is refused before its folder is touched (sim.preflight);
+    `confirmed` (the commands' --yes) lets one start that is big but fits.
+    """
     from tqdm import tqdm
 
     start = time.perf_counter()
@@ -141,6 +147,9 @@ def run_job(store: JobStore, identity: dict, job: dict, specs: list[RunSpec], ba
     ids = [s.run_id for s in specs]
     if len(set(ids)) != len(ids):
         raise ValueError("two runs of the job have the same parameters, design and replication")
+    meta = base.get("meta", {})
+    preflight.check(len(specs), sum(n["residents"] for n in base.get("neighbourhoods", [])),
+                    meta.get("burn_in_weeks", 0) + meta.get("weeks", 0), workers, scheduler, confirmed)
     if scheduler:
         check_scheduler(scheduler)
     with store.locked():  # one job per folder

@@ -220,6 +220,17 @@ def sample_points(exp: Experiment) -> np.ndarray:
     return morris.sample(problem, exp.samples, num_levels=MORRIS_LEVELS, seed=exp.seed % 2**32)
 
 
+def planned_runs(exp: Experiment, base: Scenario | None) -> int:
+    """How many runs the experiment asks for, counted without drawing its points (repeats not yet removed)."""
+    d = len(exp.parameters)
+    if exp.sampler == "grid":
+        points = math.prod(len(p.values) if p.values is not None else p.levels for p in exp.parameters)
+    else:
+        points = exp.samples * {"lhs": 1, "sobol": d + 2, "morris": d + 1}[exp.sampler]
+    designs = len(exp.designs) if exp.designs else 1
+    return points * designs * exp.replications
+
+
 def point_overrides(exp: Experiment, base: Scenario | None) -> list[dict[str, float | int]]:
     """The overrides of every sample row, in sample order (integer parameters rounded).
 

@@ -36,3 +36,5 @@ def engine_options(sub: argparse.ArgumentParser, default_out: str) -> None:
                      help="address of an existing Dask scheduler, e.g. tcp://host:8786")
     sub.add_argument("--out", help=f"job folder (default: {default_out})")
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
+    sub.add_argument("--yes", action="store_true",
+                     help="start a job above the preflight's size (over 100,000 runs or half this machine's memory)")
