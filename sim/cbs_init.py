@@ -78,7 +78,12 @@ def _read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.DictReader(lines, delimiter=delimiter)
     header = [h.strip() for h in reader.fieldnames or []]
-    rows = [{k.strip(): (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    rows = list(reader)
+    extra = [f"{path}: line {k + 2 + start}: {len(header) + len(row[None])} cells, the header has {len(header)}; "
+             f"a value holding '{delimiter}' needs quotes" for k, row in enumerate(rows) if None in row]
+    if extra:  # csv would set the extra cells aside and read the rest as if nothing were wrong
+        raise InitError(extra)
+    rows = [{k.strip(): (v or "").strip() for k, v in row.items()} for row in rows]
     return header, [(k + 2 + start, row) for k, row in enumerate(rows)]  # file line numbers
 
 

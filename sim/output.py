@@ -28,27 +28,49 @@ PACKAGES = ("mesa", "numpy", "numba", "scipy", "pandas", "pyarrow", "pydantic", 
 
 def write_table(df: pd.DataFrame, path: Path, units: dict[str, str], table: str) -> None:
     """Write df as Parquet with the schema version and each column's unit in the metadata."""
+    atomically(path, _table_writer(df, units, table))
+
+
+def _table_writer(df: pd.DataFrame, units: dict[str, str], table: str) -> Callable[[Path], object]:
+    """What writes df as Parquet, with the schema version and each column's unit in the metadata, to a path."""
     arrow = pa.Table.from_pandas(df, preserve_index=False)
     fields = [f.with_metadata({"unit": units[f.name]}) for f in arrow.schema]
     meta = dict(arrow.schema.metadata or {})
     meta.update({b"wijkteam_schema_version": SCHEMA_VERSION.encode(), b"wijkteam_table": table.encode()})
     arrow = arrow.cast(pa.schema(fields, metadata=meta))
-    atomically(path, lambda tmp: pq.write_table(arrow, tmp))
+    return lambda path: pq.write_table(arrow, path)
+
+
+def _temporary(path: Path) -> Path:
+    """A temporary name beside `path`, unique to this process and thread (two writers never share one)."""
+    return path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
 
 
 def atomically(path: Path, write: Callable[[Path], object]) -> None:
     """Have `write` fill a temporary file beside `path`, then rename it into place.
 
-    The temporary name is unique to this process and thread (two writers never share one), and
-    it is removed when writing fails (a full disk leaves no half file behind).
+    The temporary file is removed when writing fails (a full disk leaves no half file behind).
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    all_or_nothing({path: write})
+
+
+def all_or_nothing(writes: dict[Path, Callable[[Path], object]]) -> None:
+    """Fill every file under a temporary name first, then rename them all into place.
+
+    When any write fails (a full disk), every temporary file is removed and no file is replaced:
+    a folder holds all of a run's tables or none of them, never one.
+    """
+    done: list[Path] = []
     try:
-        write(tmp)
-        os.replace(tmp, path)
+        for path, write in writes.items():
+            done.append(_temporary(path))
+            write(done[-1])
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        for tmp in done:
+            tmp.unlink(missing_ok=True)
         raise
+    for path in writes:
+        os.replace(_temporary(path), path)
 
 
 def write_text(path: Path, text: str) -> None:
@@ -56,9 +78,14 @@ def write_text(path: Path, text: str) -> None:
     atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
+def _json_text(obj: dict) -> str:
+    """The project's JSON layout: indented, keys sorted, anything else as its string."""
+    return json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n"
+
+
 def write_json(obj: dict, path: Path) -> None:
     """Write JSON atomically."""
-    write_text(path, json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n")
+    write_text(path, _json_text(obj))
 
 
 def git_revision() -> str:
@@ -106,13 +133,14 @@ def write_run(out: Path, by_nbh: pd.DataFrame, total: pd.DataFrame, cases: pd.Da
     whether the team's waiting list still grows over the recorded weeks.
     """
     out.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "neighbourhood_weekly.parquet": (by_nbh, {c: unit_of(c) for c in by_nbh.columns}, "neighbourhood_weekly"),
-        "weekly_totals.parquet": (total, {c: unit_of(c) for c in total.columns}, "weekly_totals"),
-        "cases.parquet": (cases, CASE_UNITS, "cases"),
-        "summary.parquet": (run_summary(total), SUMMARY_UNITS, "summary"),
+    manifest_text = _json_text({**info, "steady_state": steady.diagnose(total)})
+    writes = {
+        out / "neighbourhood_weekly.parquet": _table_writer(by_nbh, {c: unit_of(c) for c in by_nbh.columns},
+                                                            "neighbourhood_weekly"),
+        out / "weekly_totals.parquet": _table_writer(total, {c: unit_of(c) for c in total.columns}, "weekly_totals"),
+        out / "cases.parquet": _table_writer(cases, CASE_UNITS, "cases"),
+        out / "summary.parquet": _table_writer(run_summary(total), SUMMARY_UNITS, "summary"),
+        out / "manifest.json": lambda path: path.write_text(manifest_text, encoding="utf-8"),
     }
-    for name, (df, units, table) in paths.items():
-        write_table(df, out / name, units, table)
-    write_json({**info, "steady_state": steady.diagnose(total)}, out / "manifest.json")
-    return [out / n for n in paths] + [out / "manifest.json"]
+    all_or_nothing(writes)
+    return list(writes)

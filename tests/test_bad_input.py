@@ -375,3 +375,48 @@ def test_a_check_of_a_whole_table_names_the_table_not_its_text(tmp_path, capsys)
                     encoding="utf-8")
     assert main(["sweep", str(path), "--dry-run", "--out", str(tmp_path / "out")]) == 2
     assert _one_line(capsys) == f"{path}: (top): sampler 'lhs' needs samples"
+
+
+def test_a_run_on_a_full_disk_leaves_no_table_and_no_temporary(tmp_path, capsys, small, monkeypatch):
+    """The disk fills while the third of a run's five files is written: exit 2, one line, the folder as it was."""
+    import tomli_w
+
+    import sim.output
+
+    scenario = tmp_path / "small.toml"
+    scenario.write_text(tomli_w.dumps(small.model_dump(mode="json", exclude_none=True)), encoding="utf-8")
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    written = []
+    real = sim.output._table_writer
+
+    def filling(df, units, table):
+        write = real(df, units, table)
+
+        def maybe_full(path: Path) -> None:
+            written.append(path)
+            if len(written) == 3:
+                path.write_bytes(b"half")
+                raise OSError(28, "No space left on device", str(path))
+            write(path)
+        return maybe_full
+
+    monkeypatch.setattr(sim.output, "_table_writer", filling)
+    assert main(["run", str(scenario), "--quiet", "--out", str(out)]) == 2
+    assert "cannot read or write: No space left on device" in _one_line(capsys)
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+
+def test_init_refuses_a_row_with_more_cells_than_the_header(tmp_path, capsys):
+    text = (ROOT / "scenarios" / "example-wijken.csv").read_text(encoding="utf-8")
+    row = "WK999900,Binnenstad,Voorbeeldstad,Wijk,6100"
+    assert row in text
+    source = tmp_path / "wijken.csv"
+    source.write_text(text.replace(row, "WK999900,Binnenstad,Centrum,Voorbeeldstad,Wijk,6100", 1), encoding="utf-8")
+    out = tmp_path / "x.toml"
+    assert main(["init", "--from", str(source), "--name", "X", "--out", str(out)]) == 2
+    line = _one_line(capsys)
+    assert re.fullmatch(rf"{re.escape(str(source))}: line \d+: 15 cells, the header has 14; "
+                        r"a value holding ',' needs quotes", line), line
+    assert not out.exists()
