@@ -53,7 +53,7 @@ class Meta(Strict):
     seed: int = Field(ge=0, le=2**63 - 1)
     weeks: int = Field(ge=1, le=5200)
     burn_in_weeks: int = Field(ge=0, le=1040)
-    design: str = Field(min_length=1, max_length=60)
+    design: DesignName
 
 
 class Neighbourhood(Strict):
@@ -283,8 +283,8 @@ class Assumption(Strict):
     statement_nl: str = Field(min_length=1, max_length=400)
     statement_en: str = Field(min_length=1, max_length=400)
     metric: str = Field(min_length=1, max_length=80)
-    design: str = Field(min_length=1, max_length=60)
-    baseline: str = Field(min_length=1, max_length=60)
+    design: DesignName
+    baseline: DesignName
     direction: Literal["increase", "decrease"]
     size: float = Field(ge=0.0, le=1e9)
     size_kind: Literal["absolute", "relative"]
@@ -562,18 +562,18 @@ def load(path: str | Path) -> Scenario:
     return parse(read_toml(path, ScenarioError), str(path))
 
 
-def with_overrides(scenario: Scenario, **changes: object) -> Scenario:
-    """A copy of `scenario` with dotted-path values replaced, validated again."""
+def with_overrides(scenario: Scenario, source: str = "<overrides>", **changes: object) -> Scenario:
+    """A copy of `scenario` with dotted-path values replaced, validated again; problems name `source`."""
     data = scenario.model_dump(mode="json")
     problems = []
     for dotted, value in changes.items():
         try:
             assign(data, dotted, value)
         except KeyError:
-            problems.append(f"<overrides>: {dotted}: not a parameter of the scenario")
+            problems.append(f"{source}: {dotted}: not a parameter of the scenario")
     if problems:
         raise ScenarioError(problems)
-    return parse(data, "<overrides>")
+    return parse(data, source)
 
 
 def canonical_json(scenario: Scenario) -> str:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sim.dotted import lookup
 from sim.errors import ProblemsError
 from sim.scenario import (
+    PRINTABLE,
     Scenario,
     ScenarioError,
     format_errors,
@@ -66,10 +67,10 @@ class Experiment(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
-    name: str = Field(min_length=1, max_length=80)
+    name: str = Field(min_length=1, max_length=80, pattern=PRINTABLE)
     description: str = Field(min_length=1, max_length=300)
     model: str = "wijkteam"
-    scenario: str | None = None
+    scenario: str | None = Field(default=None, min_length=1, max_length=1000, pattern=PRINTABLE)  # a path
     residents_scale: float = Field(default=1.0, gt=0.0, le=10.0)
     scenario_overrides: dict[str, float | int | bool | str] = Field(default_factory=dict)
     designs: list[str] | None = Field(default=None, min_length=1)
@@ -140,10 +141,12 @@ def base_scenario(exp: Experiment, path: Path) -> Scenario | None:
 
 def scaled_scenario(scenario_file: Path, residents_scale: float, overrides: dict, named_in: Path) -> Scenario:
     """A scenario file with every neighbourhood's residents scaled and fixed overrides applied."""
+    if not scenario_file.exists():  # say which file names it; problems inside it name the scenario file itself
+        raise ScenarioError([f"{named_in}: experiment.scenario: {scenario_file}: file not found"])
     data = load(scenario_file.resolve()).model_dump(mode="json")
     for nbh in data["neighbourhoods"]:
         nbh["residents"] = max(10, int(round(nbh["residents"] * residents_scale)))
-    return with_overrides(parse(data, str(named_in)), **overrides)
+    return with_overrides(parse(data, str(named_in)), f"{named_in}: [experiment.scenario_overrides]", **overrides)
 
 
 def _not_whole(par: Parameter) -> str:
