@@ -56,6 +56,7 @@ class WijkteamModel(mesa.Model):
             for k, n in enumerate(self.residents_per_nbh)
         ]
         self.week = 0
+        self._change_weeks = {c.week for c in scenario.changes}
         self.queue = np.zeros(0, np.int64)  # the team's waiting list, in order of signal (case id)
         self.new_in_queue = np.zeros(0, np.int64)  # residents who joined it this week
         self._signalled = signalled_room(self.state.n)  # room for the signal kernel to list whom it queues or refers
@@ -75,14 +76,36 @@ class WijkteamModel(mesa.Model):
 
     def _build_providers(self) -> list[SpecialistProvider]:
         """One specialist provider per specialist domain, places scaled to the population."""
-        pop = self.state.n
         out = []
         for k, name in enumerate(PROVIDERS):
             prov = self.spec.provider(k)
-            places = int(round(prov.places_per_10k * pop / 10_000)) if prov.contract == "places" else None
-            out.append(SpecialistProvider(self, k, name, places, prov.mean_treatment_weeks,
+            out.append(SpecialistProvider(self, k, name, prov.places_for(self.state.n), prov.mean_treatment_weeks,
                                           self.design.mandate_delay_weeks))
         return out
+
+    def _apply_changes(self) -> None:
+        """In a week from which scheduled changes hold, take the scenario's values of that week (sim.scenario.Change).
+
+        Kernel parameters, onset rates and the providers' terms are rebuilt; onset rates take
+        effect at once (every resident's next onset is drawn again), while problems, provisions and
+        treatments already running keep the durations drawn when they began.
+        """
+        week = self.week - self.spec.meta.burn_in_weeks
+        if week not in self._change_weeks:
+            return
+        now = self.spec.as_of(week)
+        self.design = now.designs[self.design_name]
+        self.params = build_params(now, self.design)
+        by_domain = onset_rates(now, self.design)
+        new_rates = not np.array_equal(by_domain, self.rates.by_domain)
+        self.rates = OnsetRates(by_domain, by_domain.sum(axis=1))
+        for prov in self.providers:
+            terms = now.provider(prov.index)
+            prov.revise(terms.places_for(self.state.n), terms.mean_treatment_weeks, self.design.mandate_delay_weeks)
+        self.core = dispatch.bind(self.state, self.staff, self.routing, self.params, self.rates, self.streams,
+                                  self._core_counts)
+        if new_rates:  # from week - 1, so that an onset may fall in this very week
+            problems.init_onsets(self.week - 1, self.state.people, self.rates, self.streams["onset"])
 
     @property
     def recording(self) -> bool:
@@ -102,11 +125,12 @@ class WijkteamModel(mesa.Model):
     def step(self) -> None:
         """Advance one week.
 
-        Stages in order: onsets, signals, intake, hours, households (informal care, then
-        problem dynamics), casework, specialist care, record (with costs).
+        Stages in order: scheduled changes, onsets, signals, intake, hours, households (informal
+        care, then problem dynamics), casework, specialist care, record (with costs).
         """
         counts = self.counts
         block_of(counts)[:] = 0
+        self._apply_changes()
         self.onsets(counts)
         self.signals(counts)
         self.intake(counts)

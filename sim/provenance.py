@@ -79,7 +79,7 @@ def entries(path: str | Path) -> list[Entry]:
         if header:
             table = header.group(1)
             continue
-        if table.split(".")[0] == "assumptions":  # policy claims under test, not parameters
+        if table.split(".")[0] in ("assumptions", "changes"):  # claims under test and scheduled policy, not parameters
             continue
         assign = ASSIGN.match(raw)
         if not assign:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
@@ -17,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.domains import DOMAINS, N_AGE_BANDS, PROVIDERS
-from sim.dotted import assign, field_info
+from sim.dotted import assign, field_info, lookup
 from sim.errors import ProblemsError
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -175,6 +176,10 @@ class Provider(Strict):
     effect: Share
     cost_per_week: NonNeg
 
+    def places_for(self, population: int) -> int | None:
+        """Places for a population of this size; None for open-ended volume."""
+        return int(round(self.places_per_10k * population / 10_000)) if self.contract == "places" else None
+
 
 class Specialists(Strict):
     """The four specialist providers."""
@@ -291,6 +296,31 @@ class Assumption(Strict):
     intermediates: list[str] = Field(default_factory=list, max_length=20)
 
 
+# What a scheduled change may set during a run: what the weekly rules read. The population, the team's
+# structure (staff, caseload cap, outreach share, disciplines, form), costs and run settings are fixed
+# when a run starts; changing them is a reorganisation, not a change of a parameter.
+DESIGN_CHANGEABLE = ("referral_threshold", "close_below", "min_case_weeks", "follow_up_weeks", "mandate_delay_weeks",
+                     "casework_hours_per_case", "coordination_hours_per_case", "bridging_hours_per_case",
+                     "outreach_protected", "discipline_match_effect", "coordination_hours_per_other_professional",
+                     "outreach_knowledge", "signalling_network", "one_family_one_plan", "priority_triage", "bridging",
+                     "service", "mean_service_weeks")
+CHANGEABLE = re.compile(
+    r"problems\.\w+(\.\w+)?(\.\d+)?|signals\.\w+|escalation\.\w+|provisions\.\w+(\.\w+)?"
+    r"|informal\.(?!carers_per_household$|volunteer_hours_per_1000$)\w+"
+    r"|specialists\.\w+\.(places_per_10k|mean_treatment_weeks|effect)"
+    r"|residents\.(queue_leave_per_week|leave_queue_when_resolved)"
+    rf"|designs\.[^.]+\.({'|'.join(DESIGN_CHANGEABLE)})")
+
+
+class Change(Strict):
+    """From a recorded week on, one parameter holds another value (a scheduled policy change)."""
+
+    week: int = Field(ge=0, le=5200)  # recorded week (0 = the first week after the burn-in)
+    path: str = Field(min_length=1, max_length=200, pattern=PRINTABLE)
+    value: float | int | bool | str
+    note: str | None = Field(default=None, min_length=1, max_length=300)
+
+
 class Scenario(Strict):
     """A whole scenario file."""
 
@@ -307,6 +337,7 @@ class Scenario(Strict):
     welfare: Welfare
     designs: dict[DesignName, Design] = Field(min_length=1)
     assumptions: list[Assumption] = Field(default_factory=list, max_length=100)
+    changes: list[Change] = Field(default_factory=list, max_length=200)
 
     @model_validator(mode="after")
     def _unique_neighbourhood_names(self) -> Scenario:
@@ -347,6 +378,40 @@ class Scenario(Strict):
                 + ", ".join(sorted(self.designs))
             )
         return self
+
+    @model_validator(mode="after")
+    def _changes_can_be_made(self) -> Scenario:
+        base = self.model_dump(mode="json", exclude={"changes"})
+        seen = set()
+        for k, c in enumerate(self.changes):
+            where = f"changes[{k}] ({c.path} = {c.value!r} from week {c.week})"
+            try:
+                lookup(base, c.path)
+            except KeyError:
+                raise ValueError(f"{where}: {c.path} is not a parameter of the scenario") from None
+            if not CHANGEABLE.fullmatch(c.path):
+                raise ValueError(f"{where}: {c.path} is fixed when a run starts (the population, the team's structure, "
+                                 "costs and run settings); a change may set problems, signals, escalation, informal "
+                                 "care, provisions, specialist places, durations and effects, residents' patience, "
+                                 f"and a design's {', '.join(DESIGN_CHANGEABLE)}")
+            if c.week >= self.meta.weeks:
+                raise ValueError(f"{where}: week {c.week}: allowed range [0, {self.meta.weeks - 1}] "
+                                 "(the recorded weeks)")
+            if (c.week, c.path) in seen:
+                raise ValueError(f"{where}: {c.path} is changed twice in week {c.week}; allowed: once a week")
+            seen.add((c.week, c.path))
+            try:
+                self.as_of(c.week)
+            except ScenarioError as err:
+                raise ValueError(f"{where}: " + err.problems[0].split(": ", 2)[-1]) from None
+        return self
+
+    def as_of(self, week: int) -> Scenario:
+        """The scenario's values in recorded week `week`: every change of that week or before applied."""
+        data = self.model_dump(mode="json", exclude={"changes"})
+        for c in sorted((c for c in self.changes if c.week <= week), key=lambda c: c.week):
+            assign(data, c.path, c.value)
+        return parse(data, "<changes>")
 
     @property
     def population(self) -> int:

@@ -12,7 +12,7 @@ def _leaves(obj, prefix=""):
     """Dotted paths of the scenario's leaf values (lists of numbers count as one leaf)."""
     if isinstance(obj, dict):
         for k, v in obj.items():
-            if k == "assumptions" and not prefix:  # claims under test (audit), not parameters
+            if k in ("assumptions", "changes") and not prefix:  # claims under test, scheduled policy: not parameters
                 continue
             yield from _leaves(v, f"{prefix}.{k}" if prefix else k)
     elif isinstance(obj, list) and obj and isinstance(obj[0], dict):

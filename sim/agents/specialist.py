@@ -22,13 +22,22 @@ class SpecialistProvider(mesa.Agent):
                  check_weeks: int):
         """Register the provider: places (None: open-ended volume), mean treatment length, weeks of the check."""
         super().__init__(model)
-        self.check_weeks = check_weeks  # without mandate, a referral waits for the municipal check
         self.index = index
         self.name = name
-        self.places = places
-        self.rate = 1.0 / mean_weeks
+        self.revise(places, mean_weeks, check_weeks)
         self.in_treatment = 0
         self.queue = np.zeros((0, COLUMNS), np.int64)  # rows: resident, domain, referral week, urgent, ready week
+
+    def revise(self, places: int | None, mean_weeks: float, check_weeks: int) -> None:
+        """Set the terms: places (None: open-ended), mean treatment length, weeks of the municipal check.
+
+        A scheduled change revises them mid-run: referrals already waiting keep their ready week,
+        treatments already running their drawn end, and a cut in places admits nobody until
+        treatments free enough.
+        """
+        self.places = places
+        self.rate = 1.0 / mean_weeks
+        self.check_weeks = check_weeks  # without mandate, a referral waits for the municipal check
 
     def refer(self, residents: np.ndarray, domains: np.ndarray, week: int, urgent: np.ndarray,
               checked: bool = True) -> None:

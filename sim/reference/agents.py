@@ -433,9 +433,14 @@ class Provider(mesa.Agent):
     def __init__(self, model, index: int, places: int | None, mean_weeks: float, check_weeks: int):
         """Create a provider with empty places (None: open-ended volume); referrals wait `check_weeks` for the check."""
         super().__init__(model)
-        self.index, self.places, self.rate, self.check_weeks = index, places, 1.0 / mean_weeks, check_weeks
+        self.index = index
+        self.revise(places, mean_weeks, check_weeks)
         self.in_treatment = 0
         self.waiting: list[tuple[Resident, int, int, int, int]] = []  # resident, domain, referred, urgent, ready
+
+    def revise(self, places: int | None, mean_weeks: float, check_weeks: int) -> None:
+        """Set the terms (as the fast model's SpecialistProvider.revise): places, treatment length, check weeks."""
+        self.places, self.rate, self.check_weeks = places, 1.0 / mean_weeks, check_weeks
 
     def admit(self, t: int) -> None:
         """Drop referrals resolved while waiting; admit into free places (all, with open-ended volume)."""

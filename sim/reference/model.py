@@ -61,7 +61,8 @@ class ReferenceModel(mesa.Model):
         self.streams = make_streams(self.seed_used)
         super().__init__(rng=self.streams["mesa"])
         self.spec = scenario
-        self.design = scenario.designs[design or scenario.meta.design]
+        self.design_name = design or scenario.meta.design
+        self.design = scenario.designs[self.design_name]
         self.p = build_params(scenario, self.design)
         self.carer_params = R["carer_params"](self.p)
         self.group_rates = onset_rates(scenario, self.design)
@@ -70,7 +71,8 @@ class ReferenceModel(mesa.Model):
         self._populate(population.generate(scenario, self.streams["population"]))
         self._build_teams()
         pop = len(self.residents)
-        self.providers = [Provider(self, k, self._places(k, pop), scenario.provider(k).mean_treatment_weeks,
+        terms = [scenario.provider(k) for k in range(len(PROVIDERS))]
+        self.providers = [Provider(self, k, terms[k].places_for(pop), terms[k].mean_treatment_weeks,
                                    self.design.mandate_delay_weeks) for k in range(len(PROVIDERS))]
         self.volunteers = [VolunteerPool(self, scenario.informal.volunteer_hours_per_1000 * n / 1000)
                            for n in self.residents_per_nbh]
@@ -82,10 +84,26 @@ class ReferenceModel(mesa.Model):
             r.next_onset = R["weeks_until_event"](self.group_total[r.group], self.streams["onset"].exponential())
         self.plan_hours()
 
-    def _places(self, k: int, pop: int) -> int | None:
-        """Provider k's places for this population; None for open-ended volume."""
-        prov = self.spec.provider(k)
-        return int(round(prov.places_per_10k * pop / 10_000)) if prov.contract == "places" else None
+    def apply_changes(self) -> None:
+        """In a week from which scheduled changes hold, take that week's values (as WijkteamModel._apply_changes)."""
+        week = self.week - self.spec.meta.burn_in_weeks
+        if week not in {c.week for c in self.spec.changes}:
+            return
+        now = self.spec.as_of(week)
+        self.design = now.designs[self.design_name]
+        self.p = build_params(now, self.design)
+        self.carer_params = R["carer_params"](self.p)
+        rates = onset_rates(now, self.design)
+        new_rates = not np.array_equal(rates, self.group_rates)
+        self.group_rates, self.group_total = rates, rates.sum(axis=1)
+        for prov in self.providers:
+            terms = now.provider(prov.index)
+            prov.revise(terms.places_for(len(self.residents)), terms.mean_treatment_weeks,
+                        self.design.mandate_delay_weeks)
+        if new_rates:  # every resident's next onset drawn again, in row order, from the week before
+            for r in self.residents:
+                r.next_onset = self.week - 1 + R["weeks_until_event"](self.group_total[r.group],
+                                                                      self.streams["onset"].exponential())
 
     def _populate(self, st) -> None:
         """Residents and households from the shared population synthesis (same start state)."""
@@ -129,6 +147,7 @@ class ReferenceModel(mesa.Model):
         """Advance one week, stage by stage as in the fast model."""
         t = self.week
         self.week_counts = _empty_counts()
+        self.apply_changes()
         for r in self.residents:
             r.onset(t)
         reach = self.outreach_reach()

@@ -1,0 +1,123 @@
+"""Scheduled changes ([[changes]]): validated like the rest, applied from their week in both engines.
+
+Two arms that differ only by a change from week W are identical before W in every table;
+from W on the change moves what it should.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.reference.model import ReferenceModel
+from sim.run import simulate
+from sim.scenario import Change, ScenarioError, load
+
+ROOT = Path(__file__).resolve().parent.parent
+KLEINDORP = ROOT / "scenarios" / "kleindorp.toml"
+WEEK = 20
+
+
+def _with(scenario, *changes: tuple[int, str, object]):
+    """The scenario with these (week, path, value) changes."""
+    return scenario.model_copy(update={"changes": [Change(week=w, path=p, value=v) for w, p, v in changes]})
+
+
+def _checked(scenario):
+    """The scenario validated again (model_copy does not validate)."""
+    return type(scenario).model_validate(scenario.model_dump(mode="json"))
+
+
+@pytest.fixture(scope="module")
+def ggz_arms(small):
+    """The small scenario without and with its GGZ places closed from week WEEK (no GGZ waiting list before)."""
+    return simulate(small), simulate(_checked(_with(small, (WEEK, "specialists.ggz.places_per_10k", 0.0))))
+
+
+def test_two_arms_are_identical_before_the_change_in_every_table(ggz_arms):
+    base, changed = ggz_arms
+    for name in ("totals", "by_neighbourhood"):
+        before = [getattr(r, name).query(f"week < {WEEK}").reset_index(drop=True) for r in (base, changed)]
+        assert len(before[0]) and before[0].equals(before[1]), name
+    later = [r.totals.query(f"week >= {WEEK}").reset_index(drop=True) for r in (base, changed)]
+    assert not later[0].equals(later[1])
+    done = [r.cases[r.cases["closure_week"] < WEEK].reset_index(drop=True) for r in (base, changed)]
+    assert len(done[0]) and done[0].equals(done[1])
+
+
+def test_closed_places_fill_the_waiting_list_and_empty_treatment(ggz_arms):
+    base, changed = ggz_arms
+    late = [r.totals.query(f"week >= {WEEK + 8}") for r in ggz_arms]
+    assert (base.totals["waiting_ggz"] == 0).all() and late[0]["in_treatment_ggz"].mean() > 0
+    after = changed.totals.query(f"week >= {WEEK}")
+    assert (after["admissions_ggz"] == 0).all() and after["waiting_ggz"].max() > 0  # referrals wait, nobody admitted
+    assert late[1]["in_treatment_ggz"].iloc[-1] < late[0]["in_treatment_ggz"].iloc[-1]
+
+
+def test_a_higher_onset_rate_takes_effect_at_once(small):
+    """Loneliness onsets five times as frequent from week WEEK: five times as many in the next eight weeks.
+
+    Not only after each resident's next onset drawn at the old rate (that would leave the first
+    weeks as before). About 18 onsets in the base arm, 90 expected (Poisson sd 9.5) in the changed
+    one: more than three times the base lies 3.8 sd below the expectation.
+    """
+    rates = small.problems.loneliness.onset_per_1000_per_year
+    path = "problems.loneliness.onset_per_1000_per_year"
+    changed = _with(small, *((WEEK, f"{path}.{a}", 5 * r) for a, r in enumerate(rates)))
+    runs = simulate(small), simulate(_checked(changed))
+    onsets = [r.totals.query(f"{WEEK} <= week < {WEEK + 8}")["onsets_loneliness"].sum() for r in runs]
+    assert onsets[0] >= 10 and onsets[1] > 3 * onsets[0], onsets
+
+
+def test_the_reference_engine_makes_the_same_changes(small):
+    tiny = small.model_copy(update={"neighbourhoods": [n.model_copy(update={"residents": n.residents // 3})
+                                                       for n in small.neighbourhoods]})
+    arms = []
+    for sc in (tiny, _checked(_with(tiny, (WEEK, "specialists.ggz.places_per_10k", 0.0)))):
+        model = ReferenceModel(_checked(sc))
+        for _ in range(sc.meta.burn_in_weeks + sc.meta.weeks):
+            model.step()
+        arms.append(pd.DataFrame(model.rows))
+    before = [a[a["week"] < WEEK].reset_index(drop=True) for a in arms]
+    assert before[0].equals(before[1])
+    late = [a[a["week"] >= WEEK + 8] for a in arms]
+    assert (late[0]["waiting_ggz"] == 0).all() and late[1]["waiting_ggz"].iloc[-1] > 0
+    assert late[1]["in_treatment_ggz"].iloc[-1] < late[0]["in_treatment_ggz"].iloc[-1]
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ('week = 3\npath = "specialists.ggz.plaatsen"\nvalue = 2.0',
+     "specialists.ggz.plaatsen is not a parameter of the scenario"),
+    ('week = 3\npath = "designs.integraal.fte_per_10k"\nvalue = 12.0',
+     "designs.integraal.fte_per_10k is fixed when a run starts"),
+    ('week = 3\npath = "neighbourhoods.0.residents"\nvalue = 12',
+     "neighbourhoods.0.residents is fixed when a run starts"),
+    ('week = 260\npath = "specialists.ggz.places_per_10k"\nvalue = 12.0', "week 260: allowed range [0, 259]"),
+    ('week = 3\npath = "specialists.ggz.places_per_10k"\nvalue = -1.0',
+     "-1.0: Input should be greater than or equal to 0"),
+    ('week = 3\npath = "specialists.ggz.places_per_10k"\nvalue = "many"', "'many'"),
+    ('week = 3\npath = "signals.self_report_per_week"\nvalue = 0.01\n\n[[changes]]\nweek = 3\n'
+     'path = "signals.self_report_per_week"\nvalue = 0.02', "is changed twice in week 3; allowed: once a week"),
+])
+def test_a_change_that_cannot_be_made_is_refused_with_file_and_reason(tmp_path, change, expected):
+    path = tmp_path / "changed.toml"
+    path.write_text(KLEINDORP.read_text(encoding="utf-8") + f"\n[[changes]]\n{change}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load(path)
+    assert len(err.value.problems) == 1
+    line = err.value.problems[0]
+    assert line.startswith(f"{path}: ") and "changes[" in line and expected in line, line
+
+
+def test_a_valid_change_loads_and_the_scenario_of_its_week_holds_it(tmp_path):
+    path = tmp_path / "changed.toml"
+    path.write_text(KLEINDORP.read_text(encoding="utf-8") + '\n[[changes]]\nweek = 52\npath = '
+                    '"specialists.ggz.places_per_10k"\nvalue = 12.0\nnote = "extra GGZ places from year 2"\n',
+                    encoding="utf-8")
+    sc = load(path)
+    assert sc.as_of(51).specialists.ggz.places_per_10k == load(KLEINDORP).specialists.ggz.places_per_10k
+    assert sc.as_of(52).specialists.ggz.places_per_10k == 12.0
+    assert re.search(r"extra GGZ places", sc.changes[0].note)
