@@ -627,6 +627,14 @@ def load(path: str | Path) -> Scenario:
     return parse(read_toml(path, ScenarioError), str(path))
 
 
+def shortened(data: dict, weeks: int, burn_in: int) -> dict:
+    """A scenario's data for a short run of its own (a warm-up, a timing): no scheduled changes.
+
+    Their weeks may lie beyond the short run, where they would be refused.
+    """
+    return {**data, "meta": {**data["meta"], "weeks": weeks, "burn_in_weeks": burn_in}, "changes": []}
+
+
 def with_overrides(scenario: Scenario, source: str = "<overrides>", **changes: object) -> Scenario:
     """A copy of `scenario` with dotted-path values replaced, validated again; problems name `source`."""
     data = scenario.model_dump(mode="json")

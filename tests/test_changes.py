@@ -121,3 +121,49 @@ def test_a_valid_change_loads_and_the_scenario_of_its_week_holds_it(tmp_path):
     assert sc.as_of(51).specialists.ggz.places_per_10k == load(KLEINDORP).specialists.ggz.places_per_10k
     assert sc.as_of(52).specialists.ggz.places_per_10k == 12.0
     assert re.search(r"extra GGZ places", sc.changes[0].note)
+
+
+def test_the_report_marks_each_change_and_shows_before_and_after(tmp_path, small):
+    import tomli_w
+
+    from sim.cli import main
+    from sim.report import figures
+
+    changed = _checked(_with(small, (WEEK, "specialists.ggz.places_per_10k", 0.0)))
+    data = changed.model_dump(mode="json", exclude_none=True)
+    data["changes"][0]["note"] = "GGZ closes its places"
+    path = tmp_path / "changed.toml"
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    out = tmp_path / "compare"
+    assert main(["compare", str(path), "--designs", "integraal,outreach", "--replications", "2", "--workers", "1",
+                 "--quiet", "--out", str(out)]) == 0
+    assert main(["report", str(out), "--lang", "en"]) == 0
+    page = (out / "report-en.html").read_text(encoding="utf-8")
+    assert "<h2>Scheduled changes</h2>" in page or "Scheduled changes</h2>" in page
+    assert f"<td>specialists.ggz.places_per_10k</td><td>{small.specialists.ggz.places_per_10k} → 0</td>" in page
+    assert "<td>Waiting for mental health care (GGZ)</td><td class=\"num\">0 → " in page  # what the change acts on
+    assert f"the {WEEK} weeks before and the {WEEK} weeks from week {WEEK} (GGZ closes its places)" in page
+    weekly = pd.DataFrame({"design": "a", "replication": [0, 1] * 30, "week": sorted(list(range(30)) * 2),
+                           "queue_length": range(60)})
+    fig = figures.timeseries(weekly, "queue_length", "en", changes=changed.changes)
+    assert [(shape.x0, shape.line.dash) for shape in fig.layout.shapes] == [(WEEK, "dash")]
+
+
+def test_a_sweep_varies_the_week_of_a_change(tmp_path, capsys):
+    """changes.0.week is a parameter like any other; the time estimate's short run leaves the change out."""
+    from sim.cli import main
+
+    scenario = tmp_path / "changed.toml"
+    scenario.write_text(KLEINDORP.read_text(encoding="utf-8") + '\n[[changes]]\nweek = 104\n'
+                        'path = "specialists.ggz.places_per_10k"\nvalue = 4.0\n', encoding="utf-8")
+    experiment = tmp_path / "when.toml"
+    experiment.write_text(f'[experiment]\nname = "when"\ndescription = "the year GGZ places are halved"\n'
+                          f'scenario = "{scenario}"\nresidents_scale = 0.1\nsampler = "grid"\nsamples_are = "unused"\n'
+                          'replications = 1\nseed = 1\noutcomes = ["waiting_ggz"]\n\n'
+                          '[[parameters]]\npath = "changes.0.week"\nvalues = [52, 104, 156]\n', encoding="utf-8")
+    assert main(["sweep", str(experiment), "--dry-run", "--out", str(tmp_path / "out")]) == 0
+    assert "when: 3 runs (3 points x 1 designs x 1 replications" in capsys.readouterr().out
+    experiment.write_text(experiment.read_text(encoding="utf-8").replace("[52, 104, 156]", "[52, 300]"),
+                          encoding="utf-8")
+    assert main(["sweep", str(experiment), "--dry-run", "--out", str(tmp_path / "out")]) == 2
+    assert "week 300: allowed range [0, 259]" in capsys.readouterr().err

@@ -489,7 +489,7 @@ def SeriesSection(c: session.Comparison, updates: int):
     if not len(series):
         return
     _choice(worker.SERIES, series_outcome, text("series_shown", lg), lg, "select-series-outcome")
-    fig = timeseries(series, series_outcome.value, lg, c.scenario.population)
+    fig = timeseries(series, series_outcome.value, lg, c.scenario.population, c.scenario.changes)
     Figure(fig, f"series-{c.number}-{updates}-{series_outcome.value}-{lg}")
 
 

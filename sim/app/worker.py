@@ -48,9 +48,9 @@ def _warm(base: dict) -> None:
     call every kernel, so the first run a user starts compiles nothing.
     """
     from sim.run import simulate
-    from sim.scenario import with_overrides
+    from sim.scenario import shortened
 
-    simulate(with_overrides(parse(base, "<warm-up>"), **{"meta.weeks": WARM_WEEKS, "meta.burn_in_weeks": 0}))
+    simulate(parse(shortened(base, WARM_WEEKS, 0), "<warm-up>"))
 
 
 def _ready() -> int:

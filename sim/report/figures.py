@@ -6,6 +6,8 @@ titles and axis names come from sim.report.labels.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
@@ -13,6 +15,7 @@ from plotly.subplots import make_subplots
 
 from sim.flows import LAYERS
 from sim.report.labels import label, label_or_key, shown_label, shown_unit
+from sim.scenario import Change
 from sim.units import shown
 
 PALETTE = qualitative.Plotly
@@ -52,14 +55,16 @@ def band(weekly: pd.DataFrame, outcome: str) -> pd.DataFrame:
     return pd.DataFrame({"mean": grouped.mean(), "low": q[BAND[0]], "high": q[BAND[1]]}).reset_index()
 
 
-def timeseries(weekly: pd.DataFrame, outcome: str, lang: str = "nl", population: float | None = None) -> go.Figure:
+def timeseries(weekly: pd.DataFrame, outcome: str, lang: str = "nl", population: float | None = None,
+               changes: Sequence[Change] = ()) -> go.Figure:
     """Weekly series of one outcome: per design the mean line and a 2.5-97.5 % replication band.
 
     `weekly` has columns design, replication, week and the outcome. With one replication
     per design only the line is drawn. Up to OVERLAY_MAX designs share one chart; more get
     a panel each on one y axis, with the first design's mean as a dotted reference line.
     Given the population, the outcome is drawn in its shown unit (sim.units: costs per
-    resident per year, shares in %) with that unit on the axis.
+    resident per year, shares in %) with that unit on the axis. Each scheduled change is a
+    dashed vertical line at its week, on every panel.
     """
     designs = list(dict.fromkeys(weekly["design"]))
     colour = colours(designs)
@@ -86,6 +91,8 @@ def timeseries(weekly: pd.DataFrame, outcome: str, lang: str = "nl", population:
                                      legendgroup=name), **cell)
         fig.add_trace(go.Scatter(x=s["week"], y=s["mean"], mode="lines", name=name, legendgroup=name,
                                  showlegend=not panels, line={"color": colour[d], "width": 2}), **cell)
+    for week in sorted({c.week for c in changes}):
+        fig.add_vline(x=week, line={"color": "#444", "width": 1, "dash": "dash"})
     if population is None:
         return _layout(fig, label(outcome, lang), label("week", lang), "", lang)
     return _layout(fig, shown_label(outcome, lang), label("week", lang), shown_unit(outcome, lang), lang)

@@ -163,6 +163,17 @@ TEXT: dict[str, tuple[str, str]] = {
                             "the team's waiting list still grows in {} of {} replications: its means are those of "
                             "a trend, not of a steady level."),
     "section_settings": ("Instellingen van het scenario", "Scenario settings"),
+    "section_changes": ("Geplande wijzigingen", "Scheduled changes"),
+    "change_week": ("Vanaf week", "From week"),
+    "change_path": ("Instelling", "Setting"),
+    "change_value": ("Was, wordt", "Was, becomes"),
+    "change_note": ("Toelichting", "Note"),
+    "change_window": ("Gemiddelde over de {} weken vóór en de {} weken vanaf week {} ({}), over de herhalingen; "
+                      "de stippellijn in de grafieken markeert elke wijziging.",
+                      "Mean over the {} weeks before and the {} weeks from week {} ({}), over the replications; "
+                      "the dashed line in the charts marks each change."),
+    "before": ("vóór", "before"),
+    "after": ("vanaf", "from"),
     "section_comparison": ("Vergelijking van de ontwerpen", "Comparison of designs"),
     "section_audit": ("Toets van de aannames van de beleidstafel", "Audit of the policy table's assumptions"),
     "section_problems": ("Problemen in de wijk", "Problems in the neighbourhoods"),

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sim.compare import SERIES_BY_SECTION, in_shown_units
+from sim.dotted import lookup
 from sim.report import figures
 from sim.report.conclusion import PAIRED_KINDS, conclusion, growing_warnings
 from sim.report.labels import cost_part, label, label_or_key, setting_value, shown_label
@@ -95,6 +96,57 @@ def settings(page: Page, res: Results) -> None:
     page.add(table([page.t("setting")] + [html.escape(d) for d in designs], rows, numeric=set()))
 
 
+CHANGE_WINDOW = 26  # weeks before and from a change over which the before-and-after table averages
+
+
+def _touched(scheduled: list, week: int) -> list[str]:
+    """Weekly outcomes a week's changes act on first: a provider's waiting list and treatments, or prevalence."""
+    out = []
+    for c in scheduled:
+        parts = c.path.split(".")
+        if c.week == week and parts[0] == "specialists":
+            out += [f"waiting_{parts[1]}", f"in_treatment_{parts[1]}"]
+        elif c.week == week and parts[0] == "problems" and len(parts) > 2:
+            out.append(f"prevalence_{parts[1]}")
+    return out
+
+
+def changes(page: Page, res: Results) -> None:
+    """The scheduled changes, and the key outcomes in the weeks before and from each one, per design."""
+    sc = res.scenario
+    if not sc.changes or res.kind == "sweep":
+        return
+    page.section("section_changes")
+    rows = []
+    for c in sc.changes:
+        was = lookup(sc.as_of(c.week - 1).model_dump(mode="json"), c.path)
+        shown_values = [page.num(v) if isinstance(v, float) else html.escape(setting_value(str(v), page.lang))
+                        for v in (was, c.value)]
+        rows.append([str(c.week), html.escape(c.path), " → ".join(shown_values), html.escape(c.note or "")])
+    page.add(table([page.t(k) for k in ("change_week", "change_path", "change_value", "change_note")], rows,
+                   numeric={0}))
+    pop = sc.population
+    for week in sorted({c.week for c in sc.changes}):
+        names = [n for n in dict.fromkeys(_touched(sc.changes, week) + HEADLINES) if n in res.weekly]
+        window = min(CHANGE_WINDOW, week, sc.meta.weeks - week)
+        if window == 0:
+            continue
+        before = res.weekly[(res.weekly["week"] >= week - window) & (res.weekly["week"] < week)]
+        after = res.weekly[(res.weekly["week"] >= week) & (res.weekly["week"] < week + window)]
+        head = [page.t("outcome")] + [f"{html.escape(d)}: {page.t('before')} → {page.t('after')}" for d in res.designs]
+        body = []
+        for n in names:
+            factor = shown(n, pop).factor
+            cells = [html.escape(shown_label(n, page.lang))]
+            for d in res.designs:
+                b, a = (part.loc[part["design"] == d, n].mean() * factor for part in (before, after))
+                cells.append(f"{page.num(b)} → {page.num(a)}")
+            body.append(cells)
+        page.add(table(head, body))
+        notes = "; ".join(c.note or c.path for c in sc.changes if c.week == week)
+        page.add(f'<p class="note">{html.escape(page.text("change_window").format(window, window, week, notes))}</p>')
+
+
 def comparison(page: Page, res: Results) -> None:
     """The paired comparison table of `wijkteam compare`."""
     if res.comparison is None:
@@ -149,7 +201,8 @@ def series(page: Page, res: Results) -> None:
             continue
         page.section(key)
         page.add(f'<p class="note">{page.t("band_note" if many else "single_note")}</p>')
-        page.grid([figures.timeseries(res.weekly, n, page.lang, res.scenario.population) for n in present],
+        page.grid([figures.timeseries(res.weekly, n, page.lang, res.scenario.population, res.scenario.changes)
+                   for n in present],
                   wide=len(res.designs) > figures.OVERLAY_MAX)  # a panel per design needs the page's width
 
 
@@ -204,6 +257,7 @@ def build_page(res: Results, lang: str) -> str:
     if res.kind != "sweep":
         summary(page, res, runs)
     settings(page, res)
+    changes(page, res)
     comparison(page, res)
     audit(page, res)
     if res.kind == "sweep":

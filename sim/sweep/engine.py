@@ -204,11 +204,10 @@ def warm_up(base: dict) -> None:
     Then freeze the objects alive so far out of the garbage collector's way.
     """
     from sim.run import simulate
-    from sim.scenario import Scenario
+    from sim.scenario import Scenario, shortened
 
     # Enough residents and weeks (some recorded) that every stage of a design calls its kernels.
-    data = {**base, "meta": {**base["meta"], "weeks": 8, "burn_in_weeks": 8},
-            "neighbourhoods": [{**n, "residents": 200} for n in base["neighbourhoods"]]}
+    data = {**shortened(base, 8, 8), "neighbourhoods": [{**n, "residents": 200} for n in base["neighbourhoods"]]}
     scenario = Scenario.model_validate(data)
     one_per_form = {d.form: name for name, d in scenario.designs.items()}
     for design in one_per_form.values():

@@ -13,6 +13,7 @@ import os
 import time
 from dataclasses import dataclass
 
+from sim.scenario import shortened
 from sim.sweep.models import runner
 from sim.sweep.spec import RunSpec
 
@@ -36,16 +37,17 @@ class Estimate:
 
 
 def _timed(base: dict, spec: RunSpec, outcomes: list[str]) -> float:
-    """Seconds one run of `spec` on `base` takes here."""
+    """Seconds one run of `spec` on `base` takes here (a shortened base runs without the spec's scheduled changes)."""
     data = spec.to_dict()
+    data["overrides"] = {k: v for k, v in data["overrides"].items() if not k.startswith("changes.")}
     start = time.perf_counter()
     runner(data["entry"])(base, data, outcomes)
     return time.perf_counter() - start
 
 
 def _shortened(base: dict, weeks: int) -> dict:
-    """The base scenario with `weeks` of burn-in and `weeks` recorded."""
-    return {**base, "meta": {**base["meta"], "burn_in_weeks": weeks, "weeks": weeks}}
+    """The base scenario with `weeks` of burn-in and `weeks` recorded (sim.scenario.shortened)."""
+    return shortened(base, weeks, weeks)
 
 
 def estimate(base: dict, specs: list[RunSpec], done: int, outcomes: list[str], workers: int | None) -> Estimate:
