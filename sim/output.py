@@ -6,6 +6,7 @@ partial file.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess  # noqa: S404 - only to ask git for the project's revision
@@ -20,7 +21,7 @@ import pyarrow.parquet as pq
 
 from sim import steady
 from sim.scenario import Scenario, scenario_hash
-from sim.tables import CASE_UNITS, SCHEMA_VERSION, SUMMARY_UNITS, run_summary, unit_of
+from sim.tables import CASE_UNITS, SCHEMA_VERSION, SUMMARY_UNITS, run_summary, unit_of, yearly, yearly_unit
 
 PACKAGES = ("mesa", "numpy", "numba", "scipy", "pandas", "pyarrow", "pydantic", "networkx", "SALib", "scikit-learn",
             "optuna")
@@ -122,7 +123,8 @@ def manifest(scenario: Scenario, design: str, seed: int, files: list[str], extra
     }
 
 
-RUN_FILES = ("neighbourhood_weekly.parquet", "weekly_totals.parquet", "cases.parquet", "summary.parquet")
+RUN_FILES = ("neighbourhood_weekly.parquet", "weekly_totals.parquet", "neighbourhood_yearly.parquet",
+             "yearly_totals.parquet", "cases.parquet", "summary.parquet")
 
 
 def write_run(out: Path, by_nbh: pd.DataFrame, total: pd.DataFrame, cases: pd.DataFrame,
@@ -134,10 +136,18 @@ def write_run(out: Path, by_nbh: pd.DataFrame, total: pd.DataFrame, cases: pd.Da
     """
     out.mkdir(parents=True, exist_ok=True)
     manifest_text = _json_text({**info, "steady_state": steady.diagnose(total)})
+    start = info.get("scenario", {}).get("meta", {}).get("start_date")  # ISO text in the manifest's copy
+    start = datetime.date.fromisoformat(start) if start else None
+    by_year = yearly(by_nbh, ("neighbourhood", "neighbourhood_name"), start)
+    total_by_year = yearly(total, start_date=start)
     writes = {
         out / "neighbourhood_weekly.parquet": _table_writer(by_nbh, {c: unit_of(c) for c in by_nbh.columns},
                                                             "neighbourhood_weekly"),
         out / "weekly_totals.parquet": _table_writer(total, {c: unit_of(c) for c in total.columns}, "weekly_totals"),
+        out / "neighbourhood_yearly.parquet": _table_writer(by_year, {c: yearly_unit(c) for c in by_year.columns},
+                                                            "neighbourhood_yearly"),
+        out / "yearly_totals.parquet": _table_writer(total_by_year, {c: yearly_unit(c) for c in total_by_year.columns},
+                                                     "yearly_totals"),
         out / "cases.parquet": _table_writer(cases, CASE_UNITS, "cases"),
         out / "summary.parquet": _table_writer(run_summary(total), SUMMARY_UNITS, "summary"),
         out / "manifest.json": lambda path: path.write_text(manifest_text, encoding="utf-8"),

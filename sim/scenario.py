@@ -8,6 +8,7 @@ so the core can trust its inputs.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
@@ -55,6 +56,7 @@ class Meta(Strict):
     weeks: int = Field(ge=1, le=5200)
     burn_in_weeks: int = Field(ge=0, le=1040)
     design: DesignName
+    start_date: datetime.date | None = None  # the date of the first recorded week: calendar years, changes by date
 
 
 class Neighbourhood(Strict):
@@ -313,12 +315,53 @@ CHANGEABLE = re.compile(
 
 
 class Change(Strict):
-    """From a recorded week on, one parameter holds another value (a scheduled policy change)."""
+    """From a recorded week on, one parameter holds another value (a scheduled policy change).
 
-    week: int = Field(ge=0, le=5200)  # recorded week (0 = the first week after the burn-in)
+    Given by `week` (0 = the first week after the burn-in) or by `date` when meta.start_date
+    gives the calendar (the week in which the date falls); a file may give both if they agree.
+    """
+
+    week: int = Field(ge=0, le=5200)
+    date: datetime.date | None = None
     path: str = Field(min_length=1, max_length=200, pattern=PRINTABLE)
     value: float | int | bool | str
     note: str | None = Field(default=None, min_length=1, max_length=300)
+
+
+def _calendar(data: object) -> object:
+    """Raw scenario data with ISO date text read as dates, and each change given by date given its week too."""
+    if not isinstance(data, dict):
+        return data
+    meta, changes = data.get("meta"), data.get("changes")
+    start = meta.get("start_date") if isinstance(meta, dict) else None
+    if isinstance(start, str):
+        start = _iso_date(start, "meta.start_date")
+        data = {**data, "meta": {**meta, "start_date": start}}
+    if not isinstance(changes, list):
+        return data
+    dated = []
+    for k, c in enumerate(changes):
+        if isinstance(c, dict) and c.get("date") is not None:
+            when = _iso_date(c["date"], f"changes[{k}].date") if isinstance(c["date"], str) else c["date"]
+            if not isinstance(start, datetime.date):
+                raise ValueError(f"changes[{k}].date {when}: a change by date needs meta.start_date")
+            if isinstance(when, datetime.date):
+                week = (when - start).days // 7
+                if week < 0:
+                    raise ValueError(f"changes[{k}].date {when}: before meta.start_date {start} (recorded week 0)")
+                if "week" in c and c["week"] != week:
+                    raise ValueError(f"changes[{k}]: week {c['week']} and date {when} (week {week}) disagree; give one")
+                c = {**c, "date": when, "week": week}
+        dated.append(c)
+    return {**data, "changes": dated}
+
+
+def _iso_date(text: str, field: str) -> datetime.date:
+    """A date from its ISO text (YYYY-MM-DD), as a JSON copy of a scenario holds it."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{field} {text!r}: not a date; allowed: YYYY-MM-DD") from None
 
 
 class Scenario(Strict):
@@ -338,6 +381,11 @@ class Scenario(Strict):
     designs: dict[DesignName, Design] = Field(min_length=1)
     assumptions: list[Assumption] = Field(default_factory=list, max_length=100)
     changes: list[Change] = Field(default_factory=list, max_length=200)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _changes_by_date(cls, data: object) -> object:
+        return _calendar(data)
 
     @model_validator(mode="after")
     def _unique_neighbourhood_names(self) -> Scenario:
@@ -384,7 +432,7 @@ class Scenario(Strict):
         base = self.model_dump(mode="json", exclude={"changes"})
         seen = set()
         for k, c in enumerate(self.changes):
-            where = f"changes[{k}] ({c.path} = {c.value!r} from week {c.week})"
+            where = f"changes[{k}] ({c.path} = {c.value!r} from week {c.week}" + (f" ({c.date}))" if c.date else ")")
             try:
                 lookup(base, c.path)
             except KeyError:

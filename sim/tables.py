@@ -5,6 +5,8 @@ docs/outputs.md describes the same columns; a test keeps the two in step.
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pandas as pd
 
@@ -265,6 +267,16 @@ SUMMARY_UNITS = {
 }
 
 
+def column_kind(column: str) -> str:
+    """How a weekly column adds up over weeks: "flow" (summed), "ratio" (a share or quotient) or "stock" (averaged)."""
+    unit = unit_of(column)
+    if ("per week" in unit or "sum over this week" in unit) and "per resident" not in unit:
+        return "flow"
+    if "share" in unit or " per " in unit or unit.startswith("weeks"):
+        return "ratio"
+    return "stock"
+
+
 def run_summary(total: pd.DataFrame) -> pd.DataFrame:
     """One row per outcome over the recorded weeks: totals, and the same per resident."""
     res = float(total["residents"].iloc[0])
@@ -275,13 +287,14 @@ def run_summary(total: pd.DataFrame) -> pd.DataFrame:
             continue
         unit = unit_of(col)
         series = total[col].astype(float)
-        if ("per week" in unit or "sum over this week" in unit) and "per resident" not in unit:
-            kind, tot = "flow", float(series.sum())
+        kind = column_kind(col)
+        if kind == "flow":
+            tot = float(series.sum())
             per_1000 = tot / res * 1000 / years
-        elif "share" in unit or " per " in unit or unit.startswith("weeks"):
-            kind, tot, per_1000 = "ratio", np.nan, np.nan
+        elif kind == "ratio":
+            tot, per_1000 = np.nan, np.nan
         else:
-            kind, tot = "stock", np.nan
+            tot = np.nan
             per_1000 = float(series.mean()) / res * 1000
         rows.append({"outcome": col, "kind": kind, "unit": unit, "mean_per_week": float(series.mean()),
                      "total": tot, "per_1000_residents_per_year": per_1000})
@@ -312,3 +325,51 @@ def summary(total: pd.DataFrame) -> dict[str, float]:
         "crises per 1,000 residents per year": float(total["crises"].sum() / res * 1000 * 52 / weeks),
         "cost per resident per year (EUR)": float(total["cost_total"].sum() / res * 52 / weeks),
     }
+
+
+YEAR_COLUMNS = {"year": "year (1 = the first recorded year)", "first_week": "week (0 = first week after burn-in)",
+                "weeks": "weeks (52, fewer in a last year cut short)",
+                "from_date": "date of the year's first week (meta.start_date)"}
+
+
+def yearly(weekly: pd.DataFrame, by: tuple[str, ...] = (), start_date: datetime.date | None = None) -> pd.DataFrame:
+    """The recorded years of a weekly table (52 weeks each), per `by` columns: the calendar-year view.
+
+    Flows are summed over the year's weeks, stocks and shares averaged, and quotients
+    recomputed from those (a mean wait from the year's summed waits and intakes, a provider's
+    from its admissions), so a year's figure is what the year's weeks add up to.
+    """
+    keys = ["year", *by]
+    df = weekly.assign(year=weekly["week"] // 52 + 1)
+    cols = [c for c in weekly.columns if c not in ("week", *by) and c not in DERIVED]
+    kinds = {c: column_kind(c) for c in cols}
+    waits = [c for c in cols if c.startswith("mean_wait_")]  # per provider: weighted by its admissions
+    for c in waits:
+        df[c] = df[c].fillna(0.0) * df[c.replace("mean_wait_", "admissions_")]
+    summed = [c for c in cols if kinds[c] == "flow" or c in waits]
+    averaged = [c for c in cols if c not in summed]
+    grouped = df.groupby(keys, sort=True)
+    out = pd.concat([grouped["week"].agg(first_week="min", weeks="count"), grouped[summed].sum(),
+                     grouped[averaged].mean()], axis=1).reset_index()
+    for c in waits:
+        out[c] = _ratio(out[c], out[c.replace("mean_wait_", "admissions_")])
+    if start_date is not None:  # the calendar: a date for each year's first week
+        out.insert(len(keys) + 2, "from_date", [start_date + datetime.timedelta(weeks=int(w))
+                                                for w in out["first_week"]])
+    return derive(out)
+
+
+def yearly_unit(column: str) -> str:
+    """The unit of a column of a yearly table (see `yearly`)."""
+    if column in YEAR_COLUMNS:
+        return YEAR_COLUMNS[column]
+    unit = unit_of(column)
+    if column == "cost_per_resident":
+        return "EUR per resident per year"
+    if column in DERIVED or column in ("neighbourhood", "neighbourhood_name"):  # a year's quotient, or a key
+        return unit
+    if column_kind(column) == "flow":
+        return unit.replace("per week", "per year").replace("this week's intakes", "the year's intakes")
+    if column_kind(column) == "stock" or "share" in unit:
+        return f"{unit}, mean over the year's weeks"
+    return unit

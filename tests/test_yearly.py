@@ -1,0 +1,92 @@
+"""Calendar years: yearly tables beside the weekly ones, meta.start_date, and changes given by date."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from sim.cli import main
+from sim.run import simulate
+from sim.scenario import ScenarioError, load, with_overrides
+from sim.tables import column_kind, yearly
+
+ROOT = Path(__file__).resolve().parent.parent
+KLEINDORP = ROOT / "scenarios" / "kleindorp.toml"
+
+
+@pytest.fixture(scope="module")
+def two_and_a_half_years(small):
+    """The small scenario over 130 recorded weeks: two whole years and half of a third."""
+    return simulate(with_overrides(small, **{"meta.weeks": 130}))
+
+
+def test_a_year_adds_up_its_weeks(two_and_a_half_years):
+    weekly = two_and_a_half_years.totals
+    years = yearly(weekly)
+    assert years["year"].tolist() == [1, 2, 3] and years["weeks"].tolist() == [52, 52, 26]
+    in_year = weekly["week"] // 52 + 1
+    for column in ("new_cases", "intakes", "crises", "cost_total", "referrals_ggz"):
+        assert column_kind(column) == "flow"
+        np.testing.assert_array_equal(years[column], weekly.groupby(in_year)[column].sum())
+    for column in ("queue_length", "open_cases", "prevalence_care"):
+        np.testing.assert_allclose(years[column], weekly.groupby(in_year)[column].mean())
+    waits = weekly.groupby(in_year)[["intake_wait_weeks", "intakes"]].sum()
+    np.testing.assert_allclose(years["mean_wait_weeks"], waits["intake_wait_weeks"] / waits["intakes"])
+    np.testing.assert_allclose(years["cost_per_resident"], weekly.groupby(in_year)["cost_per_resident"].sum())
+
+
+def test_the_neighbourhoods_years_add_up_to_the_municipality(two_and_a_half_years):
+    by_nbh = yearly(two_and_a_half_years.by_neighbourhood, ("neighbourhood", "neighbourhood_name"))
+    totals = yearly(two_and_a_half_years.totals)
+    for column in ("new_cases", "residents", "queue_length", "cost_total"):
+        np.testing.assert_allclose(by_nbh.groupby("year")[column].sum().to_numpy(), totals[column].to_numpy())
+    assert set(by_nbh["neighbourhood_name"]) == {n.name for n in load(KLEINDORP).neighbourhoods}
+
+
+def _dated(tmp_path, change: str, start: str | None = "2027-01-04") -> Path:
+    """Kleindorp with meta.start_date (unless None) and one change table."""
+    text = KLEINDORP.read_text(encoding="utf-8")
+    if start:
+        text = text.replace("\n[meta]\n", f"\n[meta]\nstart_date = {start}\n", 1)
+    path = tmp_path / "dated.toml"
+    path.write_text(text + f"\n[[changes]]\npath = \"specialists.ggz.places_per_10k\"\nvalue = 4.0\n{change}\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_a_change_by_date_takes_the_week_the_date_falls_in(tmp_path):
+    sc = load(_dated(tmp_path, "date = 2029-03-01"))
+    assert sc.meta.start_date == datetime.date(2027, 1, 4)
+    assert sc.changes[0].week == (datetime.date(2029, 3, 1) - datetime.date(2027, 1, 4)).days // 7 == 112
+    assert type(sc).model_validate(sc.model_dump(mode="json")) == sc  # a JSON copy (workers, manifests) reads back
+
+
+@pytest.mark.parametrize(("change", "start", "expected"), [
+    ("date = 2029-03-01", None, "changes[0].date 2029-03-01: a change by date needs meta.start_date"),
+    ("date = 2026-03-01", "2027-01-04", "changes[0].date 2026-03-01: before meta.start_date 2027-01-04"),
+    ("date = 2029-03-01\nweek = 3", "2027-01-04", "changes[0]: week 3 and date 2029-03-01 (week 112) disagree"),
+    ("date = 2040-03-01", "2027-01-04", "from week 686 (2040-03-01)): week 686: allowed range [0, 259]"),
+])
+def test_a_change_by_date_that_cannot_be_placed_is_refused(tmp_path, change, start, expected):
+    with pytest.raises(ScenarioError) as err:
+        load(_dated(tmp_path, change, start))
+    assert expected in err.value.problems[0], err.value.problems
+
+
+def test_a_run_folder_holds_yearly_tables_with_their_dates_and_units(tmp_path):
+    out = tmp_path / "run"
+    assert main(["run", str(_dated(tmp_path, "date = 2029-03-01")), "--quiet", "--weeks", "120",
+                 "--out", str(out)]) == 0
+    table = pq.read_table(out / "yearly_totals.parquet")
+    years = table.to_pandas()
+    assert years["from_date"].tolist() == [datetime.date(2027, 1, 4), datetime.date(2028, 1, 3),
+                                           datetime.date(2029, 1, 1)]
+    assert years["weeks"].tolist() == [52, 52, 16]
+    assert table.schema.field("new_cases").metadata[b"unit"] == b"cases per year"
+    assert table.schema.metadata[b"wijkteam_table"] == b"yearly_totals"
+    by_nbh = pq.read_table(out / "neighbourhood_yearly.parquet").to_pandas()
+    assert len(by_nbh) == 3 * 4
