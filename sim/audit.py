@@ -19,7 +19,7 @@ import pandas as pd
 from sim.intervals import half_width
 from sim.markdown import pipe_table
 from sim.scenario import Assumption, Scenario
-from sim.tables import known_outcomes
+from sim.tables import known_outcomes, window_name
 
 
 def designs_needed(scenario: Scenario) -> list[str]:
@@ -32,14 +32,30 @@ def designs_needed(scenario: Scenario) -> list[str]:
     return out
 
 
+def column(a: Assumption, metric: str, baseline: bool = False) -> str:
+    """The runs column of a metric for one side of an assumption: over its window, if it has one."""
+    return window_name(metric, a.baseline_window if baseline and a.baseline_window else a.window)
+
+
 def metrics_needed(scenario: Scenario) -> list[str]:
-    """Every metric and intermediate metric the assumptions name, each once."""
+    """Every metric and intermediate metric the assumptions name, over their windows, each once."""
     out: list[str] = []
     for a in scenario.assumptions:
         for m in (a.metric, *a.intermediates):
-            if m not in out:
-                out.append(m)
+            for side in (column(a, m), column(a, m, baseline=True)):
+                if side not in out:
+                    out.append(side)
     return out
+
+
+def window_text(a: Assumption) -> str:
+    """The weeks an assumption's metric is taken over, in words ("" for all recorded weeks)."""
+    if a.window is None:
+        return ""
+    text = f"weeks {a.window[0]}-{a.window[1] - 1}"
+    if a.baseline_window is not None:
+        text += f" against weeks {a.baseline_window[0]}-{a.baseline_window[1] - 1}"
+    return text
 
 
 def check(scenario: Scenario, path: str) -> list[str]:
@@ -53,11 +69,12 @@ def check(scenario: Scenario, path: str) -> list[str]:
     return problems
 
 
-def paired_effect(runs: pd.DataFrame, design: str, baseline: str, metric: str) -> tuple[np.ndarray, np.ndarray]:
-    """Per replication: the design's and the baseline's value of a metric (same seeds)."""
+def paired_effect(runs: pd.DataFrame, design: str, baseline: str, metric: str,
+                  baseline_metric: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per replication (same seeds): the design's value of `metric`, the baseline's of `baseline_metric` or it."""
     ok = runs[runs["status"] == "ok"]
     a = ok[ok["design"] == design].set_index("replication")[metric]
-    b = ok[ok["design"] == baseline].set_index("replication")[metric]
+    b = ok[ok["design"] == baseline].set_index("replication")[baseline_metric or metric]
     reps = sorted(set(a.index) & set(b.index))
     return a.loc[reps].to_numpy(float), b.loc[reps].to_numpy(float)
 
@@ -91,7 +108,7 @@ def biggest_change(runs: pd.DataFrame, a: Assumption) -> str:
     """The intermediate metric that changed most (relative to the baseline), as 'name x -> y (+z %)'."""
     best, text = -1.0, ""
     for m in a.intermediates:
-        d, b = paired_effect(runs, a.design, a.baseline, m)
+        d, b = paired_effect(runs, a.design, a.baseline, column(a, m), column(a, m, baseline=True))
         if d.size == 0:
             continue
         base, new = float(b.mean()), float(d.mean())
@@ -106,12 +123,13 @@ def audit_table(scenario: Scenario, runs: pd.DataFrame) -> pd.DataFrame:
     """One row per assumption: expectation, simulated paired effect with interval, verdict."""
     rows = []
     for a in scenario.assumptions:
-        d, b = paired_effect(runs, a.design, a.baseline, a.metric)
+        d, b = paired_effect(runs, a.design, a.baseline, column(a, a.metric), column(a, a.metric, baseline=True))
         mean, low, high = effect_interval(d, b, a.size_kind == "relative")
         sign = "+" if a.direction == "increase" else "-"
         expected = f"{sign}{a.size:.3g}{' (relative)' if a.size_kind == 'relative' else ''}"
         rows.append({"id": a.id, "statement_nl": a.statement_nl, "statement_en": a.statement_en,
-                     "metric": a.metric, "design": a.design, "baseline": a.baseline, "expected": expected,
+                     "metric": a.metric, "window": window_text(a), "design": a.design, "baseline": a.baseline,
+                     "expected": expected,
                      "baseline_value": float(b.mean()) if b.size else np.nan,
                      "design_value": float(d.mean()) if d.size else np.nan, "effect": mean, "effect_low": low,
                      "effect_high": high, "size_kind": a.size_kind, "replications": int(d.size),
@@ -128,7 +146,8 @@ def markdown(table: pd.DataFrame, lang: str = "en") -> str:
     for _, r in table.iterrows():
         pct = r["size_kind"] == "relative"
         fmt = (lambda x: f"{x:+.1%}") if pct else (lambda x: f"{x:+.3g}")
-        rows.append([f"{r['id']}", f"{r[statement]}", f"{r['metric']}", f"{r['design']} vs {r['baseline']}",
+        metric = f"{r['metric']} ({r['window']})" if r["window"] else f"{r['metric']}"
+        rows.append([f"{r['id']}", f"{r[statement]}", metric, f"{r['design']} vs {r['baseline']}",
                      f"{r['expected']}", f"{fmt(r['effect'])} [{fmt(r['effect_low'])}, {fmt(r['effect_high'])}]",
                      f"**{r['verdict']}**", f"{r['changed_most']}"])
     return pipe_table(head, rows)

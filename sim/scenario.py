@@ -296,6 +296,12 @@ class Assumption(Strict):
     size: float = Field(ge=0.0, le=1e9)
     size_kind: Literal["absolute", "relative"]
     intermediates: list[str] = Field(default_factory=list, max_length=20)
+    # Recorded weeks [first, end) the metric is taken over (default: all), e.g. the two years after a change;
+    # with baseline_window too, the baseline's metric is taken over those weeks (baseline may be the design
+    # itself: the same runs after a change against before it).
+    window: list[Annotated[int, Field(ge=0, le=5200)]] | None = Field(default=None, min_length=2, max_length=2)
+    baseline_window: list[Annotated[int, Field(ge=0, le=5200)]] | None = Field(default=None, min_length=2,
+                                                                               max_length=2)
 
 
 # What a scheduled change may set during a run: what the weekly rules read. The population, the team's
@@ -409,6 +415,21 @@ class Scenario(Strict):
                 if getattr(a, field) not in self.designs:
                     raise ValueError(f"assumptions[{k}].{field} '{getattr(a, field)}' is not a design; allowed: "
                                      + ", ".join(sorted(self.designs)))
+        return self
+
+    @model_validator(mode="after")
+    def _assumption_windows_fit(self) -> Scenario:
+        for k, a in enumerate(self.assumptions):
+            for field in ("window", "baseline_window"):
+                w = getattr(a, field)
+                if w is not None and not w[0] < w[1] <= self.meta.weeks:
+                    raise ValueError(f"assumptions[{k}].{field} {w}: allowed [first, end] with 0 <= first < end <= "
+                                     f"{self.meta.weeks} (recorded weeks)")
+            if a.baseline_window is not None and a.window is None:
+                raise ValueError(f"assumptions[{k}].baseline_window: needs a window for the design's side")
+            if a.design == a.baseline and a.baseline_window is None:
+                raise ValueError(f"assumptions[{k}]: design and baseline are both {a.design!r}; compare two designs, "
+                                 "or one design's window against its baseline_window")
         return self
 
     @model_validator(mode="after")

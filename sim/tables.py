@@ -115,9 +115,27 @@ def unit_of(column: str) -> str:
     raise KeyError(f"no unit declared for column {column!r}")
 
 
-def _in_window(cases: pd.DataFrame, column: str, weeks: int) -> pd.DataFrame:
-    """Cases whose `column` week falls in the recorded weeks."""
-    return cases[(cases[column] >= 0) & (cases[column] < weeks)]
+def _in_window(cases: pd.DataFrame, column: str, first: int, end: int) -> pd.DataFrame:
+    """Cases whose `column` week falls in recorded weeks first to end - 1."""
+    return cases[(cases[column] >= first) & (cases[column] < end)]
+
+
+def windowed(name: str) -> tuple[str, tuple[int, int] | None]:
+    """An outcome name and the recorded weeks it is taken over: "mean_wait_weeks@104:208" is weeks 104 to 207.
+
+    Without "@" the outcome is taken over every recorded week (None). An audit assumption with a
+    window asks for its metric so (sim.audit.column).
+    """
+    base, _, window = name.partition("@")
+    if not window:
+        return base, None
+    first, _, end = window.partition(":")
+    return base, (int(first), int(end))
+
+
+def window_name(name: str, window: list[int] | tuple[int, int] | None) -> str:
+    """The outcome name of `name` taken over `window` (see `windowed`); the name itself without one."""
+    return f"{name}@{window[0]}:{window[1]}" if window else name
 
 
 def _mean(values: pd.Series) -> float:
@@ -162,10 +180,10 @@ def known_outcomes(reference: bool = False) -> set[str]:
     return names | {f"{kind}_{p}" for p in PROVIDERS for kind in extra} | set(RUN_METRICS) | set(TOTALS_METRICS)
 
 
-def run_metric(name: str, cases: pd.DataFrame, weeks: int) -> float:
-    """A run-level metric computed from the case table (see UNITS for its meaning)."""
+def run_metric(name: str, cases: pd.DataFrame, first: int, end: int) -> float:
+    """A run-level metric computed from the case table over recorded weeks first to end - 1 (see UNITS)."""
     column, value = RUN_METRICS[name]
-    return _mean(value(_in_window(cases, column, weeks)).dropna())
+    return _mean(value(_in_window(cases, column, first, end)).dropna())
 
 
 def _admission_wait(provider: str, total: pd.DataFrame) -> float:
@@ -183,15 +201,21 @@ TOTALS_METRICS = {  # run-level outcomes computed from the weekly totals
 
 
 def outcome_values(names: list[str], total: pd.DataFrame, cases: pd.DataFrame, weeks: int) -> dict[str, float]:
-    """A run's value of each named outcome: run-level metrics, totals metrics, else the weekly mean."""
+    """A run's value of each named outcome: run-level metrics, totals metrics, else the weekly mean.
+
+    A name with a window ("name@first:end", see `windowed`) is taken over those recorded weeks only.
+    """
     out = {}
     for name in names:
-        if name in RUN_METRICS:
-            out[name] = run_metric(name, cases, weeks)
-        elif name in TOTALS_METRICS:
-            out[name] = TOTALS_METRICS[name](total)
+        base, window = windowed(name)
+        first, end = window or (0, weeks)
+        part = total if window is None else total[(total["week"] >= first) & (total["week"] < end)]
+        if base in RUN_METRICS:
+            out[name] = run_metric(base, cases, first, end)
+        elif base in TOTALS_METRICS:
+            out[name] = TOTALS_METRICS[base](part)
         else:
-            out[name] = float(total[name].mean())
+            out[name] = float(part[base].mean())
     return out
 
 

@@ -167,3 +167,62 @@ def test_a_sweep_varies_the_week_of_a_change(tmp_path, capsys):
                           encoding="utf-8")
     assert main(["sweep", str(experiment), "--dry-run", "--out", str(tmp_path / "out")]) == 2
     assert "week 300: allowed range [0, 259]" in capsys.readouterr().err
+
+
+def test_an_outcome_over_a_window_is_taken_over_those_weeks_only(ggz_arms):
+    from sim.tables import outcome_values, windowed
+
+    _, changed = ggz_arms
+    totals, cases, weeks = changed.totals, changed.cases, changed.model.spec.meta.weeks
+    values = outcome_values(["waiting_ggz@20:52", "waiting_ggz", "wait_weeks_non_priority@0:20"], totals, cases, weeks)
+    assert windowed("waiting_ggz@20:52") == ("waiting_ggz", (20, 52))
+    assert values["waiting_ggz@20:52"] == totals.loc[totals["week"] >= WEEK, "waiting_ggz"].mean() > 0
+    assert values["waiting_ggz"] == totals["waiting_ggz"].mean()
+    early = cases[(cases["intake_week"] >= 0) & (cases["intake_week"] < WEEK) & ~cases["priority"]]
+    assert values["wait_weeks_non_priority@0:20"] == pytest.approx((early["intake_week"] - early["signal_week"]).mean())
+
+
+def _audited(small, tmp_path, assumption: str) -> Path:
+    """The small scenario with GGZ places closed from week WEEK and one assumption, as a file."""
+    import tomli_w
+
+    data = _checked(_with(small, (WEEK, "specialists.ggz.places_per_10k", 0.0))).model_dump(mode="json",
+                                                                                          exclude_none=True)
+    path = tmp_path / "audited.toml"
+    data.pop("assumptions", None)
+    path.write_text(tomli_w.dumps(data) + "\n[[assumptions]]\n" + assumption, encoding="utf-8")
+    return path
+
+
+BEFORE_AFTER = ('id = "ggz-dicht"\n'
+                'statement_nl = "Na het sluiten van de ggz-plaatsen zijn minder inwoners in behandeling"\n'
+                'statement_en = "Once the GGZ places close, fewer residents are in treatment"\n'
+                'metric = "in_treatment_ggz"\ndesign = "integraal"\nbaseline = "integraal"\ndirection = "decrease"\n'
+                'size = 0.2\nsize_kind = "relative"\nwindow = [24, 52]\nbaseline_window = [0, 20]\n')
+
+
+def test_the_audit_judges_an_assumption_over_its_window(small, tmp_path):
+    from sim.cli import main
+
+    out = tmp_path / "audit"
+    assert main(["audit", str(_audited(small, tmp_path, BEFORE_AFTER)), "--replications", "8", "--workers", "0",
+                 "--quiet", "--out", str(out)]) == 0
+    row = pd.read_parquet(out / "audit.parquet").iloc[0]
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert row["window"] == "weeks 24-51 against weeks 0-19"
+    assert row["baseline_value"] == pytest.approx(runs["in_treatment_ggz@0:20"].mean())
+    assert row["design_value"] == pytest.approx(runs["in_treatment_ggz@24:52"].mean())
+    assert row["design_value"] < row["baseline_value"]
+    assert row["verdict"] == "holds", row  # treatments end and nobody is admitted: well over a fifth fewer
+    assert "in_treatment_ggz (weeks 24-51 against weeks 0-19)" in (out / "audit.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("window = [24, 52]", "window = [24, 60]", "assumptions[0].window [24, 60]: allowed [first, end] with 0 <= first"),
+    ("window = [24, 52]\n", "", "assumptions[0].baseline_window: needs a window"),
+    ("baseline_window = [0, 20]\n", "", "design and baseline are both 'integraal'"),
+])
+def test_an_assumption_window_that_does_not_fit_is_refused(small, tmp_path, old, new, expected):
+    with pytest.raises(ScenarioError) as err:
+        load(_audited(small, tmp_path, BEFORE_AFTER.replace(old, new)))
+    assert expected in err.value.problems[0], err.value.problems

@@ -181,7 +181,8 @@ def audit(page: Page, res: Results) -> None:
         pct = r["size_kind"] == "relative"
         f = (lambda x: "–" if np.isnan(x) else f"{x:+.1%}") if pct else (lambda x: "–" if np.isnan(x) else f"{x:+.3g}")
         rows.append([html.escape(str(r["id"])), html.escape(str(r[statement])),
-                     html.escape(label_or_key(str(r["metric"]), page.lang)),
+                     html.escape(label_or_key(str(r["metric"]), page.lang)
+                                 + (f" ({r['window']})" if r.get("window") else "")),
                      f"{html.escape(str(r['design']))} {page.t('versus')} {html.escape(str(r['baseline']))}",
                      html.escape(str(r["expected"])), f"{f(r['effect'])} [{f(r['effect_low'])}, {f(r['effect_high'])}]",
                      f'<span class="{html.escape(str(r["verdict"]))}">{page.t(str(r["verdict"]))}</span>',

@@ -35,7 +35,7 @@ def wijkteam(base: dict, spec: dict, outcomes: list[str]) -> tuple[dict[str, flo
     result = simulate(scenario, design=spec["design"], seed=spec["seed"])
     totals = result.totals
     weekly_names = [name for name in outcomes if name not in RUN_METRICS and name not in FLOW_OUTCOMES
-                    and name not in TOTALS_METRICS]
+                    and name not in TOTALS_METRICS and "@" not in name]  # a windowed outcome is no weekly column
     summary = outcome_values([name for name in outcomes if name not in FLOW_OUTCOMES], totals, result.cases,
                              scenario.meta.weeks)
     if any(name in FLOW_OUTCOMES for name in outcomes):
