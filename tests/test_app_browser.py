@@ -350,3 +350,31 @@ def test_twenty_sessions_keep_their_own_runs_and_stay_responsive(app, browser, r
     assert blocked == []
     for c in contexts:
         c.close()
+
+
+def test_an_uploaded_municipality_with_other_designs_runs_and_shows_its_change(app, browser, rural, tmp_path):
+    """Upload a scenario whose designs the page's pair (middenstad's) does not have; its own pair is shown.
+
+    The page once kept the old pair: the profile's switch re-rendered the settings into another
+    shape, which remounted the upload and cancelled the thread that was still setting the designs.
+    """
+    import tomli_w
+
+    data = with_overrides(rural, **{"meta.weeks": 40, "meta.burn_in_weeks": BURN_IN}).model_dump(
+        mode="json", exclude_none=True)
+    data["changes"] = [{"week": 20, "path": "specialists.ggz.places_per_10k", "value": 2.0,
+                        "note": "half the GGZ places"}]
+    upload = tmp_path / "eigen-gemeente.toml"
+    upload.write_text(tomli_w.dumps(data), encoding="utf-8")
+    page = open_app(offline_context(browser, []), app.url)
+    assert page.locator(".select-profile").inner_text().endswith("middenstad")
+    page.locator(".upload input[type=file]").set_input_files(str(upload))
+    page.get_by_text(text("upload_ok", "nl").format(upload.name)).wait_for(timeout=30_000)
+    expected = best_pair(rural)
+    page.wait_for_function(f"() => document.querySelector('.select-design-b').innerText.endsWith('{expected[1]}')",
+                           timeout=30_000)
+    assert page.locator(".select-design-a").inner_text().endswith(expected[0])
+    page.locator(".run-button").click()
+    wait_finished(page)
+    assert page.locator(".js-plotly-plot .shapelayer path").count() >= 1  # the change's dashed line
+    page.screenshot(path=str(SHOTS / "app-upload-change.png"))

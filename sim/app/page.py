@@ -295,8 +295,8 @@ def Settings():
                   classes=["select-profile"])
     for key, chosen in (("design_a", design_a), ("design_b", design_b)):
         solara.Select(text(key, lg), values=designs, value=chosen, classes=[f"select-{key.replace('_', '-')}"])
-        if chosen.value in base.designs:
-            solara.Text(described(base.designs[chosen.value], lg), classes=["design-description"])
+        solara.Text(described(base.designs[chosen.value], lg) if chosen.value in base.designs else "",
+                    classes=["design-description"])
     with solara.Details(text("run_settings", lg), expand=True):
         RunLength(base)
     with solara.Details(text("municipality", lg)):
@@ -304,7 +304,9 @@ def Settings():
             NamedParam(s)
     for d in (design_a.value, design_b.value):
         with solara.Details(text("design_params", lg).format(d)):
-            for s in design_sliders(base, d):
+            # a profile just switched has its own designs set right after it: until then, no sliders (and the
+            # same elements, so the upload below is not remounted, which would cancel the upload's thread)
+            for s in design_sliders(base, d) if d in base.designs else []:
                 NamedParam(s)
     Beleidstafel(base)
     with solara.Column(classes=["upload"]):
