@@ -20,8 +20,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim import steady
-from sim.scenario import Scenario, scenario_hash
-from sim.tables import CASE_UNITS, SCHEMA_VERSION, SUMMARY_UNITS, run_summary, unit_of, yearly, yearly_unit
+from sim.scenario import Budgets, Scenario, scenario_hash
+from sim.tables import (
+    CASE_UNITS,
+    SCHEMA_VERSION,
+    SUMMARY_UNITS,
+    run_summary,
+    unit_of,
+    with_budgets,
+    yearly,
+    yearly_unit,
+)
 
 PACKAGES = ("mesa", "numpy", "numba", "scipy", "pandas", "pyarrow", "pydantic", "networkx", "SALib", "scikit-learn",
             "optuna")
@@ -136,10 +145,12 @@ def write_run(out: Path, by_nbh: pd.DataFrame, total: pd.DataFrame, cases: pd.Da
     """
     out.mkdir(parents=True, exist_ok=True)
     manifest_text = _json_text({**info, "steady_state": steady.diagnose(total)})
-    start = info.get("scenario", {}).get("meta", {}).get("start_date")  # ISO text in the manifest's copy
+    scenario = info.get("scenario", {})  # the manifest's JSON copy of the resolved scenario
+    start = scenario.get("meta", {}).get("start_date")
     start = datetime.date.fromisoformat(start) if start else None
     by_year = yearly(by_nbh, ("neighbourhood", "neighbourhood_name"), start)
-    total_by_year = yearly(total, start_date=start)
+    budgets = Budgets.model_validate(scenario["budgets"]).per_payer() if scenario.get("budgets") else {}
+    total_by_year = with_budgets(yearly(total, start_date=start), budgets)
     writes = {
         out / "neighbourhood_weekly.parquet": _table_writer(by_nbh, {c: unit_of(c) for c in by_nbh.columns},
                                                             "neighbourhood_weekly"),

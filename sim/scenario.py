@@ -217,6 +217,23 @@ class Costs(Strict):
     crisis_cost: NonNeg
 
 
+class Budgets(Strict):
+    """The municipality's yearly budget per payer it funds, in EUR per resident per year (none: not budgeted).
+
+    Spending against it is reported per recorded year (yearly tables, report); `overspend` says
+    what the municipality does when spending runs ahead: for now only "report" (nothing changes).
+    """
+
+    wmo: NonNeg | None = None  # Wmo: the team, provisions, welfare and the Wmo share of crises
+    jeugdwet: NonNeg | None = None  # youth care and youth GGZ
+    participatiewet: NonNeg | None = None  # debt restructuring and reintegration
+    overspend: Literal["report"] = "report"
+
+    def per_payer(self) -> dict[str, float]:
+        """The payers with a budget and their EUR per resident per year."""
+        return {p: v for p in ("wmo", "jeugdwet", "participatiewet") if (v := getattr(self, p)) is not None}
+
+
 class Welfare(Strict):
     """Welfare organisations in the shell around the team: prevention capacity."""
 
@@ -387,6 +404,7 @@ class Scenario(Strict):
     designs: dict[DesignName, Design] = Field(min_length=1)
     assumptions: list[Assumption] = Field(default_factory=list, max_length=100)
     changes: list[Change] = Field(default_factory=list, max_length=200)
+    budgets: Budgets | None = None
 
     @model_validator(mode="before")
     @classmethod

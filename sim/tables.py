@@ -383,10 +383,25 @@ def yearly(weekly: pd.DataFrame, by: tuple[str, ...] = (), start_date: datetime.
     return derive(out)
 
 
+def with_budgets(years: pd.DataFrame, budgets: dict[str, float]) -> pd.DataFrame:
+    """A yearly totals table with each budgeted payer's budget and its spending beyond it (EUR per year).
+
+    `budgets` are EUR per resident per year (sim.scenario.Budgets.per_payer); a year cut short
+    gets its share of the budget.
+    """
+    out = years.copy()
+    for payer, per_resident in budgets.items():
+        out[f"budget_{payer}"] = per_resident * out["residents"] * out["weeks"] / 52
+        out[f"over_budget_{payer}"] = out[f"cost_{payer}"] - out[f"budget_{payer}"]
+    return out
+
+
 def yearly_unit(column: str) -> str:
-    """The unit of a column of a yearly table (see `yearly`)."""
+    """The unit of a column of a yearly table (see `yearly` and `with_budgets`)."""
     if column in YEAR_COLUMNS:
         return YEAR_COLUMNS[column]
+    if column.startswith(("budget_", "over_budget_")):
+        return "EUR per year"
     unit = unit_of(column)
     if column == "cost_per_resident":
         return "EUR per resident per year"

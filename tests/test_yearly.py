@@ -90,3 +90,38 @@ def test_a_run_folder_holds_yearly_tables_with_their_dates_and_units(tmp_path):
     assert table.schema.metadata[b"wijkteam_table"] == b"yearly_totals"
     by_nbh = pq.read_table(out / "neighbourhood_yearly.parquet").to_pandas()
     assert len(by_nbh) == 3 * 4
+
+
+def test_a_budget_is_set_against_each_years_spending(two_and_a_half_years):
+    from sim.tables import with_budgets
+
+    years = with_budgets(yearly(two_and_a_half_years.totals), {"wmo": 150.0, "jeugdwet": 200.0})
+    residents = two_and_a_half_years.totals["residents"].iloc[0]
+    np.testing.assert_allclose(years["budget_wmo"], 150.0 * residents * np.array([1, 1, 0.5]))
+    np.testing.assert_allclose(years["over_budget_jeugdwet"], years["cost_jeugdwet"] - years["budget_jeugdwet"])
+    assert "budget_participatiewet" not in years
+
+
+def test_budgets_reach_the_run_folder_and_the_report(tmp_path):
+    text = KLEINDORP.read_text(encoding="utf-8") + "\n[budgets]\nwmo = 160.0\njeugdwet = 200.0\n"
+    scenario = tmp_path / "budgeted.toml"
+    scenario.write_text(text, encoding="utf-8")
+    out = tmp_path / "run"
+    assert main(["run", str(scenario), "--quiet", "--weeks", "104", "--out", str(out)]) == 0
+    table = pq.read_table(out / "yearly_totals.parquet")
+    years = table.to_pandas()
+    assert years["budget_wmo"].tolist() == [160.0 * 15_000, 160.0 * 15_000]
+    assert table.schema.field("over_budget_jeugdwet").metadata[b"unit"] == b"EUR per year"
+    assert main(["report", str(out), "--lang", "en"]) == 0
+    page = (out / "report-en.html").read_text(encoding="utf-8")
+    assert "Spending against the budget" in page
+    assert "<h3>Youth Act (municipality): spending per year (EUR)</h3>" in page
+    spent = years["cost_wmo"].iloc[0]
+    assert f"{spent:,.0f} ({100 * spent / 2_400_000:.4g} %)" in page.replace("\u202f", "")
+
+
+def test_a_negative_budget_is_refused(tmp_path):
+    path = tmp_path / "budgeted.toml"
+    path.write_text(KLEINDORP.read_text(encoding="utf-8") + "\n[budgets]\nwmo = -5.0\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"budgets\.wmo: -5\.0: Input should be greater than or equal to 0"):
+        load(path)

@@ -164,6 +164,16 @@ TEXT: dict[str, tuple[str, str]] = {
                             "a trend, not of a steady level."),
     "section_settings": ("Instellingen van het scenario", "Scenario settings"),
     "section_changes": ("Geplande wijzigingen", "Scheduled changes"),
+    "section_budget": ("Uitgaven tegen het budget", "Spending against the budget"),
+    "year": ("Jaar", "Year"),
+    "budget": ("Budget (EUR)", "Budget (EUR)"),
+    "spent_per_year": ("uitgaven per jaar (EUR)", "spending per year (EUR)"),
+    "budget_note": ("Uitgaven per gemeten jaar (gemiddelde over de herhalingen) en het deel van het budget "
+                    "({}: EUR {} per inwoner per jaar); boven 100 % is overschrijding. Bij overschrijding "
+                    "verandert er in het model niets: de uitgaven worden alleen gemeld.",
+                    "Spending per recorded year (mean over the replications) and the share of the budget "
+                    "({}: EUR {} per resident per year); above 100 % is overspending. Overspending changes "
+                    "nothing in the model: it is reported only."),
     "change_week": ("Vanaf week", "From week"),
     "change_path": ("Instelling", "Setting"),
     "change_value": ("Was, wordt", "Was, becomes"),

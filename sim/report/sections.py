@@ -147,6 +147,33 @@ def changes(page: Page, res: Results) -> None:
         page.add(f'<p class="note">{html.escape(page.text("change_window").format(window, window, week, notes))}</p>')
 
 
+def budget(page: Page, res: Results) -> None:
+    """Each budgeted payer's spending per recorded year and design, against the municipality's budget."""
+    sc = res.scenario
+    payers = sc.budgets.per_payer() if sc.budgets is not None else {}
+    payers = {p: v for p, v in payers.items() if f"cost_{p}" in res.weekly}
+    if not payers or res.kind == "sweep":
+        return
+    page.section("section_budget")
+    weekly = res.weekly.assign(year=res.weekly["week"] // 52 + 1)
+    for payer, per_resident in payers.items():
+        spent = weekly.groupby(["design", "replication", "year"])[f"cost_{payer}"].sum()  # EUR in the year
+        spent = spent.groupby(["design", "year"]).mean()
+        weeks = weekly.groupby("year")["week"].nunique()
+        rows = []
+        for year, n in weeks.items():
+            allowed = per_resident * sc.population * n / 52
+            cells = [str(year), page.num(allowed)]
+            for d in res.designs:
+                value = spent.get((d, year), np.nan)
+                cells.append(f"{page.num(value)} ({page.num(100 * value / allowed)} %)")
+            rows.append(cells)
+        head = [page.t("year"), page.t("budget")] + [html.escape(d) for d in res.designs]
+        page.add(f"<h3>{page.t(payer)}: {page.t('spent_per_year')}</h3>")
+        page.add(table(head, rows))
+        page.add(f'<p class="note">{html.escape(page.text("budget_note").format(payer, page.num(per_resident)))}</p>')
+
+
 def comparison(page: Page, res: Results) -> None:
     """The paired comparison table of `wijkteam compare`."""
     if res.comparison is None:
@@ -259,6 +286,7 @@ def build_page(res: Results, lang: str) -> str:
         summary(page, res, runs)
     settings(page, res)
     changes(page, res)
+    budget(page, res)
     comparison(page, res)
     audit(page, res)
     if res.kind == "sweep":
