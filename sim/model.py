@@ -14,11 +14,12 @@ import numpy as np
 from sim import designs, population
 from sim.agents import CarerNetworkView, ResidentView, SpecialistProvider, VolunteerPool
 from sim.agents.team import triage
+from sim.budgets import Access, stricter
 from sim.core import casework, dispatch, problems
 from sim.core.casework import handover_room
 from sim.core.counts import WeekCounts, block_of, week_counts
+from sim.core.params import CoreParams, onset_rates
 from sim.core.params import build as build_params
-from sim.core.params import onset_rates
 from sim.core.problems import OnsetRates
 from sim.core.signals import signalled_room
 from sim.core.streams import make_streams
@@ -39,7 +40,10 @@ class WijkteamModel(mesa.Model):
         self.spec = scenario
         self.design_name = design or scenario.meta.design
         self.design = scenario.designs[self.design_name]
-        self.params = build_params(scenario, self.design)
+        self.params = self._base_params = build_params(scenario, self.design)
+        self._access = (Access(scenario.budgets, scenario.population)
+                        if scenario.budgets is not None and scenario.budgets.overspend == "stricter_access" else None)
+        self._extra = (0.0, 0.0)  # stricter access now (sim.budgets): added to the provision and referral thresholds
         self.state = population.generate(scenario, self.streams["population"])
         people = self.state.people
         self.residents_per_nbh = np.array([n.residents for n in scenario.neighbourhoods], np.int64)
@@ -68,8 +72,7 @@ class WijkteamModel(mesa.Model):
         self._volunteer_left = np.empty_like(self._volunteer_hours)
         self._handover = handover_room(1)  # grown to the most a week needs, then reused
         self._core_counts = self.counts  # the counts the Numba handle on the run fills (see _core)
-        self.core = dispatch.bind(self.state, self.staff, self.routing, self.params, self.rates, self.streams,
-                                  self.counts)
+        self._rebind()
         self.recorder = Recorder(self)
         problems.init_onsets(0, people, self.rates, self.streams["onset"])
         self._plan_hours()
@@ -95,15 +98,15 @@ class WijkteamModel(mesa.Model):
             return
         now = self.spec.as_of(week)
         self.design = now.designs[self.design_name]
-        self.params = build_params(now, self.design)
+        self._base_params = build_params(now, self.design)
+        self.params = self._with_access()
         by_domain = onset_rates(now, self.design)
         new_rates = not np.array_equal(by_domain, self.rates.by_domain)
         self.rates = OnsetRates(by_domain, by_domain.sum(axis=1))
         for prov in self.providers:
             terms = now.provider(prov.index)
             prov.revise(terms.places_for(self.state.n), terms.mean_treatment_weeks, self.design.mandate_delay_weeks)
-        self.core = dispatch.bind(self.state, self.staff, self.routing, self.params, self.rates, self.streams,
-                                  self._core_counts)
+        self._rebind()
         if new_rates:  # from week - 1, so that an onset may fall in this very week
             problems.init_onsets(self.week - 1, self.state.people, self.rates, self.streams["onset"])
 
@@ -190,12 +193,30 @@ class WijkteamModel(mesa.Model):
         n_ref, n_closed = dispatch.loket(self._core(counts), self.week, order, out)
         self._hand_over(out, n_ref, n_closed)
 
+    def _with_access(self) -> CoreParams:
+        """This week's parameters: the scenario's, with the budget's stricter access added (sim.budgets)."""
+        p = self._base_params
+        grant, refer = stricter(p.provision_threshold, p.referral_threshold, self._extra)
+        return p._replace(provision_threshold=grant, referral_threshold=refer)
+
+    def _respond_to_spending(self) -> None:
+        """After a recorded week: a municipality with stricter access tightens or relaxes it by the spending so far."""
+        extra = self._access.week(self.week - self.spec.meta.burn_in_weeks, self.recorder.last_week_costs())
+        if extra != self._extra:
+            self._extra = extra
+            self.params = self._with_access()
+            self._rebind()
+
+    def _rebind(self) -> None:
+        """A new Numba handle on the run, after the parameters or onset rates changed."""
+        self.core = dispatch.bind(self.state, self.staff, self.routing, self.params, self.rates, self.streams,
+                                  self._core_counts)
+
     def _core(self, counts: WeekCounts) -> dispatch.Run:
         """The Numba handle on the run, filling `counts`: the model's own, or those a caller hands a stage."""
         if counts is not self._core_counts:
             self._core_counts = counts
-            self.core = dispatch.bind(self.state, self.staff, self.routing, self.params, self.rates, self.streams,
-                                      counts)
+            self._rebind()
         return self.core
 
     def _room(self, n: int) -> casework.Handover:
@@ -268,6 +289,8 @@ class WijkteamModel(mesa.Model):
         if self.recording:
             dispatch.record(self._core(counts), self.week, self.busy, self.residents_per_nbh, TREEKNORM_WEEKS)
             self.recorder.add_week(counts)
+            if self._access is not None:
+                self._respond_to_spending()
 
     def run(self, progress=None) -> None:
         """Run burn-in plus the scenario's weeks; `progress(n)` is called after each week."""

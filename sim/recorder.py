@@ -131,6 +131,13 @@ class Recorder:
         self._costs(col, c)
         return {name: a.reshape(-1) for name, a in col.items()}
 
+    def last_week_costs(self) -> dict[str, float]:
+        """The last recorded week's spending per payer (EUR, all neighbourhoods), for a budget's response."""
+        last = self.n_weeks - 1
+        col = {"hours_contracted": self.contracted[None], "residents": self.model.residents_per_nbh[None]}
+        self._costs(col, counts_view(self._counts[last:last + 1], self.n_nbh))
+        return {name: float(col[f"cost_{name}"].sum()) for name in PAYERS}
+
     def _costs(self, col: dict[str, np.ndarray], c: WeekCounts) -> None:
         """Costs by category and by payer: hours and counts times unit costs (per week and neighbourhood)."""
         payer = np.zeros(c.crises.shape + (len(PAYERS),))

@@ -221,13 +221,22 @@ class Budgets(Strict):
     """The municipality's yearly budget per payer it funds, in EUR per resident per year (none: not budgeted).
 
     Spending against it is reported per recorded year (yearly tables, report); `overspend` says
-    what the municipality does when spending runs ahead: for now only "report" (nothing changes).
+    what the municipality does when spending runs ahead: "report" (nothing changes) or
+    "stricter_access" (sim.budgets: provision and referral thresholds rise while it runs ahead).
     """
 
     wmo: NonNeg | None = None  # Wmo: the team, provisions, welfare and the Wmo share of crises
     jeugdwet: NonNeg | None = None  # youth care and youth GGZ
     participatiewet: NonNeg | None = None  # debt restructuring and reintegration
-    overspend: Literal["report"] = "report"
+    overspend: Literal["report", "stricter_access"] = "report"
+    tighten_per_week: Share | None = None  # stricter_access: threshold raised per week spending runs ahead
+    tighten_most: Share | None = None  # stricter_access: the most the thresholds are raised
+
+    @model_validator(mode="after")
+    def _stricter_access_says_how(self) -> Budgets:
+        if self.overspend == "stricter_access" and (self.tighten_per_week is None or self.tighten_most is None):
+            raise ValueError("overspend 'stricter_access' needs tighten_per_week and tighten_most")
+        return self
 
     def per_payer(self) -> dict[str, float]:
         """The payers with a budget and their EUR per resident per year."""

@@ -22,7 +22,7 @@ SIM = Path(sim.core.__file__).resolve().parent.parent
 LAYERS = [
     {"domains", "errors", "dotted", "markdown", "intervals", "flows", "queueing", "steady", "units", "paths",
      "preflight"},
-    {"scenario", "tables", "provenance"},
+    {"scenario", "tables", "provenance", "budgets"},
     {"core"},
     {"population", "agents"},
     {"designs"},

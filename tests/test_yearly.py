@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -124,4 +125,43 @@ def test_a_negative_budget_is_refused(tmp_path):
     path = tmp_path / "budgeted.toml"
     path.write_text(KLEINDORP.read_text(encoding="utf-8") + "\n[budgets]\nwmo = -5.0\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"budgets\.wmo: -5\.0: Input should be greater than or equal to 0"):
+        load(path)
+
+
+def _budgeted(scenario, overspend: str):
+    """The scenario with a Wmo budget far below its spending, and the given response to overspending."""
+    budgets = {"wmo": 20.0, "overspend": overspend, "tighten_per_week": 0.02, "tighten_most": 0.3}
+    data = {**scenario.model_dump(mode="json", exclude_none=True), "budgets": budgets}
+    return type(scenario).model_validate(data)
+
+
+def test_stricter_access_grants_fewer_provisions_once_spending_runs_ahead(small):
+    reported, stricter = (simulate(_budgeted(small, o)).totals for o in ("report", "stricter_access"))
+    assert reported[reported["week"] == 0].equals(stricter[stricter["week"] == 0])  # it responds after a week
+    granted = [t.query("week >= 10")[["granted_household_help", "granted_support_at_home"]].to_numpy().sum()
+               for t in (reported, stricter)]
+    assert granted[1] < 0.8 * granted[0], granted  # the provision threshold is 0.2-0.3 higher from week 10 on
+    assert reported.equals(simulate(small).totals)  # a budget that is only reported changes nothing
+
+
+def test_the_reference_engine_makes_access_stricter_too(small):
+    from sim.reference.model import ReferenceModel
+
+    tiny = small.model_copy(update={"neighbourhoods": [n.model_copy(update={"residents": n.residents // 2})
+                                                       for n in small.neighbourhoods]})
+    granted = []
+    for overspend in ("report", "stricter_access"):
+        model = ReferenceModel(_budgeted(tiny, overspend))
+        for _ in range(tiny.meta.burn_in_weeks + tiny.meta.weeks):
+            model.step()
+        rows = pd.DataFrame(model.rows)
+        granted.append(rows.query("week >= 10")[["granted_household_help", "granted_support_at_home"]].to_numpy().sum())
+    assert granted[1] < 0.8 * granted[0], granted
+
+
+def test_stricter_access_needs_its_steps(tmp_path):
+    path = tmp_path / "budgeted.toml"
+    path.write_text(KLEINDORP.read_text(encoding="utf-8") + '\n[budgets]\nwmo = 150.0\noverspend = "stricter_access"\n',
+                    encoding="utf-8")
+    with pytest.raises(ScenarioError, match="overspend 'stricter_access' needs tighten_per_week and tighten_most"):
         load(path)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim import designs, population
+from sim.budgets import Access, stricter
 from sim.core import rules
 from sim.core.params import build as build_params
 from sim.core.params import onset_rates
@@ -63,7 +64,10 @@ class ReferenceModel(mesa.Model):
         self.spec = scenario
         self.design_name = design or scenario.meta.design
         self.design = scenario.designs[self.design_name]
-        self.p = build_params(scenario, self.design)
+        self.p = self._base_p = build_params(scenario, self.design)
+        self._access = (Access(scenario.budgets, scenario.population)
+                        if scenario.budgets is not None and scenario.budgets.overspend == "stricter_access" else None)
+        self._extra = (0.0, 0.0)  # stricter access now (sim.budgets)
         self.carer_params = R["carer_params"](self.p)
         self.group_rates = onset_rates(scenario, self.design)
         self.group_total = self.group_rates.sum(axis=1)
@@ -91,7 +95,8 @@ class ReferenceModel(mesa.Model):
             return
         now = self.spec.as_of(week)
         self.design = now.designs[self.design_name]
-        self.p = build_params(now, self.design)
+        self._base_p = build_params(now, self.design)
+        self.p = self._with_access()
         self.carer_params = R["carer_params"](self.p)
         rates = onset_rates(now, self.design)
         new_rates = not np.array_equal(rates, self.group_rates)
@@ -170,7 +175,17 @@ class ReferenceModel(mesa.Model):
             prov.admit(t)
         if t >= self.spec.meta.burn_in_weeks:
             self.rows.append(self.record(t))
+            if self._access is not None:  # as WijkteamModel._respond_to_spending
+                spent = {name: self.rows[-1][f"cost_{name}"] for name in PAYERS}
+                self._extra = self._access.week(t - self.spec.meta.burn_in_weeks, spent)
+                self.p = self._with_access()
         self.week += 1
+
+    def _with_access(self):
+        """This week's parameters: the scenario's, with the budget's stricter access added (sim.budgets)."""
+        p = self._base_p
+        grant, refer = stricter(p.provision_threshold, p.referral_threshold, self._extra)
+        return p._replace(provision_threshold=grant, referral_threshold=refer)
 
     def plan_hours(self) -> None:
         """Every member plans the week's hours, after counting the other professionals it works beside."""

@@ -1,0 +1,44 @@
+"""What a municipality does when its spending runs ahead of its budget: stricter access, week by week.
+
+Both engines hand `Access.week` each recorded week's spending per payer and take back how much
+stricter access is: a payer whose spending since the start of the recorded year exceeds the
+budget pro rata tightens by `tighten_per_week` (up to `tighten_most`), and relaxes by as much
+once back under it. Wmo overspending raises the threshold for granting a provision; Jeugdwet or
+Participatiewet overspending raises the threshold for referring to specialist care.
+"""
+
+from __future__ import annotations
+
+from sim.scenario import Budgets
+
+WEEKS_PER_YEAR = 52
+
+
+class Access:
+    """The tightening of access a municipality applies, from its budgets and the spending so far."""
+
+    def __init__(self, budgets: Budgets, population: int):
+        """Budgets per payer (EUR per resident per year) for a population of this size."""
+        self.per_week = {p: v * population / WEEKS_PER_YEAR for p, v in budgets.per_payer().items()}
+        self.step, self.most = budgets.tighten_per_week or 0.0, budgets.tighten_most or 0.0
+        self.spent = dict.fromkeys(self.per_week, 0.0)
+        self.extra = dict.fromkeys(self.per_week, 0.0)
+        self.weeks = 0
+
+    def week(self, recorded_week: int, spending: dict[str, float]) -> tuple[float, float]:
+        """Count a recorded week's spending per payer; returns (extra provision threshold, extra referral threshold)."""
+        if recorded_week % WEEKS_PER_YEAR == 0:  # a new budget year
+            self.spent = dict.fromkeys(self.per_week, 0.0)
+            self.weeks = 0
+        self.weeks += 1
+        for payer, per_week in self.per_week.items():
+            self.spent[payer] += spending[payer]
+            ahead = self.spent[payer] > per_week * self.weeks
+            self.extra[payer] = min(self.most, self.extra[payer] + self.step) if ahead else max(
+                0.0, self.extra[payer] - self.step)
+        return self.extra.get("wmo", 0.0), max(self.extra.get("jeugdwet", 0.0), self.extra.get("participatiewet", 0.0))
+
+
+def stricter(provision_threshold: float, referral_threshold: float, extra: tuple[float, float]) -> tuple[float, float]:
+    """The thresholds with the extra strictness added (a threshold is a share: at most 1)."""
+    return min(1.0, provision_threshold + extra[0]), min(1.0, referral_threshold + extra[1])
