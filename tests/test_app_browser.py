@@ -131,10 +131,19 @@ def choose(page, css: str, option: str) -> None:
 
 
 def set_number(page, css: str, value: int) -> None:
-    """Type a number into an input and confirm it."""
+    """Type a number into an input and confirm it, again if the server's re-render of a moment before overwrote it.
+
+    Right after a profile switch the page redraws its settings with the profile's values; on a
+    busy machine that redraw can land between clearing the field and typing (20150102103).
+    """
     box = page.locator(f"{css} input")
-    box.fill(str(value))
-    box.press("Enter")
+    for _ in range(3):
+        box.fill(str(value))
+        box.press("Enter")
+        page.wait_for_timeout(500)  # a redraw on its way lands now
+        if box.input_value() == str(value):
+            return
+    raise AssertionError(f"{css} would not keep {value}: it shows {box.input_value()}")
 
 
 def configure(page, seed: int, designs: list[str], replications: int = 3) -> None:
