@@ -331,15 +331,15 @@ class Assumption(Strict):
 
 
 # What a scheduled change may set during a run: what the weekly rules read. The population, the team's
-# structure (staff, caseload cap, outreach share, disciplines, form), costs and run settings are fixed
-# when a run starts; changing them is a reorganisation, not a change of a parameter.
+# structure (staff, caseload cap, outreach share, disciplines, form), costs (the recorder prices a run
+# once) and run settings are fixed when a run starts; changing the team is a reorganisation.
 DESIGN_CHANGEABLE = ("referral_threshold", "close_below", "min_case_weeks", "follow_up_weeks", "mandate_delay_weeks",
                      "casework_hours_per_case", "coordination_hours_per_case", "bridging_hours_per_case",
                      "outreach_protected", "discipline_match_effect", "coordination_hours_per_other_professional",
                      "outreach_knowledge", "signalling_network", "one_family_one_plan", "priority_triage", "bridging",
                      "service", "mean_service_weeks")
 CHANGEABLE = re.compile(
-    r"problems\.\w+(\.\w+)?(\.\d+)?|signals\.\w+|escalation\.\w+|provisions\.\w+(\.\w+)?"
+    r"problems\.\w+(\.\w+)?(\.\d+)?|signals\.\w+|escalation\.\w+|provisions\.\w+(\.(?!cost_per_week$)\w+)?"
     r"|informal\.(?!carers_per_household$|volunteer_hours_per_1000$)\w+"
     r"|specialists\.\w+\.(places_per_10k|mean_treatment_weeks|effect)"
     r"|residents\.(queue_leave_per_week|leave_queue_when_resolved)"

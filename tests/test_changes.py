@@ -95,6 +95,8 @@ def test_the_reference_engine_makes_the_same_changes(small):
      "designs.integraal.fte_per_10k is fixed when a run starts"),
     ('week = 3\npath = "neighbourhoods.0.residents"\nvalue = 12',
      "neighbourhoods.0.residents is fixed when a run starts"),
+    ('week = 3\npath = "provisions.household_help.cost_per_week"\nvalue = 120.0',
+     "provisions.household_help.cost_per_week is fixed when a run starts"),
     ('week = 260\npath = "specialists.ggz.places_per_10k"\nvalue = 12.0', "week 260: allowed range [0, 259]"),
     ('week = 3\npath = "specialists.ggz.places_per_10k"\nvalue = -1.0',
      "-1.0: Input should be greater than or equal to 0"),
