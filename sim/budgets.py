@@ -39,6 +39,10 @@ class Access:
         return self.extra.get("wmo", 0.0), max(self.extra.get("jeugdwet", 0.0), self.extra.get("participatiewet", 0.0))
 
 
-def stricter(provision_threshold: float, referral_threshold: float, extra: tuple[float, float]) -> tuple[float, float]:
-    """The thresholds with the extra strictness added (a threshold is a share: at most 1)."""
-    return min(1.0, provision_threshold + extra[0]), min(1.0, referral_threshold + extra[1])
+def with_access(p, extra: tuple[float, float]):
+    """Kernel parameters `p` (CoreParams) with the extra strictness on the provision and referral thresholds.
+
+    A threshold is a share: it rises to 1 at most. Both engines call this with the scenario's parameters.
+    """
+    return p._replace(provision_threshold=min(1.0, p.provision_threshold + extra[0]),
+                      referral_threshold=min(1.0, p.referral_threshold + extra[1]))

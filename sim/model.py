@@ -14,12 +14,12 @@ import numpy as np
 from sim import designs, population
 from sim.agents import CarerNetworkView, ResidentView, SpecialistProvider, VolunteerPool
 from sim.agents.team import triage
-from sim.budgets import Access, stricter
+from sim.budgets import Access, with_access
 from sim.core import casework, dispatch, problems
 from sim.core.casework import handover_room
 from sim.core.counts import WeekCounts, block_of, week_counts
-from sim.core.params import CoreParams, onset_rates
 from sim.core.params import build as build_params
+from sim.core.params import onset_rates
 from sim.core.problems import OnsetRates
 from sim.core.signals import signalled_room
 from sim.core.streams import make_streams
@@ -99,7 +99,7 @@ class WijkteamModel(mesa.Model):
         now = self.spec.as_of(week)
         self.design = now.designs[self.design_name]
         self._base_params = build_params(now, self.design)
-        self.params = self._with_access()
+        self.params = with_access(self._base_params, self._extra)
         by_domain = onset_rates(now, self.design)
         new_rates = not np.array_equal(by_domain, self.rates.by_domain)
         self.rates = OnsetRates(by_domain, by_domain.sum(axis=1))
@@ -193,18 +193,12 @@ class WijkteamModel(mesa.Model):
         n_ref, n_closed = dispatch.loket(self._core(counts), self.week, order, out)
         self._hand_over(out, n_ref, n_closed)
 
-    def _with_access(self) -> CoreParams:
-        """This week's parameters: the scenario's, with the budget's stricter access added (sim.budgets)."""
-        p = self._base_params
-        grant, refer = stricter(p.provision_threshold, p.referral_threshold, self._extra)
-        return p._replace(provision_threshold=grant, referral_threshold=refer)
-
     def _respond_to_spending(self) -> None:
         """After a recorded week: a municipality with stricter access tightens or relaxes it by the spending so far."""
         extra = self._access.week(self.week - self.spec.meta.burn_in_weeks, self.recorder.last_week_costs())
         if extra != self._extra:
             self._extra = extra
-            self.params = self._with_access()
+            self.params = with_access(self._base_params, self._extra)
             self._rebind()
 
     def _rebind(self) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim import designs, population
-from sim.budgets import Access, stricter
+from sim.budgets import Access, with_access
 from sim.core import rules
 from sim.core.params import build as build_params
 from sim.core.params import onset_rates
@@ -64,6 +64,7 @@ class ReferenceModel(mesa.Model):
         self.spec = scenario
         self.design_name = design or scenario.meta.design
         self.design = scenario.designs[self.design_name]
+        self._change_weeks = {c.week for c in scenario.changes}  # recorded weeks from which scheduled changes hold
         self.p = self._base_p = build_params(scenario, self.design)
         self._access = (Access(scenario.budgets, scenario.population)
                         if scenario.budgets is not None and scenario.budgets.overspend == "stricter_access" else None)
@@ -91,12 +92,12 @@ class ReferenceModel(mesa.Model):
     def apply_changes(self) -> None:
         """In a week from which scheduled changes hold, take that week's values (as WijkteamModel._apply_changes)."""
         week = self.week - self.spec.meta.burn_in_weeks
-        if week not in {c.week for c in self.spec.changes}:
+        if week not in self._change_weeks:
             return
         now = self.spec.as_of(week)
         self.design = now.designs[self.design_name]
         self._base_p = build_params(now, self.design)
-        self.p = self._with_access()
+        self.p = with_access(self._base_p, self._extra)
         self.carer_params = R["carer_params"](self.p)
         rates = onset_rates(now, self.design)
         new_rates = not np.array_equal(rates, self.group_rates)
@@ -178,14 +179,8 @@ class ReferenceModel(mesa.Model):
             if self._access is not None:  # as WijkteamModel._respond_to_spending
                 spent = {name: self.rows[-1][f"cost_{name}"] for name in PAYERS}
                 self._extra = self._access.week(t - self.spec.meta.burn_in_weeks, spent)
-                self.p = self._with_access()
+                self.p = with_access(self._base_p, self._extra)
         self.week += 1
-
-    def _with_access(self):
-        """This week's parameters: the scenario's, with the budget's stricter access added (sim.budgets)."""
-        p = self._base_p
-        grant, refer = stricter(p.provision_threshold, p.referral_threshold, self._extra)
-        return p._replace(provision_threshold=grant, referral_threshold=refer)
 
     def plan_hours(self) -> None:
         """Every member plans the week's hours, after counting the other professionals it works beside."""
