@@ -13,8 +13,12 @@
   reference's work in between). Each engine's rate is that of its best turn, so a machine shared
   with other work slows the turns it happens to fall on, not the figures.
 
+With --change the city's neighbourhood teams merge into eight district teams halfway through the
+recorded weeks (a reorganisation: teams rebuilt, open cases handed over, learning every week
+after it), and its GGZ places grow by half a quarter of the way in.
+
 Run on one core: NUMBA_NUM_THREADS=1 is set before Numba loads.
-Usage: python benchmarks/bench_core.py [--residents N] [--weeks N]
+Usage: python benchmarks/bench_core.py [--residents N] [--weeks N] [--change]
 """
 
 import argparse
@@ -60,8 +64,8 @@ def compile_seconds() -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def city(residents: int, weeks: int, burn_in: int):
-    """Grootstad with every neighbourhood scaled so the city has `residents` residents."""
+def city(residents: int, weeks: int, burn_in: int, change: bool = False):
+    """Grootstad with every neighbourhood scaled so the city has `residents` residents; with `change`, a merger."""
     from sim.scenario import Scenario, load, with_overrides
 
     sc = load(ROOT / "scenarios" / "grootstad.toml")
@@ -70,6 +74,13 @@ def city(residents: int, weeks: int, burn_in: int):
     for n in data["neighbourhoods"]:
         n["residents"] = int(round(n["residents"] * scale))
     data["meta"].update(weeks=weeks - burn_in, burn_in_weeks=burn_in)
+    if change:
+        recorded = weeks - burn_in
+        data["changes"] = [
+            {"week": recorded // 4, "path": "specialists.ggz.places_per_10k",
+             "value": 1.5 * data["specialists"]["ggz"]["places_per_10k"]},
+            {"week": recorded // 2, "path": f"designs.{data['meta']['design']}.teams", "value": 8},
+        ]
     return with_overrides(Scenario.model_validate(data))
 
 
@@ -121,6 +132,7 @@ def main() -> None:
     ap.add_argument("--residents", type=int, default=1_000_000)
     ap.add_argument("--weeks", type=int, default=520)
     ap.add_argument("--burn-in", type=int, default=104)
+    ap.add_argument("--change", action="store_true", help="a merger halfway and more GGZ places (see above)")
     args = ap.parse_args()
 
     print(f"compile_seconds: {compile_seconds():.1f}")
@@ -128,7 +140,8 @@ def main() -> None:
     from sim.run import simulate
 
     simulate(city(20_000, 4, 1))  # load compiled kernels from the cache before timing
-    sc = city(args.residents, args.weeks, args.burn_in)
+    sc = city(args.residents, args.weeks, args.burn_in, args.change)
+    print(f"changes: {'; '.join(f'week {c.week}: {c.path} = {c.value}' for c in sc.changes) or 'none'}")
     t0 = time.perf_counter()
     model = WijkteamModel(sc)
     t1 = time.perf_counter()

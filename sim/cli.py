@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sim import preflight
 from sim.paths import default_folder
-from sim.sweep.options import engine_options
+from sim.sweep.options import engine_options, setting_option
 
 
 def _fail(lines: list[str]) -> int:
@@ -25,10 +25,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from sim.output import RUN_FILES, manifest, write_run
     from sim.run import simulate
-    from sim.scenario import ScenarioError, load, with_overrides
+    from sim.scenario import ScenarioError, load, with_overrides, with_settings
     from sim.tables import summary
 
-    scenario = load(args.scenario)
+    scenario = with_settings(load(args.scenario), args.set)
     if args.weeks is not None:
         try:
             scenario = with_overrides(scenario, **{"meta.weeks": args.weeks})
@@ -66,12 +66,12 @@ def _run_reference(args: argparse.Namespace, scenario, design: str, seed: int) -
 
     from sim import steady
     from sim.output import manifest, write_json, write_table
-    from sim.reference.model import ReferenceModel, ReferenceTooLarge
+    from sim.reference.model import ReferenceModel, ReferenceTooLarge, ReferenceUnsupported
     from sim.tables import SUMMARY_UNITS, run_summary, summary, unit_of
 
     try:
         model = ReferenceModel(scenario, design=design, seed=seed)
-    except ReferenceTooLarge as err:
+    except (ReferenceTooLarge, ReferenceUnsupported) as err:
         return _fail([f"{args.scenario}: {err}"])
     total = scenario.meta.burn_in_weeks + scenario.meta.weeks
     with tqdm(total=total, unit="week", desc=f"{scenario.meta.name} / {design} (reference)",
@@ -201,9 +201,9 @@ def _write_report(out: Path, name: str, table, units: dict, title: str, text: st
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare designs on the same population with common random numbers."""
     from sim import compare
-    from sim.scenario import load, scenario_hash
+    from sim.scenario import load, scenario_hash, with_settings
 
-    scenario = load(args.scenario)
+    scenario = with_settings(load(args.scenario), args.set)
     designs = list(dict.fromkeys(args.designs.split(","))) if args.designs is not None else list(scenario.designs)
     unknown = [d for d in designs if d not in scenario.designs]
     if unknown or len(designs) < 2:
@@ -263,9 +263,9 @@ def cmd_designs(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     """Test the scenario's policy assumptions against simulated practice."""
     from sim import audit, compare
-    from sim.scenario import load, scenario_hash
+    from sim.scenario import load, scenario_hash, with_settings
 
-    scenario = load(args.scenario)
+    scenario = with_settings(load(args.scenario), args.set)
     if not scenario.assumptions:
         return _fail([f"{args.scenario}: assumptions: none declared; add [[assumptions]] tables to audit"])
     problems = audit.check(scenario, args.scenario)
@@ -357,6 +357,7 @@ def parser() -> argparse.ArgumentParser:
                      help="numba (default, fast) or reference (pure Mesa, small populations only)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument("--yes", action="store_true", help="start a run that needs over half this machine's memory")
+    setting_option(run)
     run.set_defaults(func=cmd_run)
     sc = sub.add_parser("scenarios", help="list the shipped scenario files")
     sc.set_defaults(func=cmd_scenarios)
@@ -375,12 +376,14 @@ def parser() -> argparse.ArgumentParser:
     cp.add_argument("--equal", choices=("none", "staff", "budget"), default="none",
                     help="scale every design's staff to the first design's staff or team budget")
     engine_options(cp, "results/compare-<scenario>")
+    setting_option(cp)
     cp.set_defaults(func=cmd_compare)
     au = sub.add_parser("audit", help="test the scenario's policy assumptions (beleidstafel) against simulation")
     au.add_argument("scenario")
     au.add_argument("--replications", type=int, default=20)
     au.add_argument("--lang", choices=("nl", "en"), default="en")
     engine_options(au, "results/audit-<scenario>")
+    setting_option(au)
     au.set_defaults(func=cmd_audit)
     ds = sub.add_parser("designs", help="list organisation forms and modifiers (and a scenario's designs)")
     ds.add_argument("scenario", nargs="?")

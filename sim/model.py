@@ -23,9 +23,12 @@ from sim.core.params import onset_rates
 from sim.core.problems import OnsetRates
 from sim.core.signals import signalled_room
 from sim.core.streams import make_streams
+from sim.designs import reorganise
+from sim.designs.reorganise import Learning, relearned, restructured
+from sim.designs.teams import spread
 from sim.domains import AGE_MINOR, C_QUEUED, DOMAIN_PROVIDER, PROVIDERS, YOUTH
 from sim.recorder import Recorder
-from sim.scenario import Scenario
+from sim.scenario import Reorganisation, Scenario
 from sim.tables import TREEKNORM_WEEKS
 
 
@@ -41,6 +44,7 @@ class WijkteamModel(mesa.Model):
         self.design_name = design or scenario.meta.design
         self.design = scenario.designs[self.design_name]
         self.params = self._base_params = build_params(scenario, self.design)
+        self._learning: Learning | None = None  # the years after a reorganisation (sim.designs.reorganise)
         self._access = (Access(scenario.budgets, scenario.population)
                         if scenario.budgets is not None and scenario.budgets.overspend == "stricter_access" else None)
         self._extra = (0.0, 0.0)  # stricter access now (sim.budgets): added to the provision and referral thresholds
@@ -91,24 +95,66 @@ class WijkteamModel(mesa.Model):
 
         Kernel parameters, onset rates and the providers' terms are rebuilt; onset rates take
         effect at once (every resident's next onset is drawn again), while problems, provisions and
-        treatments already running keep the durations drawn when they began.
+        treatments already running keep the durations drawn when they began. A change of a design's
+        structure rebuilds its teams (a reorganisation). In the years after one, the parameters
+        are learned anew each week.
         """
         week = self.week - self.spec.meta.burn_in_weeks
         if week not in self._change_weeks:
+            if self._learning is not None:
+                self._set_params(week)
             return
         now = self.spec.as_of(week)
-        self.design = now.designs[self.design_name]
+        design = now.designs[self.design_name]
+        reorganised = restructured(self.design, design)
+        if reorganised:
+            self._reorganise(design, week)
+        self.design = design
         self._base_params = build_params(now, self.design)
-        self.params = with_access(self._base_params, self._extra)
         by_domain = onset_rates(now, self.design)
         new_rates = not np.array_equal(by_domain, self.rates.by_domain)
         self.rates = OnsetRates(by_domain, by_domain.sum(axis=1))
         for prov in self.providers:
             terms = now.provider(prov.index)
             prov.revise(terms.places_for(self.state.n), terms.mean_treatment_weeks, self.design.mandate_delay_weeks)
-        self._rebind()
+        self._set_params(week)
+        if reorganised:
+            self._plan_hours()  # the new members' hours and free slots, before this week's signals and intake
         if new_rates:  # from week - 1, so that an onset may fall in this very week
             problems.init_onsets(self.week - 1, self.state.people, self.rates, self.streams["onset"])
+
+    def _reorganise(self, design, week: int) -> None:
+        """Rebuild the teams for the new design; carry the open cases over by the scenario's rule; start learning.
+
+        The old design's parameters are what the teams know; a new form or new areas are learned
+        from them (sim.designs.reorganise.Learning). The recorder starts a new staff layout.
+        """
+        old_design, old_staff = self.design, self.staff
+        terms = self.spec.reorganisation or Reorganisation()
+        if relearned(old_design, design):
+            known = self._base_params if self._learning is None else self._learning.params(self._base_params, week)
+            self._learning = Learning(known, week, terms)
+        for team in self.teams:
+            for member in list(team.members):
+                member.remove()
+            team.remove()
+        self.design = design
+        setup = designs.build(self)
+        self.teams, self.staff, self.routing, self.serves = setup.teams, setup.staff, setup.routing, setup.serves
+        self.team_residents, self.team_share = self._team_weights()
+        self.queue = reorganise.carry_over(terms.open_cases, self.week, self.state, old_staff,
+                                           setup, build_params(self.spec.as_of(week), design), self.queue)
+        self.recorder.new_staff()
+
+    def _set_params(self, week: int) -> None:
+        """The kernel parameters of this week: the scenario's, as learned so far, with stricter access on top."""
+        base = self._base_params
+        if self._learning is not None:
+            base = self._learning.params(base, week)
+            if self._learning.share(week) >= 1.0:
+                self._learning = None
+        self.params = with_access(base, self._extra)
+        self._rebind()
 
     @property
     def recording(self) -> bool:
@@ -198,8 +244,7 @@ class WijkteamModel(mesa.Model):
         extra = self._access.week(self.week - self.spec.meta.burn_in_weeks, self.recorder.last_week_costs())
         if extra != self._extra:
             self._extra = extra
-            self.params = with_access(self._base_params, self._extra)
-            self._rebind()
+            self._set_params(self.week - self.spec.meta.burn_in_weeks)
 
     def _rebind(self) -> None:
         """A new Numba handle on the run, after the parameters or onset rates changed."""
@@ -242,15 +287,8 @@ class WijkteamModel(mesa.Model):
         return residents, weight / weight.sum(axis=(1, 2), keepdims=True)
 
     def per_neighbourhood(self, per_member: np.ndarray) -> np.ndarray:
-        """Spread each team's member totals over the residents it serves, summed per neighbourhood.
-
-        `per_member` (..., members) may have leading axes, such as weeks: each row is spread on its own.
-        """
-        rows = per_member.reshape(-1, per_member.shape[-1])
-        by_team = np.zeros((rows.shape[0], len(self.teams)))
-        for member, team in enumerate(self.staff.team):
-            by_team[:, team] += rows[:, member]  # in member order, as np.bincount sums
-        return np.einsum("wt,tkg->wk", by_team, self.team_share).reshape(per_member.shape[:-1] + (-1,))
+        """Spread each team's member totals over the residents it serves, summed per neighbourhood (teams.spread)."""
+        return spread(per_member, self.staff.team, self.team_share)
 
     def households(self, counts: WeekCounts) -> None:
         """Informal care, then problem dynamics, in one pass over the households.

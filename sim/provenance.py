@@ -56,7 +56,31 @@ def _classify(path: str, comment: str) -> Entry:
 
 
 def entries(path: str | Path) -> list[Entry]:
-    """Provenance of every parameter line in a scenario file, in file order."""
+    """Provenance of every parameter line in a scenario file, in file order.
+
+    A file that extends another (`extends = "<file>"`) has the other's entries for what it does not set itself.
+    """
+    own = _lines(path)
+    base = _extends(path)
+    if base is not None:
+        mine = {e.path for e in own}
+        own = [e for e in entries(Path(path).parent / base) if e.path not in mine] + own
+    return own + _inherited(path, own)
+
+
+def _extends(path: str | Path) -> str | None:
+    """The scenario file a file extends, if it names one."""
+    from sim.scenario import ScenarioError, read_toml
+
+    try:
+        base = read_toml(path, ScenarioError).get("extends")
+    except ScenarioError:
+        return None  # a file that does not load has its errors reported by loading it
+    return base if isinstance(base, str) else None
+
+
+def _lines(path: str | Path) -> list[Entry]:
+    """Provenance of the parameter lines written in the file itself."""
     table = ""
     out: list[Entry] = []
     array_key = None
@@ -87,19 +111,21 @@ def entries(path: str | Path) -> list[Entry]:
         key = f"{table}.{assign.group(1)}" if table else assign.group(1)
         if table.startswith("designs.") and assign.group(1) == "base":  # not a parameter: where the rest comes from
             continue
+        if not table and assign.group(1) == "extends":  # not a parameter: the file the rest comes from
+            continue
         if _code(assign.group(2)) == "[":
             array_key, item = key, 0
             continue
         out.append(_classify(key, _comment(raw)))
-    return out + _inherited(path, out)
+    return out
 
 
 def _inherited(path: str | Path, written: list[Entry]) -> list[Entry]:
     """Entries of the design values a design takes from its base: the base line's source, noting where it is."""
-    from sim.scenario import OWN_KEYS, ScenarioError, design_bases, read_toml
+    from sim.scenario import OWN_KEYS, ScenarioError, design_bases, read_scenario
 
     try:
-        designs = read_toml(path, ScenarioError).get("designs", {})
+        designs = read_scenario(path).get("designs", {})
         chains = design_bases(designs) if isinstance(designs, dict) else {}
     except (ScenarioError, ValueError):
         return []  # a file that does not load has its errors reported by loading it
@@ -110,6 +136,6 @@ def _inherited(path: str | Path, written: list[Entry]) -> list[Entry]:
         for key in sorted(keys - set(designs[name])):
             source = next(d for d in chain if key in designs[d])
             base = by_path.get(f"designs.{source}.{key}")
-            if base is not None:
+            if base is not None and f"designs.{name}.{key}" not in by_path:
                 out.append(Entry(f"designs.{name}.{key}", base.kind, f"{base.text} (from designs.{source})"))
     return out

@@ -7,12 +7,15 @@ for all weeks at once when a table is asked for.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from sim.core import record
 from sim.core.counts import WeekCounts, block_of, block_size, counts_view
 from sim.core.state import NO_WEEK
+from sim.designs.teams import spread
 from sim.domains import (
     AGE_BANDS,
     C_NONE,
@@ -38,42 +41,65 @@ CASE_FIELDS = ("id", "route", "priority", "domains", "onset", "queue", "state", 
 WORKED = ("casework", "coordination", "outreach")  # the team's weekly hours by activity (Staff fields)
 
 
+@dataclass
+class StaffLayout:
+    """The teams from one recorded week on (a reorganisation starts a new layout): what their hours cost and where.
+
+    `worked` holds the members' hours by activity of each week recorded under this layout.
+    """
+
+    first: int  # index of the first recorded week under this layout
+    staff_team: np.ndarray
+    team_share: np.ndarray
+    contracted: np.ndarray  # contracted hours per neighbourhood
+    hours_per_fte: float
+    hourly_rate: float
+    welfare_per_resident: float
+    worked: np.ndarray  # (weeks, activity, member)
+
+
 class Recorder:
     """Collects weekly counts and closed cases; builds the tables from them."""
 
     def __init__(self, model):
         """Remember the model; costs and names come from its scenario and design, rows are kept for its weeks."""
         self.model = model
-        sc, design = model.spec, model.design
-        self.hourly_rate = team_cost_per_hour(sc.costs, design)
-        self.welfare_per_resident = design.welfare_hours_per_1000 / 1000 * sc.costs.welfare_cost_per_hour
+        sc = model.spec
         self.provision_cost = np.array([sc.provisions.household_help.cost_per_week,
                                         sc.provisions.support_at_home.cost_per_week])
         self.provider_cost = np.array([sc.provider(k).cost_per_week for k in range(len(PROVIDERS))])
         self.crisis_cost = sc.costs.crisis_cost
         self.n_nbh = model.residents_per_nbh.size
-        self.contracted = model.per_neighbourhood(model.staff.hours)  # contracted hours are fixed for the run
         self.n_weeks = 0  # weeks recorded so far
         weeks = max(1, sc.meta.weeks)
         self._counts = np.empty((weeks, block_size(self.n_nbh)), np.int64)  # one counts block per recorded week
-        self._worked = np.empty((weeks, len(WORKED), model.staff.hours.size))  # hours by activity per member
         self._week = np.empty(weeks, np.int64)
         self._cases: list[tuple[np.ndarray, ...]] = []  # per closing: resident, outcome, closure week, CASE_FIELDS
+        self.layouts: list[StaffLayout] = []
+        self.new_staff()
+
+    def new_staff(self) -> None:
+        """Record the model's teams as they are from now on (at the start, and after a reorganisation)."""
+        m, sc = self.model, self.model.spec
+        weeks = max(1, sc.meta.weeks - self.n_weeks)
+        self.layouts.append(StaffLayout(
+            first=self.n_weeks, staff_team=m.staff.team.copy(), team_share=m.team_share,
+            contracted=m.per_neighbourhood(m.staff.hours), hours_per_fte=m.design.hours_per_fte,
+            hourly_rate=team_cost_per_hour(sc.costs, m.design),
+            welfare_per_resident=m.design.welfare_hours_per_1000 / 1000 * sc.costs.welfare_cost_per_hour,
+            worked=np.empty((weeks, len(WORKED), m.staff.hours.size))))  # hours by activity per member
 
     def add_week(self, c: WeekCounts) -> None:
         """Keep one week's counts (made by `week_counts`) and the team members' hours by activity."""
-        if self.n_weeks == self._week.size:
-            self._grow()
-        m, w = self.model, self.n_weeks
+        m, w, layout = self.model, self.n_weeks, self.layouts[-1]
+        if w == self._week.size:
+            self._counts, self._week = (np.concatenate([a, np.empty_like(a)]) for a in (self._counts, self._week))
+        if w - layout.first == layout.worked.shape[0]:
+            layout.worked = np.concatenate([layout.worked, np.empty_like(layout.worked)])
         self._counts[w] = block_of(c)
-        self._worked[w] = [getattr(m.staff, name) for name in WORKED]
+        layout.worked[w - layout.first] = [getattr(m.staff, name) for name in WORKED]
         self._week[w] = m.week - m.spec.meta.burn_in_weeks
         self.n_weeks += 1
-
-    def _grow(self) -> None:
-        """Double the room for recorded weeks (a model stepped past its planned weeks)."""
-        self._counts, self._worked, self._week = (np.concatenate([a, np.empty_like(a)])
-                                                  for a in (self._counts, self._worked, self._week))
 
     def _columns(self) -> dict[str, np.ndarray]:
         """Per-neighbourhood columns of every recorded week, one row per week and neighbourhood."""
@@ -102,9 +128,10 @@ class Recorder:
         col["intake_wait_weeks"] = c.wait_weeks
         col["open_cases"] = c.journeys[:, :, record.J_CASE]
         col["bridged_cases"] = c.bridged
-        col["staff_fte"] = weekly(self.contracted / self.model.design.hours_per_fte)
-        col["hours_contracted"] = weekly(self.contracted)
-        worked = self.model.per_neighbourhood(self._worked[:n])  # (week, activity, neighbourhood)
+        col["staff_fte"] = self._by_layout(lambda x: x.contracted / x.hours_per_fte)
+        col["hours_contracted"] = self._by_layout(lambda x: x.contracted)
+        worked = np.concatenate([spread(x.worked[:last - x.first], x.staff_team, x.team_share)
+                                 for x, last in self._layout_ends()])  # (week, activity, neighbourhood)
         for j, name in enumerate(WORKED):
             col[f"hours_{name}"] = worked[:, j]
         col["informal_hours"] = c.informal_hours
@@ -131,21 +158,40 @@ class Recorder:
         self._costs(col, c)
         return {name: a.reshape(-1) for name, a in col.items()}
 
+    def _layout_ends(self) -> list[tuple[StaffLayout, int]]:
+        """Each staff layout with the index after its last recorded week."""
+        ends = [x.first for x in self.layouts[1:]] + [self.n_weeks]
+        return list(zip(self.layouts, ends, strict=True))
+
+    def _by_layout(self, value) -> np.ndarray:
+        """A (week, neighbourhood) array of `value(layout)` for the weeks recorded under each staff layout."""
+        return np.concatenate([np.broadcast_to(value(x), (last - x.first, self.n_nbh))
+                               for x, last in self._layout_ends()])
+
     def last_week_costs(self) -> dict[str, float]:
         """The last recorded week's spending per payer (EUR, all neighbourhoods), for a budget's response."""
-        last = self.n_weeks - 1
-        col = {"hours_contracted": self.contracted[None], "residents": self.model.residents_per_nbh[None]}
-        self._costs(col, counts_view(self._counts[last:last + 1], self.n_nbh))
+        last, layout = self.n_weeks - 1, self.layouts[-1]
+        col = {"hours_contracted": layout.contracted[None], "residents": self.model.residents_per_nbh[None]}
+        self._costs(col, counts_view(self._counts[last:last + 1], self.n_nbh), [layout])
         return {name: float(col[f"cost_{name}"].sum()) for name in PAYERS}
 
-    def _costs(self, col: dict[str, np.ndarray], c: WeekCounts) -> None:
-        """Costs by category and by payer: hours and counts times unit costs (per week and neighbourhood)."""
+    def _costs(self, col: dict[str, np.ndarray], c: WeekCounts, layouts: list[StaffLayout] | None = None) -> None:
+        """Costs by category and by payer: hours and counts times unit costs (per week and neighbourhood).
+
+        The team's hourly rate and the welfare shell's cost are those of each week's staff layout
+        (`layouts`: one for all weeks given, else those recorded).
+        """
         payer = np.zeros(c.crises.shape + (len(PAYERS),))
-        col["cost_team"] = col["hours_contracted"] * self.hourly_rate
+        if layouts is None:
+            hourly, welfare = (self._by_layout(lambda x, f=f: np.full(self.n_nbh, getattr(x, f)))
+                               for f in ("hourly_rate", "welfare_per_resident"))
+        else:
+            hourly, welfare = layouts[0].hourly_rate, layouts[0].welfare_per_resident
+        col["cost_team"] = col["hours_contracted"] * hourly
         payer[..., WMO] += col["cost_team"]
         col["cost_provisions"] = np.stack([week @ self.provision_cost for week in c.provisions])  # BLAS, week by week
         payer[..., WMO] += col["cost_provisions"]
-        col["cost_welfare"] = col["residents"] * self.welfare_per_resident
+        col["cost_welfare"] = col["residents"] * welfare
         payer[..., WMO] += col["cost_welfare"]
         spec = np.zeros(c.crises.shape)
         for prov in range(len(PROVIDERS)):

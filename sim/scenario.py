@@ -8,11 +8,13 @@ so the core can trust its inputs.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import json
 import re
 import tomllib
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -330,20 +332,41 @@ class Assumption(Strict):
                                                                                max_length=2)
 
 
-# What a scheduled change may set during a run: what the weekly rules read. The population, the team's
-# structure (staff, caseload cap, outreach share, disciplines, form), costs (the recorder prices a run
-# once) and run settings are fixed when a run starts; changing the team is a reorganisation.
+# What a scheduled change may set during a run: what the weekly rules read. The population, costs (the
+# recorder prices a run once) and run settings are fixed when a run starts. A design's structure (form,
+# teams, staff, caseload cap, outreach share, disciplines) may change too, or a design may take another
+# design's settings as a whole (path `designs.<name>`, value the other design's name): that is a
+# reorganisation, which rebuilds the teams (sim.designs.reorganise, `[reorganisation]`).
 DESIGN_CHANGEABLE = ("referral_threshold", "close_below", "min_case_weeks", "follow_up_weeks", "mandate_delay_weeks",
                      "casework_hours_per_case", "coordination_hours_per_case", "bridging_hours_per_case",
                      "outreach_protected", "discipline_match_effect", "coordination_hours_per_other_professional",
                      "outreach_knowledge", "signalling_network", "one_family_one_plan", "priority_triage", "bridging",
                      "service", "mean_service_weeks")
+DESIGN_STRUCTURE = ("form", "teams", "employment", "welfare_hours_per_1000", "fte_per_10k", "hours_per_fte",
+                    "discipline_shares", "caseload_cap", "outreach_share", "youth_team_share")
 CHANGEABLE = re.compile(
     r"problems\.\w+(\.\w+)?(\.\d+)?|signals\.\w+|escalation\.\w+|provisions\.\w+(\.(?!cost_per_week$)\w+)?"
     r"|informal\.(?!carers_per_household$|volunteer_hours_per_1000$)\w+"
     r"|specialists\.\w+\.(places_per_10k|mean_treatment_weeks|effect)"
     r"|residents\.(queue_leave_per_week|leave_queue_when_resolved)"
-    rf"|designs\.[^.]+\.({'|'.join(DESIGN_CHANGEABLE)})")
+    rf"|designs\.[^.]+(\.({'|'.join(DESIGN_CHANGEABLE + DESIGN_STRUCTURE)})(\.\d+)?)?")
+WHOLE_DESIGN = re.compile(r"designs\.([^.]+)")  # a change of this path switches the design to another's settings
+
+
+class Reorganisation(Strict):
+    """What happens when a change rebuilds a design's teams during a run (sim.designs.reorganise)."""
+
+    # handed_over: each open case goes to a member of the team that serves the resident in the new layout,
+    # who goes on with its plan; kept: the professional who has it keeps it until it closes,
+    # in whichever new team they join; requeued: it goes back on the waiting list (from the switch week).
+    open_cases: Literal["handed_over", "kept", "requeued"] = "handed_over"
+    # assumption: a new form's way of working (its own mechanisms, and what a casework hour achieves) starts
+    # at this share of its settled strength and grows linearly to all of it over learning_years. Seed 003
+    # (a front-runner municipality): "pas na vier, vijf jaar liep het echt; toen had iedereen de werkwijze
+    # in de vingers" (only after four, five years did it really run smoothly). Only a change of form or of
+    # the teams' areas is learned; more staff or another caseload cap in the same teams is not.
+    productivity_at_switch: float = Field(default=0.8, gt=0.0, le=1.0)
+    learning_years: float = Field(default=4.5, ge=0.0, le=20.0)
 
 
 class Change(Strict):
@@ -414,6 +437,7 @@ class Scenario(Strict):
     assumptions: list[Assumption] = Field(default_factory=list, max_length=100)
     changes: list[Change] = Field(default_factory=list, max_length=200)
     budgets: Budgets | None = None
+    reorganisation: Reorganisation | None = None  # None: the defaults of Reorganisation
 
     @model_validator(mode="before")
     @classmethod
@@ -486,10 +510,15 @@ class Scenario(Strict):
             except KeyError:
                 raise ValueError(f"{where}: {c.path} is not a parameter of the scenario") from None
             if not CHANGEABLE.fullmatch(c.path):
-                raise ValueError(f"{where}: {c.path} is fixed when a run starts (the population, the team's structure, "
-                                 "costs and run settings); a change may set problems, signals, escalation, informal "
-                                 "care, provisions, specialist places, durations and effects, residents' patience, "
-                                 f"and a design's {', '.join(DESIGN_CHANGEABLE)}")
+                raise ValueError(f"{where}: {c.path} is fixed when a run starts (the population, costs and run "
+                                 "settings); a change may set problems, signals, escalation, informal care, "
+                                 "provisions, specialist places, durations and effects, residents' patience, a "
+                                 f"design's {', '.join(DESIGN_CHANGEABLE + DESIGN_STRUCTURE)}, or a whole design "
+                                 "(designs.<name> = another design's name)")
+            whole = WHOLE_DESIGN.fullmatch(c.path)
+            if whole and (not isinstance(c.value, str) or c.value not in self.designs or c.value == whole[1]):
+                raise ValueError(f"{where}: {c.path} takes another design's name; allowed: "
+                                 + ", ".join(sorted(d for d in self.designs if d != whole[1])))
             if c.week >= self.meta.weeks:
                 raise ValueError(f"{where}: week {c.week}: allowed range [0, {self.meta.weeks - 1}] "
                                  "(the recorded weeks)")
@@ -506,7 +535,12 @@ class Scenario(Strict):
         """The scenario's values in recorded week `week`: every change of that week or before applied."""
         data = self.model_dump(mode="json", exclude={"changes"})
         for c in sorted((c for c in self.changes if c.week <= week), key=lambda c: c.week):
-            assign(data, c.path, c.value)
+            whole = WHOLE_DESIGN.fullmatch(c.path)
+            if whole and isinstance(c.value, str) and c.value in data["designs"]:  # its settings, its own descriptions
+                own = {k: v for k, v in data["designs"][whole[1]].items() if k in OWN_KEYS}
+                data["designs"][whole[1]] = {**copy.deepcopy(data["designs"][c.value]), **own}
+            else:
+                assign(data, c.path, c.value)
         return parse(data, "<changes>")
 
     @property
@@ -632,6 +666,9 @@ def resolve_designs(data: dict) -> dict:
 
 def parse(data: dict, path: str = "<scenario>") -> Scenario:
     """Validate a scenario mapping (designs' bases resolved), raising ScenarioError with readable lines."""
+    if "extends" in data:
+        raise ScenarioError([f"{path}: extends: only a scenario file read beside the file it names may extend it; "
+                             "give the whole scenario"])
     try:
         resolved = resolve_designs(data)
     except ValueError as err:
@@ -719,16 +756,47 @@ def read_toml(path: str | Path, error: type[Exception]) -> dict:
 
 
 def load(path: str | Path) -> Scenario:
-    """Read and validate a scenario TOML file."""
-    return parse(read_toml(path, ScenarioError), str(path))
+    """Read and validate a scenario TOML file (its `extends` resolved)."""
+    return parse(read_scenario(path), str(path))
+
+
+def read_scenario(path: str | Path, within: tuple[Path, ...] = ()) -> dict:
+    """A scenario file's tables; with `extends = "<file>"` those of the named file (beside it), this file's over them.
+
+    A variant of a municipality (a merger, added staff) so lists only what differs: tables merge
+    key by key, a value or an array of tables ([[changes]], [[assumptions]]) replaces the other's.
+    """
+    p = Path(path)
+    data = read_toml(p, ScenarioError)
+    base = data.pop("extends", None)
+    if base is None:
+        return data
+    if not isinstance(base, str) or not base.endswith(".toml"):
+        raise ScenarioError([f"{p}: extends {base!r}: allowed: the name of another scenario file (.toml) beside it"])
+    target = (p.parent / base).resolve()
+    if target in (*within, p.resolve()):
+        raise ScenarioError([f"{p}: extends {base!r}: a cycle: "
+                             + " -> ".join(str(x) for x in (*within, p.resolve(), target))])
+    return merged(read_scenario(target, (*within, p.resolve())), data)
+
+
+def merged(base: MutableMapping, own: Mapping) -> MutableMapping:
+    """`base` with `own` merged into it in place: tables key by key, any other value replaced."""
+    for key, value in own.items():
+        if isinstance(value, Mapping) and isinstance(base.get(key), MutableMapping):
+            merged(base[key], value)
+        else:
+            base[key] = value
+    return base
 
 
 def shortened(data: dict, weeks: int, burn_in: int) -> dict:
-    """A scenario's data for a short run of its own (a warm-up, a timing): no scheduled changes.
+    """A scenario's data for a short run of its own (a warm-up, a timing): no scheduled changes, no assumptions.
 
-    Their weeks may lie beyond the short run, where they would be refused.
+    Their weeks (and the assumptions' windows) may lie beyond the short run, where they would be refused.
     """
-    return {**data, "meta": {**data["meta"], "weeks": weeks, "burn_in_weeks": burn_in}, "changes": []}
+    return {**data, "meta": {**data["meta"], "weeks": weeks, "burn_in_weeks": burn_in}, "changes": [],
+            "assumptions": []}
 
 
 def with_overrides(scenario: Scenario, source: str = "<overrides>", **changes: object) -> Scenario:
@@ -743,6 +811,28 @@ def with_overrides(scenario: Scenario, source: str = "<overrides>", **changes: o
     if problems:
         raise ScenarioError(problems)
     return parse(data, source)
+
+
+def with_settings(scenario: Scenario, settings: list[str] | None, source: str = "--set") -> Scenario:
+    """The scenario with command-line settings `path=value` applied (as `with_overrides`).
+
+    A value is read as a TOML value (a number, true, a quoted text, an array), else as plain text,
+    so `--set changes.0.week=156` and `--set designs.fusie=integraal` both work.
+    """
+    values: dict[str, object] = {}
+    problems = []
+    for text in settings or []:
+        path, sep, raw = text.partition("=")
+        if not sep or not path.strip():
+            problems.append(f"{source} {text!r}: allowed: PATH=VALUE, e.g. changes.0.week=156")
+            continue
+        try:
+            values[path.strip()] = tomllib.loads(f"v = {raw.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            values[path.strip()] = raw.strip()
+    if problems:
+        raise ScenarioError(problems)
+    return with_overrides(scenario, source, **values) if values else scenario
 
 
 def canonical_json(scenario: Scenario) -> str:

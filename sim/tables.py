@@ -133,6 +133,20 @@ def windowed(name: str) -> tuple[str, tuple[int, int] | None]:
     return base, (int(first), int(end))
 
 
+def outcome_problem(name: str, known: set[str], weeks: int) -> str | None:
+    """Why `name` is not an outcome a run of `weeks` recorded weeks reports (None if it is): see `windowed`."""
+    base, _, window = name.partition("@")
+    if base not in known:
+        return f"{name!r} is not an outcome (see docs/outputs.md)"
+    if not window:
+        return None
+    first, _, end = window.partition(":")
+    if not (first.isdigit() and end.isdigit()) or not int(first) < int(end) <= weeks:
+        return (f"{name!r}: the weeks after '@' are first:end, recorded weeks with 0 <= first < end <= {weeks} "
+                "(e.g. wait_weeks_non_priority@104:208)")
+    return None
+
+
 def window_name(name: str, window: list[int] | tuple[int, int] | None) -> str:
     """The outcome name of `name` taken over `window` (see `windowed`); the name itself without one."""
     return f"{name}@{window[0]}:{window[1]}" if window else name

@@ -10,9 +10,11 @@ from sim.app.params import (
     OPEN_FACTOR,
     assumption_sliders,
     best_pair,
+    change_sliders,
     design_sliders,
     field_bounds,
     scenario_sliders,
+    undated,
 )
 from sim.app.profiles import (
     MAX_UPLOAD_BYTES,
@@ -29,7 +31,7 @@ from sim.sweep.models import wijkteam
 
 
 def test_profiles_leave_out_the_queue_check():
-    assert set(profiles()) == {"kleindorp", "middenstad", "grootstad"}
+    assert set(profiles()) == {"kleindorp", "middenstad", "grootstad", "middenstad-fusie", "kleindorp-extra-fte"}
     with pytest.raises(ScenarioError, match="queue-only"):
         load_profile("queue-only")
 
@@ -59,22 +61,27 @@ def test_assumption_sliders_only_for_assumptions_between_the_chosen_designs(rura
     assert assumption_sliders(rural, [pair[0], pair[0]]) == []
 
 
-@pytest.mark.parametrize("name", ["kleindorp", "middenstad", "grootstad"])
+@pytest.mark.parametrize("name", ["kleindorp", "middenstad", "grootstad", "kleindorp-extra-fte"])
 def test_workshop_scenario_reads_back_to_the_scenario_on_screen_with_every_comment(name):
     base = load_profile(name)
     pair = best_pair(base)
-    changes = {"meta.weeks": 17, f"designs.{pair[0]}.fte_per_10k": 7.5, f"designs.{pair[1]}.caseload_cap": 25,
-               "residents.help_seeking_mean": 1.2, **({"assumptions.0.size": 0.3} if base.assumptions else {})}
+    weeks = 17 if not base.changes else 120
+    changes = {"meta.weeks": weeks, f"designs.{pair[0]}.fte_per_10k": 7.5, f"designs.{pair[1]}.caseload_cap": 25,
+               "residents.help_seeking_mean": 1.2, **({"assumptions.0.size": 0.3} if base.assumptions else {}),
+               **({"changes.0.week": 30, "changes.0.value": 11.5} if base.changes else {})}
+    if base.changes:  # the extra FTE from week 30 instead of the dated week 52, the assumption's window inside
+        changes |= {"assumptions.0.window": [30, 82], "assumptions.0.baseline_window": [30, 82]}
     source = profile_text(name)
     written = workshop_toml(source, base, changes, pair, 4)
     back = from_upload(f"{name}.toml", written.encode())
-    assert scenario_hash(back) == scenario_hash(with_overrides(base, **changes))
+    assert scenario_hash(back) == scenario_hash(with_overrides(base, **undated(changes)))
     # every provenance comment of the file is still there, and each change says it is one and what it replaced
     for note in re.findall(r"#\s*((?:source|assumption):[^\n]*)", source):
         assert note.strip() in written
     marked = [line for line in written.splitlines() if "in the workshop" in line]
     assert len([m for m in marked if "changed in the workshop" in m or "set in the workshop" in m]) == len(changes)
     assert "weeks = 17 # changed in the workshop (file: 260)" in written or name != "middenstad"
+    assert "week = 30 # set in the workshop (inherited: 52), was dated 2028-01-03" in written or not base.changes
     assert compared(written) == (pair[0], pair[1], 4)
     assert compared(source) is None
 
@@ -208,3 +215,16 @@ def test_the_url_keeps_the_page_and_refuses_what_it_cannot_use():
         assert part in joined, part
     none, problems = parse_query("profile=atlantis", names, load_profile, 5)
     assert none is None and "not a shipped profile" in problems[0]
+
+
+def test_change_sliders_move_a_change_within_the_run_and_its_value_within_its_field():
+    base = load_profile("kleindorp-extra-fte")
+    week, value = change_sliders(base)
+    assert (week.path, week.low, week.high, week.value) == ("changes.0.week", 0, base.meta.weeks - 1, 52)
+    assert (value.path, value.low, value.high) == ("changes.0.value", 0.5, 200.0)  # fte_per_10k: (0, 200]
+    moved = with_overrides(base, **undated({"changes.0.week": 104, "changes.0.value": 12.0}))
+    assert moved.as_of(103).designs["uitbreiding"].fte_per_10k == base.designs["integraal"].fte_per_10k
+    assert moved.as_of(104).designs["uitbreiding"].fte_per_10k == 12.0
+    with pytest.raises(ScenarioError, match="disagree"):  # a week moved without its date would contradict it
+        with_overrides(base, **{"changes.0.week": 104})
+    assert [s.path for s in change_sliders(load_profile("middenstad-fusie"))] == ["changes.0.week"]  # a design name

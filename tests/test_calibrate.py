@@ -120,7 +120,7 @@ def test_calibration_recovers_known_parameters_of_the_real_simulation(tmp_path):
         f'tolerance = {0.05 * float(means[name])!r}\nsource = "simulated at known values"\nuse = "calibration"\n\n'
         for name in observables))
     args = argparse.Namespace(scenario=str(town), targets=str(targets), replications=3, workers=0, scheduler=None,
-                              yes=False, out=str(tmp_path / "cal"), quiet=True, budget=40, batch=8)
+                              yes=False, out=str(tmp_path / "cal"), quiet=True, budget=40, batch=8, set=[])
     assert calibrate(args) in (0, 1)
     trials = pd.read_parquet(tmp_path / "cal" / "trials.parquet")
     best = trials.loc[trials["loss"].idxmin()]
@@ -163,7 +163,7 @@ def test_calibration_resumes_with_the_same_trials_and_validation_fails_with_stat
     targets.write_text(GOOD_TARGET.replace("value = 0.09", "value = 0.9").replace("tolerance = 0.03",
                                                                                   "tolerance = 0.01"))
     args = argparse.Namespace(scenario=str(town), targets=str(targets), replications=2, workers=0, scheduler=None,
-                              yes=False, out=str(tmp_path / "cal"), quiet=True, budget=4, batch=2)
+                              yes=False, out=str(tmp_path / "cal"), quiet=True, budget=4, batch=2, set=[])
     assert calibrate(args) == 1  # 90 % overburdened carers is out of reach: not within tolerance
     first = pd.read_parquet(tmp_path / "cal" / "trials.parquet")
     parts = sorted((tmp_path / "cal" / "search" / "runs").glob("*.parquet"))

@@ -91,8 +91,10 @@ def test_the_reference_engine_makes_the_same_changes(small):
 @pytest.mark.parametrize(("change", "expected"), [
     ('week = 3\npath = "specialists.ggz.plaatsen"\nvalue = 2.0',
      "specialists.ggz.plaatsen is not a parameter of the scenario"),
-    ('week = 3\npath = "designs.integraal.fte_per_10k"\nvalue = 12.0',
-     "designs.integraal.fte_per_10k is fixed when a run starts"),
+    ('week = 3\npath = "designs.integraal"\nvalue = "bestaat-niet"',
+     "designs.integraal takes another design's name; allowed: "),
+    ('week = 3\npath = "designs.integraal.form"\nvalue = "split"', "form 'split' needs youth_team_share in (0, 1)"),
+    ('week = 3\npath = "designs.integraal.hours_per_fte"\nvalue = 41.0', "41.0: Input should be less than or equal"),
     ('week = 3\npath = "neighbourhoods.0.residents"\nvalue = 12',
      "neighbourhoods.0.residents is fixed when a run starts"),
     ('week = 3\npath = "provisions.household_help.cost_per_week"\nvalue = 120.0',
@@ -228,3 +230,19 @@ def test_an_assumption_window_that_does_not_fit_is_refused(small, tmp_path, old,
     with pytest.raises(ScenarioError) as err:
         load(_audited(small, tmp_path, BEFORE_AFTER.replace(old, new)))
     assert expected in err.value.problems[0], err.value.problems
+
+
+def test_a_sweep_outcome_over_a_window_must_lie_in_the_recorded_weeks(tmp_path, capsys):
+    from sim.cli import main
+
+    experiment = tmp_path / "windowed.toml"
+    text = (f'[experiment]\nname = "w"\ndescription = "windowed outcomes"\nscenario = "{KLEINDORP}"\n'
+            'residents_scale = 0.1\nsampler = "grid"\nsamples_are = "unused"\nreplications = 1\nseed = 1\n'
+            'outcomes = ["queue_length@0:52", "{}"]\n\n[[parameters]]\npath = "meta.seed"\nvalues = [1, 2]\n')
+    experiment.write_text(text.replace("{}", "queue_length@52:260"), encoding="utf-8")
+    assert main(["sweep", str(experiment), "--dry-run", "--out", str(tmp_path / "out")]) == 0
+    for bad in ("queue_length@52:261", "queue_length@52", "nothing@0:52"):
+        experiment.write_text(text.replace("{}", bad), encoding="utf-8")
+        assert main(["sweep", str(experiment), "--dry-run", "--out", str(tmp_path / "out")]) == 2
+        err = capsys.readouterr().err
+        assert f"outcomes[1]: {bad!r}" in err and ("0 <= first < end <= 260" in err or "not an outcome" in err), err

@@ -82,3 +82,21 @@ def test_docs_outputs_names_every_column(small):
     for col in list(r.by_neighbourhood.columns) + list(r.totals.columns) + list(r.cases.columns):
         prefix = next((g for g in generic if col.startswith(g)), None)
         assert f"`{col}`" in doc or (prefix and f"`{prefix}<" in doc), col
+
+
+def test_set_gives_a_command_its_own_values_and_refuses_bad_ones_by_name(tmp_path, small, capsys):
+    scen = _small_file(tmp_path, small)
+    out = tmp_path / "set"
+    assert main(["run", str(scen), "--out", str(out), "--quiet", "--weeks", "8", "--set",
+                 "designs.integraal.fte_per_10k=6.5", "--set", "signals.self_report_per_week=0.02"]) == 0
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["scenario"]["designs"]["integraal"]["fte_per_10k"] == 6.5
+    assert man["scenario"]["signals"]["self_report_per_week"] == 0.02
+    capsys.readouterr()
+    for bad, expected in (("designs.integraal.fte_per_10k=900", "--set: designs.integraal.fte_per_10k: 900"),
+                          ("nothing", "--set 'nothing': allowed: PATH=VALUE"),
+                          ("designs.nope.fte_per_10k=3", "--set: designs.nope.fte_per_10k: not a parameter")):
+        assert main(["compare", str(scen), "--designs", "integraal,outreach", "--set", bad, "--quiet",
+                     "--out", str(tmp_path / "c")]) == 2
+        assert expected in capsys.readouterr().err, bad
+    assert not (tmp_path / "c").exists()

@@ -144,7 +144,7 @@ def test_district_teams_cover_every_neighbourhood_once():
 def test_municipal_staff_are_cheaper_generalists(town):
     seconded, municipal = WijkteamModel(town, design="integraal"), WijkteamModel(town, design="gemeentelijk")
     assert seconded.params.discipline_match > 1.0 and municipal.params.discipline_match == 1.0
-    ratio = municipal.recorder.hourly_rate / seconded.recorder.hourly_rate
+    ratio = municipal.recorder.layouts[0].hourly_rate / seconded.recorder.layouts[0].hourly_rate
     assert ratio == pytest.approx(town.costs.municipal_cost_factor)
 
 

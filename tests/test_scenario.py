@@ -171,3 +171,33 @@ def test_inherited_values_carry_their_base_line_provenance():
     written, inherited = rows["designs.integraal.caseload_cap"], rows["designs.outreach.caseload_cap"]
     assert inherited.kind == written.kind and inherited.text == f"{written.text} (from designs.integraal)"
     assert "designs.outreach.base" not in rows and rows["designs.outreach.outreach_share"].text.startswith("a team")
+
+
+def test_a_file_that_extends_another_is_that_file_with_its_own_values_over_it(tmp_path):
+    base = tmp_path / "base.toml"
+    base.write_text((ROOT / "scenarios" / "kleindorp.toml").read_text())
+    (tmp_path / "variant.toml").write_text('extends = "base.toml"\n[meta]\nweeks = 100\n'
+                                           '[designs.integraal]\nfte_per_10k = 7.0\n')
+    variant, whole = load(tmp_path / "variant.toml"), load(base)
+    assert variant.meta.weeks == 100 and variant.meta.name == whole.meta.name
+    assert variant.designs["integraal"].fte_per_10k == 7.0
+    assert variant.designs["integraal"].caseload_cap == whole.designs["integraal"].caseload_cap
+    assert variant.assumptions == whole.assumptions  # arrays of tables not given stay the base's
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('extends = "variant.toml"\n', "a cycle: "),
+    ('extends = "missing.toml"\n', "missing.toml: file not found"),
+    ("extends = 3\n", "extends 3: allowed: the name of another scenario file (.toml) beside it"),
+])
+def test_a_bad_extends_is_refused_with_the_file(tmp_path, text, expected):
+    path = tmp_path / "variant.toml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as err:
+        load(path)
+    assert expected in err.value.problems[0]
+
+
+def test_an_extending_file_without_the_file_beside_it_is_refused_as_such():
+    with pytest.raises(ScenarioError, match="only a scenario file read beside the file it names may extend it"):
+        parse(tomllib.loads('extends = "middenstad.toml"\n'), "upload.toml")

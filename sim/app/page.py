@@ -25,7 +25,15 @@ from ipyvuetify.extra import FileInput
 from sim import steady
 from sim.app import session, worker
 from sim.app.figures import neighbourhood_grid, shared_range
-from sim.app.params import Slider, assumption_sliders, best_pair, design_sliders, scenario_sliders
+from sim.app.params import (
+    Slider,
+    assumption_sliders,
+    best_pair,
+    change_sliders,
+    design_sliders,
+    scenario_sliders,
+    undated,
+)
 from sim.app.profiles import (
     MAX_UPLOAD_BYTES,
     compared,
@@ -36,7 +44,7 @@ from sim.app.profiles import (
     workshop_toml,
 )
 from sim.app.state import PageState, parse_query
-from sim.app.texts import help_line, text, unit
+from sim.app.texts import UNITS, help_line, text, unit
 from sim.compare import compact
 from sim.intervals import mean_interval
 from sim.report.bundle import plotly_json
@@ -90,7 +98,7 @@ def base_text() -> str:
 
 def settings() -> Scenario:
     """The scenario as set on screen, validated again (ScenarioError lists the problems)."""
-    return with_overrides(base_scenario(), **overrides.value)
+    return with_overrides(base_scenario(), **undated(overrides.value))
 
 
 def pick_profile(name: str) -> None:
@@ -308,12 +316,31 @@ def Settings():
             # same elements, so the upload below is not remounted, which would cancel the upload's thread)
             for s in design_sliders(base, d) if d in base.designs else []:
                 NamedParam(s)
+    Changes(base)
     Beleidstafel(base)
     with solara.Column(classes=["upload"]):
         solara.Text(text("upload", lg))
         Upload()
     Downloads(tick.value)
     solara.Text(text("link_hint", lg), classes=["wt-help"])
+
+
+@solara.component
+def Changes(base: Scenario):
+    """The profile's scheduled changes: the week of each, and its value if a number (e.g. extra FTE from year 2)."""
+    lg = lang.value
+    sliders = change_sliders(base)
+    if not sliders:
+        return
+    with solara.Details(text("changes", lg), expand=True):
+        with solara.Div(classes=["wt-changes"]):
+            for s in sliders:
+                _, k, field = s.path.split(".")
+                c = base.changes[int(k)]
+                key = c.path.rsplit(".", 1)[-1]
+                shown_unit = "" if field == "week" else (unit(key, lg) if key in UNITS else "")
+                Param(s, f"{text('change_' + field, lg)}: {c.path}", shown_unit,
+                      text("change_help", lg).format(c.note) if c.note and field == "week" else "")
 
 
 @solara.component

@@ -8,6 +8,7 @@ validated again on the server by sim.scenario.with_overrides.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sim.dotted import field_info, lookup
@@ -86,6 +87,41 @@ def scenario_sliders(scenario: Scenario) -> list[Slider]:
 def design_sliders(scenario: Scenario, design: str) -> list[Slider]:
     """Sliders for the key parameters of one design."""
     return [slider(scenario, f"designs.{design}.{key}", step) for key, step in DESIGN_PARAMS.items()]
+
+
+def change_sliders(scenario: Scenario) -> list[Slider]:
+    """Per scheduled change: a slider for its week, and for a number one for its value in its field's range.
+
+    So a workshop tries the same change a year later, or two FTE instead of three.
+    """
+    out = []
+    for k, c in enumerate(scenario.changes):
+        out.append(Slider(f"changes.{k}.week", 0.0, float(scenario.meta.weeks - 1), 1, c.week, True))
+        if isinstance(c.value, bool) or not isinstance(c.value, int | float):
+            continue
+        try:
+            low, high, exclusive = field_bounds(c.path)
+        except KeyError:  # an item of a list: its bounds are the list's items', not a field's
+            continue
+        if low is None or high is None:
+            continue
+        key = c.path.rsplit(".", 1)[-1]
+        step = DESIGN_PARAMS.get(key) or SCENARIO_PARAMS.get(c.path) or 10.0 ** (math.floor(math.log10(
+            max(abs(c.value), 1e-9))) - 1)
+        if isinstance(c.value, int):
+            step = max(1, round(step))
+        if high >= OPEN_ENDED:
+            high = max(OPEN_FACTOR * c.value, 100 * step)
+        out.append(Slider(f"changes.{k}.value", float(low + step if exclusive else low), float(high), step, c.value,
+                          isinstance(c.value, int)))
+    return out
+
+
+def undated(overrides: dict[str, object]) -> dict[str, object]:
+    """Overrides with the date of each change whose week a slider moved cleared (else the two would disagree)."""
+    extra = {f"{path.removesuffix('.week')}.date": None for path in overrides
+             if path.startswith("changes.") and path.endswith(".week")}
+    return {**overrides, **extra}
 
 
 def assumptions_between(scenario: Scenario, designs: list[str]) -> list[int]:

@@ -13,8 +13,18 @@ from pathlib import Path
 import tomlkit
 
 from sim import preflight
+from sim.app.params import undated
 from sim.app.worker import WORKERS
-from sim.scenario import Scenario, ScenarioError, load, parse, shipped_scenarios, toml_tables, with_overrides
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    load,
+    merged,
+    parse,
+    shipped_scenarios,
+    toml_tables,
+    with_overrides,
+)
 
 EXCLUDED = ("queue-only",)  # not a place: the team as a pure queue
 MAX_UPLOAD_BYTES = 256 * 1024
@@ -57,9 +67,22 @@ def from_upload(name: str, data: bytes) -> Scenario:
 
 
 def profile_text(name: str) -> str:
-    """The text of a shipped profile's file, comments and all."""
+    """The text of a shipped profile's file, comments and all (a file that extends another: the whole of it)."""
     load_profile(name)  # an unknown name is a ScenarioError
-    return profiles()[name].read_text(encoding="utf-8")
+    return whole_text(profiles()[name])
+
+
+def whole_text(path: Path) -> str:
+    """A scenario file's text; with `extends`, the named file's text with this file's values merged in, comments kept.
+
+    What the workshop edits and exports must stand alone: a downloaded file has no file beside it.
+    """
+    doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    base = doc.pop("extends", None)
+    if base is None:
+        return tomlkit.dumps(doc)
+    whole = merged(tomlkit.parse(whole_text(path.parent / str(base))), doc)
+    return f"# {path.name} over {base}, as one file\n" + tomlkit.dumps(whole)
 
 
 def compared(text: str) -> tuple[str, str, int] | None:
@@ -104,8 +127,10 @@ def workshop_toml(source: str, scenario: Scenario, changes: dict[str, object], d
         note = (f"changed in the workshop (file: {before})" if key in table
                 else f"set in the workshop (inherited: {before})")
         comment = table[key].trivia.comment.lstrip("# ") if key in table else ""
+        if parents[:1] == ["changes"] and key == "week" and "date" in table:  # the week moved: the date goes
+            note += f", was dated {table.pop('date')}"
         table[key] = value
         table[key].comment(f"{note}; {comment}" if comment else note)
-    _keep_inherited(doc, with_overrides(scenario, **changes))
+    _keep_inherited(doc, with_overrides(scenario, **undated(changes)))
     header = COMPARED.format(a=designs[0], b=designs[1], reps=replications)
     return f"{header}\n{tomlkit.dumps(doc)}"

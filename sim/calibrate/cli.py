@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.sweep.options import engine_options
+from sim.sweep.options import engine_options, setting_option
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -39,6 +39,7 @@ def _options(sub: argparse.ArgumentParser, calibrating: bool) -> None:
         sub.add_argument("--budget", type=int, default=200, help="number of trials")
         sub.add_argument("--batch", type=int, default=8, help="trials sent to the engine together")
     engine_options(sub, f"results/{name}-<scenario>")
+    setting_option(sub)
 
 
 def register(sub, func) -> None:

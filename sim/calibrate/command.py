@@ -27,12 +27,12 @@ class InputError(ProblemsError):
 def _inputs(args: argparse.Namespace):
     """The scenario and the targets, validated; InputError otherwise."""
     from sim.calibrate.targets import TargetsError, load_targets
-    from sim.scenario import ScenarioError, load
+    from sim.scenario import ScenarioError, load, with_settings
 
     problems = []
     scenario = targets = None
     try:
-        scenario = load(args.scenario)
+        scenario = with_settings(load(args.scenario), args.set)
     except ScenarioError as err:
         problems += err.problems
     try:

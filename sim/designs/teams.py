@@ -118,3 +118,16 @@ def build_teams(model, plans: list[TeamPlan], discipline_team: np.ndarray | None
         discipline_team = np.full(N_DISCIPLINES, -1, np.int64)
     nbh_team, serves = coverage(plans, len(model.spec.neighbourhoods))
     return TeamSetup(teams, staff, Routing(nbh_team, discipline_team, np.asarray(first, np.int64)), serves)
+
+
+def spread(per_member: np.ndarray, staff_team: np.ndarray, team_share: np.ndarray) -> np.ndarray:
+    """Spread each team's member totals over the residents it serves, summed per neighbourhood.
+
+    `per_member` (..., members) may have leading axes, such as weeks: each row is spread on its own;
+    `team_share[team, neighbourhood, group]` is each team's share of its residents.
+    """
+    rows = per_member.reshape(-1, per_member.shape[-1])
+    by_team = np.zeros((rows.shape[0], team_share.shape[0]))
+    for member, team in enumerate(staff_team):
+        by_team[:, team] += rows[:, member]  # in member order, as np.bincount sums
+    return np.einsum("wt,tkg->wk", by_team, team_share).reshape(per_member.shape[:-1] + (-1,))

@@ -18,6 +18,7 @@ from sim.core import rules
 from sim.core.params import build as build_params
 from sim.core.params import onset_rates
 from sim.core.streams import make_streams
+from sim.designs.reorganise import reorganisation_weeks
 from sim.designs.teams import coverage, members_of
 from sim.domains import (
     AGE_MINOR,
@@ -50,6 +51,10 @@ class ReferenceTooLarge(ValueError):
     """The reference model refuses populations above MAX_RESIDENTS."""
 
 
+class ReferenceUnsupported(ValueError):
+    """The reference model refuses a run whose teams are rebuilt during it (a reorganisation)."""
+
+
 class ReferenceModel(mesa.Model):
     """One municipality under one design, every resident a Mesa agent."""
 
@@ -58,11 +63,15 @@ class ReferenceModel(mesa.Model):
         if scenario.population > MAX_RESIDENTS:
             raise ReferenceTooLarge(f"the reference engine runs at most {MAX_RESIDENTS:,} residents; this scenario "
                                     f"has {scenario.population:,} (use the default engine)")
+        self.design_name = design or scenario.meta.design
+        if weeks := reorganisation_weeks(scenario, self.design_name):
+            raise ReferenceUnsupported(f"the reference engine does not rebuild teams during a run; design "
+                                       f"{self.design_name!r} is reorganised in recorded week {weeks[0]} "
+                                       "(use the default engine)")
         self.seed_used = scenario.meta.seed if seed is None else seed
         self.streams = make_streams(self.seed_used)
         super().__init__(rng=self.streams["mesa"])
         self.spec = scenario
-        self.design_name = design or scenario.meta.design
         self.design = scenario.designs[self.design_name]
         self._change_weeks = {c.week for c in scenario.changes}  # recorded weeks from which scheduled changes hold
         self.p = self._base_p = build_params(scenario, self.design)

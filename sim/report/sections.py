@@ -120,8 +120,13 @@ def changes(page: Page, res: Results) -> None:
     rows = []
     for c in sc.changes:
         was = lookup(sc.as_of(c.week - 1).model_dump(mode="json"), c.path)
-        shown_values = [page.num(v) if isinstance(v, float) else html.escape(setting_value(str(v), page.lang))
-                        for v in (was, c.value)]
+        if isinstance(was, dict):  # a whole design switched: its form before, the design it becomes and its form
+            becomes = sc.as_of(c.week).designs[str(c.value)]
+            shown_values = [html.escape(setting_value(was["form"], page.lang)),
+                            html.escape(f"{c.value} ({setting_value(becomes.form, page.lang)})")]
+        else:
+            shown_values = [page.num(v) if isinstance(v, float) else html.escape(setting_value(str(v), page.lang))
+                            for v in (was, c.value)]
         rows.append([str(c.week), html.escape(c.path), " → ".join(shown_values), html.escape(c.note or "")])
     page.add(table([page.t(k) for k in ("change_week", "change_path", "change_value", "change_note")], rows,
                    numeric={0}))

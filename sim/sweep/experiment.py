@@ -32,7 +32,7 @@ from sim.scenario import (
 )
 from sim.sweep.models import MODELS
 from sim.sweep.spec import RunSpec, run_seed
-from sim.tables import known_outcomes
+from sim.tables import known_outcomes, outcome_problem
 
 MORRIS_LEVELS = 4  # grid levels of the Morris design (SALib's num_levels); analyses use the same
 
@@ -165,9 +165,10 @@ def check_parameters(exp: Experiment, base: Scenario | None, path: Path) -> list
         problems += [f"{path}: designs: {d!r} is not a design of the scenario" for d in designs
                      if d not in base.designs]
     known = known_outcomes(reference=exp.model == "wijkteam_reference")
+    weeks = base.meta.weeks if base is not None else 5200
     for k, name in enumerate(exp.outcomes):
-        if exp.model.startswith("wijkteam") and name not in known:
-            problems.append(f"{path}: outcomes[{k}]: {name!r} is not an outcome (see docs/outputs.md)")
+        if exp.model.startswith("wijkteam") and (problem := outcome_problem(name, known, weeks)):
+            problems.append(f"{path}: outcomes[{k}]: {problem}")
     if base is None:
         return problems
     for k, par in enumerate(exp.parameters):

@@ -38,3 +38,10 @@ def engine_options(sub: argparse.ArgumentParser, default_out: str) -> None:
     sub.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_argument("--yes", action="store_true",
                      help="start a job above the preflight's size (over 100,000 runs or half this machine's memory)")
+
+
+def setting_option(sub: argparse.ArgumentParser) -> None:
+    """`--set PATH=VALUE` (repeatable): a scenario value for this command only, such as a change's week."""
+    sub.add_argument("--set", action="append", metavar="PATH=VALUE", default=[],
+                     help="set a scenario value for this command (repeatable), e.g. changes.0.week=156 or "
+                          "designs.integraal.fte_per_10k=11")
