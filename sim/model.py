@@ -15,18 +15,19 @@ from sim import designs, population
 from sim.agents import CarerNetworkView, ResidentView, SpecialistProvider, VolunteerPool
 from sim.agents.team import triage
 from sim.budgets import Access, with_access
-from sim.core import casework, dispatch, problems
+from sim.core import casework, dispatch, problems, rules
 from sim.core.casework import handover_room
 from sim.core.counts import WeekCounts, block_of, week_counts
 from sim.core.params import build as build_params
 from sim.core.params import onset_rates
 from sim.core.problems import OnsetRates
+from sim.core.rules import NEVER
 from sim.core.signals import signalled_room
 from sim.core.streams import make_streams
 from sim.designs import reorganise
 from sim.designs.reorganise import Learning, relearned, restructured
 from sim.designs.teams import spread
-from sim.domains import AGE_MINOR, C_QUEUED, DOMAIN_PROVIDER, PROVIDERS, YOUTH
+from sim.domains import AGE_MINOR, C_QUEUED, DOMAIN_PROVIDER, P_PROVISION, PROVIDERS, YOUTH
 from sim.recorder import Recorder
 from sim.scenario import Reorganisation, Scenario
 from sim.tables import TREEKNORM_WEEKS
@@ -46,8 +47,9 @@ class WijkteamModel(mesa.Model):
         self.params = self._base_params = build_params(scenario, self.design)
         self._learning: Learning | None = None  # the years after a reorganisation (sim.designs.reorganise)
         self._access = (Access(scenario.budgets, scenario.population)
-                        if scenario.budgets is not None and scenario.budgets.overspend == "stricter_access" else None)
+                        if scenario.budgets is not None and scenario.budgets.overspend != "report" else None)
         self._extra = (0.0, 0.0)  # stricter access now (sim.budgets): added to the provision and referral thresholds
+        self._hold = False  # provisions granted now wait on the municipality's waiting list (sim.budgets)
         self.state = population.generate(scenario, self.streams["population"])
         people = self.state.people
         self.residents_per_nbh = np.array([n.residents for n in scenario.neighbourhoods], np.int64)
@@ -153,7 +155,7 @@ class WijkteamModel(mesa.Model):
             base = self._learning.params(base, week)
             if self._learning.share(week) >= 1.0:
                 self._learning = None
-        self.params = with_access(base, self._extra)
+        self.params = with_access(base, self._extra, self._hold)
         self._rebind()
 
     @property
@@ -240,11 +242,27 @@ class WijkteamModel(mesa.Model):
         self._hand_over(out, n_ref, n_closed)
 
     def _respond_to_spending(self) -> None:
-        """After a recorded week: a municipality with stricter access tightens or relaxes it by the spending so far."""
-        extra = self._access.week(self.week - self.spec.meta.burn_in_weeks, self.recorder.last_week_costs())
-        if extra != self._extra:
-            self._extra = extra
-            self._set_params(self.week - self.spec.meta.burn_in_weeks)
+        """After a recorded week: stricter or laxer access, or provisions held and released, by the spending so far."""
+        week = self.week - self.spec.meta.burn_in_weeks
+        extra = self._access.week(week, self.recorder.last_week_costs())
+        if (extra, self._access.holding) != (self._extra, self._hold):
+            self._extra, self._hold = extra, self._access.holding
+            self._set_params(week)
+        if self._access.waiting_list:
+            self._release_provisions()
+
+    def _release_provisions(self) -> None:
+        """Held provisions start next week, in the order granted, as far as the Wmo budget left pays; count the rest."""
+        pr, people = self.state.problems, self.state.people
+        rows, doms = np.nonzero((pr.start >= NEVER) & (pr.state == P_PROVISION))
+        order = np.argsort(pr.start[rows, doms], kind="stable")  # granting week, then row
+        rows, doms = rows[order], doms[order]
+        kinds = np.array([rules.provision_kind(a) for a in people.age[rows]], np.int64)
+        n = self._access.releasable(self.recorder.provision_cost[kinds])
+        start = self.week + 1
+        pr.until[rows[:n], doms[:n]] += start - pr.start[rows[:n], doms[:n]]
+        pr.start[rows[:n], doms[:n]] = start
+        self.recorder.note_waiting(np.bincount(people.nbh[rows[n:]], minlength=self.residents_per_nbh.size))
 
     def _rebind(self) -> None:
         """A new Numba handle on the run, after the parameters or onset rates changed."""

@@ -77,6 +77,9 @@ class Recorder:
         self._cases: list[tuple[np.ndarray, ...]] = []  # per closing: resident, outcome, closure week, CASE_FIELDS
         self.layouts: list[StaffLayout] = []
         self.new_staff()
+        budgets = sc.budgets  # with a municipal waiting list for provisions, its length per week and neighbourhood
+        self._waiting = (np.zeros((weeks, self.n_nbh), np.int64)
+                         if budgets is not None and budgets.overspend == "waiting_list" else None)
 
     def new_staff(self) -> None:
         """Record the model's teams as they are from now on (at the start, and after a reorganisation)."""
@@ -94,6 +97,8 @@ class Recorder:
         m, w, layout = self.model, self.n_weeks, self.layouts[-1]
         if w == self._week.size:
             self._counts, self._week = (np.concatenate([a, np.empty_like(a)]) for a in (self._counts, self._week))
+            if self._waiting is not None:
+                self._waiting = np.concatenate([self._waiting, np.zeros_like(self._waiting)])
         if w - layout.first == layout.worked.shape[0]:
             layout.worked = np.concatenate([layout.worked, np.empty_like(layout.worked)])
         self._counts[w] = block_of(c)
@@ -147,6 +152,8 @@ class Recorder:
         for k, name in enumerate(PROVISIONS):
             col[f"granted_{name}"] = c.provisions_granted[:, :, k]
             col[f"provisions_{name}"] = c.provisions[:, :, k]
+        if self._waiting is not None:
+            col["waiting_provisions"] = self._waiting[:n]
         col["crises"] = c.crises
         col["child_protection_measures"] = c.child_protection
         col["client_households"] = c.client_households
@@ -157,6 +164,10 @@ class Recorder:
             col[f"journey_{name}"] = c.journeys[:, :, j]
         self._costs(col, c)
         return {name: a.reshape(-1) for name, a in col.items()}
+
+    def note_waiting(self, per_nbh: np.ndarray) -> None:
+        """The residents on the municipality's waiting list for provisions at the end of the last recorded week."""
+        self._waiting[self.n_weeks - 1] = per_nbh
 
     def _layout_ends(self) -> list[tuple[StaffLayout, int]]:
         """Each staff layout with the index after its last recorded week."""

@@ -223,14 +223,15 @@ class Budgets(Strict):
     """The municipality's yearly budget per payer it funds, in EUR per resident per year (none: not budgeted).
 
     Spending against it is reported per recorded year (yearly tables, report); `overspend` says
-    what the municipality does when spending runs ahead: "report" (nothing changes) or
-    "stricter_access" (sim.budgets: provision and referral thresholds rise while it runs ahead).
+    what the municipality does when spending runs ahead: "report" (nothing changes),
+    "stricter_access" (sim.budgets: provision and referral thresholds rise while it runs ahead) or
+    "waiting_list" (Wmo provisions granted while it runs ahead wait until the year's budget pays for them).
     """
 
     wmo: NonNeg | None = None  # Wmo: the team, provisions, welfare and the Wmo share of crises
     jeugdwet: NonNeg | None = None  # youth care and youth GGZ
     participatiewet: NonNeg | None = None  # debt restructuring and reintegration
-    overspend: Literal["report", "stricter_access"] = "report"
+    overspend: Literal["report", "stricter_access", "waiting_list"] = "report"
     tighten_per_week: Share | None = None  # stricter_access: threshold raised per week spending runs ahead
     tighten_most: Share | None = None  # stricter_access: the most the thresholds are raised
 
@@ -238,6 +239,8 @@ class Budgets(Strict):
     def _stricter_access_says_how(self) -> Budgets:
         if self.overspend == "stricter_access" and (self.tighten_per_week is None or self.tighten_most is None):
             raise ValueError("overspend 'stricter_access' needs tighten_per_week and tighten_most")
+        if self.overspend == "waiting_list" and self.wmo is None:
+            raise ValueError("overspend 'waiting_list' holds Wmo provisions: it needs a wmo budget")
         return self
 
     def per_payer(self) -> dict[str, float]:

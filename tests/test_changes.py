@@ -46,6 +46,8 @@ def test_two_arms_are_identical_before_the_change_in_every_table(ggz_arms):
     assert not later[0].equals(later[1])
     done = [r.cases[r.cases["closure_week"] < WEEK].reset_index(drop=True) for r in (base, changed)]
     assert len(done[0]) and done[0].equals(done[1])
+    onsets = [c for c in base.totals if c.startswith("onsets_")]  # the residents' own draws, after WEEK too
+    assert base.totals[onsets].to_numpy().sum() > 100 and base.totals[onsets].equals(changed.totals[onsets])
 
 
 def test_closed_places_fill_the_waiting_list_and_empty_treatment(ggz_arms):

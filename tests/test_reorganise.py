@@ -58,6 +58,8 @@ def test_the_merging_arm_is_the_split_arm_until_the_merger_in_every_table(merger
     after = [r.totals.query(f"week >= {MERGER}")["hours_coordination"].to_numpy() for r in merger_arms]
     assert not np.array_equal(after[0], after[1])
     assert len(merging.model.teams) == len(split.model.teams) // 2  # a youth and an adult team per area become one
+    onsets = [c for c in split.totals if c.startswith("onsets_")]  # the residents' own draws: no design consumes them
+    assert split.totals[onsets].equals(merging.totals[onsets])
 
 
 def _at_switch(scenario, design="fusie", week=MERGER):

@@ -67,6 +67,7 @@ def _inputs(rng: np.random.Generator, params) -> dict:
         "case_closes": (bool(u() > 0.5), bool(u() > 0.5), bool(u() > 0.5), int(i(0, 30)), int(i(0, 30))),
         "elsewhere": (int(i(0, 6)),),
         "plan_end": (int(i(0, 100)), int(i(0, 20)), e() * 20 * (u() > 0.3), e()),
+        "provision_start": (int(i(0, 100)), int(i(0, 5)), bool(u() > 0.5)),
         "patience_end": (int(i(0, 100)), u() * 0.2 * (u() > 0.3), e()),
         "leaves_queue": (int(i(0, 100)), int(i(0, 100)), int(i(0, 2))),
         "case_outcome": (bool(u() > 0.5), bool(u() > 0.5)),

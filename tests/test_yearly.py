@@ -128,9 +128,9 @@ def test_a_negative_budget_is_refused(tmp_path):
         load(path)
 
 
-def _budgeted(scenario, overspend: str):
-    """The scenario with a Wmo budget far below its spending, and the given response to overspending."""
-    budgets = {"wmo": 20.0, "overspend": overspend, "tighten_per_week": 0.02, "tighten_most": 0.3}
+def _budgeted(scenario, overspend: str, wmo: float = 20.0):
+    """The scenario with a Wmo budget (default: far below its spending), and the given response to overspending."""
+    budgets = {"wmo": wmo, "overspend": overspend, "tighten_per_week": 0.02, "tighten_most": 0.3}
     data = {**scenario.model_dump(mode="json", exclude_none=True), "budgets": budgets}
     return type(scenario).model_validate(data)
 
@@ -164,4 +164,67 @@ def test_stricter_access_needs_its_steps(tmp_path):
     path.write_text(KLEINDORP.read_text(encoding="utf-8") + '\n[budgets]\nwmo = 150.0\noverspend = "stricter_access"\n',
                     encoding="utf-8")
     with pytest.raises(ScenarioError, match="overspend 'stricter_access' needs tighten_per_week and tighten_most"):
+        load(path)
+
+
+@pytest.fixture(scope="module")
+def village():
+    """Kleindorp at 30 % (4,500 residents), two recorded years: some 70 provisions granted."""
+    from .conftest import shrink
+
+    return shrink(load(KLEINDORP), 0.3, weeks=104)
+
+
+def test_a_waiting_list_holds_provisions_while_spending_runs_ahead_and_releases_them_as_the_budget_allows(village):
+    """A Wmo budget of EUR 120 per resident, about 5 % below what the village spends without a waiting list."""
+    reported, waiting = (simulate(_budgeted(village, o, wmo=120.0)) for o in ("report", "waiting_list"))
+    held = waiting.totals["waiting_provisions"]
+    first = int(waiting.totals.loc[held > 0, "week"].iloc[0])
+    tot = reported.totals  # the first week spending runs ahead of the budget pro rata (from then on, grants wait)
+    budget_so_far = 120.0 * tot["residents"] / 52 * (tot["week"] % 52 + 1)
+    ahead = int(tot.loc[tot.groupby(tot["week"] // 52)["cost_wmo"].cumsum() > budget_so_far, "week"].iloc[0])
+    same = [r.totals.query(f"week <= {ahead}").drop(columns="waiting_provisions", errors="ignore") for r in
+            (reported, waiting)]
+    assert ahead <= first and same[0].equals(same[1])  # nothing differs until spending first runs ahead
+    late = [r.totals.query(f"week > {first + 4}") for r in (reported, waiting)]
+    assert held.max() > 0 and late[1]["provisions_household_help"].mean() < late[0]["provisions_household_help"].mean()
+    assert late[1]["cost_provisions"].sum() < late[0]["cost_provisions"].sum()
+    assert (late[1]["granted_household_help"].sum() + late[1]["granted_support_at_home"].sum()
+            >= 0.8 * (late[0]["granted_household_help"].sum() + late[0]["granted_support_at_home"].sum()))
+    assert "waiting_provisions" not in reported.totals
+    assert held.iloc[-1] < held.max()  # released as the budget allows (a new budget year at least)
+    spent = [r.totals["cost_wmo"].sum() / 2 / r.totals["residents"].iloc[0] for r in (reported, waiting)]
+    assert spent[1] <= 120.0 < spent[0], spent
+
+
+def test_releases_never_promise_more_than_the_budget_left_this_year():
+    from sim.budgets import Access
+    from sim.scenario import Budgets
+
+    access = Access(Budgets(wmo=52.0, overspend="waiting_list"), 1000)  # EUR 1,000 a week
+    access.week(0, {"wmo": 900.0})  # EUR 100 left, 51 weeks to go
+    assert not access.holding
+    assert access.releasable(np.array([1.0, 0.9, 0.1, 5.0])) == 2  # 1.9 x 51 = 96.9 <= 100; + 0.1 x 51 over
+    access.week(1, {"wmo": 1200.0})  # ahead of the budget pro rata: hold, release nothing
+    assert access.holding and access.releasable(np.array([0.01])) == 0
+
+
+def test_the_reference_engine_keeps_a_waiting_list_too(village):
+    from sim.reference.model import ReferenceModel
+
+    rows = []
+    for overspend in ("report", "waiting_list"):
+        model = ReferenceModel(_budgeted(village, overspend, wmo=120.0))
+        for _ in range(village.meta.burn_in_weeks + village.meta.weeks):
+            model.step()
+        rows.append(pd.DataFrame(model.rows))
+    assert rows[1]["waiting_provisions"].max() > 0
+    assert rows[1]["cost_provisions"].sum() < rows[0]["cost_provisions"].sum()
+
+
+def test_a_waiting_list_needs_a_wmo_budget(tmp_path):
+    path = tmp_path / "budgeted.toml"
+    budget = '\n[budgets]\njeugdwet = 150.0\noverspend = "waiting_list"\n'
+    path.write_text(KLEINDORP.read_text(encoding="utf-8") + budget, encoding="utf-8")
+    with pytest.raises(ScenarioError, match="overspend 'waiting_list' holds Wmo provisions: it needs a wmo budget"):
         load(path)

@@ -299,7 +299,7 @@ def _grant(i, d, t, s, p, durations_rng, provisions_out):
     pr = s.problems
     kind = rules.provision_kind(s.people.age[i])
     pr.state[i, d] = P_PROVISION
-    pr.start[i, d] = t + p.mandate_delay
+    pr.start[i, d] = rules.provision_start(t, p.mandate_delay, p.hold_provisions)
     pr.until[i, d] = pr.start[i, d] + rules.weeks_until_event(p.provision_rate[kind], durations_rng.exponential())
     s.cases.support[i] |= SUPPORT_PROVISION
     provisions_out[s.people.nbh[i], kind] += 1

@@ -48,6 +48,7 @@ class CoreParams(NamedTuple):
     treatment_effect: np.ndarray  # (P,)
     provision_relief: np.ndarray  # (2,)
     provision_threshold: float
+    hold_provisions: bool  # provisions granted now wait on the municipality's waiting list (sim.budgets)
     provision_rate: np.ndarray  # (2,) end of a provision, per week
     referral_threshold: float
     close_below: float
@@ -141,6 +142,7 @@ def build(scenario: Scenario, design: Design) -> CoreParams:
             f64,
         ),
         provision_threshold=scenario.provisions.threshold,
+        hold_provisions=False,
         provision_rate=np.array(
             [1.0 / scenario.provisions.household_help.mean_duration_weeks,
              1.0 / scenario.provisions.support_at_home.mean_duration_weeks],

@@ -405,6 +405,16 @@ def plan_end(t, min_case_weeks, follow_up_weeks, exp_draw):
     return t + min_case_weeks + follow_up
 
 
+@njit(cache=True)
+def provision_start(t, mandate_delay, held):
+    """The week a provision granted in week t starts: after the municipal check, or never while it is held.
+
+    A held provision waits on the municipality's waiting list for provisions (sim.budgets); its
+    start, NEVER + t, keeps the order of granting until the budget releases it.
+    """
+    return NEVER + t if held else t + mandate_delay
+
+
 # ----- the team's waiting list ---------------------------------------------------------
 
 

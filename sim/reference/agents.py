@@ -43,7 +43,7 @@ R = {name: getattr(rules, name).py_func for name in (
     "informal_demand", "informal_week", "carer_params", "free_slots", "hours_split", "outreach_rate", "worse_than",
     "member_choice", "casework_action", "counter_action", "keeps_case_open", "case_closes", "elsewhere", "case_outcome",
     "extra_coordination", "group_of", "provision_kind", "crisis_payer", "admission", "plan_end", "patience_end",
-    "leaves_queue")}
+    "leaves_queue", "provision_start")}
 PROVISION_KIND = R["provision_kind"]
 
 
@@ -308,7 +308,7 @@ class Resident(mesa.Agent):
         """Grant a Wmo provision, after the mandate delay."""
         p = self.model.p
         kind = PROVISION_KIND(self.age)
-        prob.state, prob.start = P_PROVISION, t + p.mandate_delay
+        prob.state, prob.start = P_PROVISION, R["provision_start"](t, p.mandate_delay, p.hold_provisions)
         prob.until = prob.start + R["weeks_until_event"](p.provision_rate[kind],
                                                          self.model.streams["durations"].exponential())
         self.case.support |= SUPPORT_PROVISION

@@ -76,8 +76,9 @@ class ReferenceModel(mesa.Model):
         self._change_weeks = {c.week for c in scenario.changes}  # recorded weeks from which scheduled changes hold
         self.p = self._base_p = build_params(scenario, self.design)
         self._access = (Access(scenario.budgets, scenario.population)
-                        if scenario.budgets is not None and scenario.budgets.overspend == "stricter_access" else None)
+                        if scenario.budgets is not None and scenario.budgets.overspend != "report" else None)
         self._extra = (0.0, 0.0)  # stricter access now (sim.budgets)
+        self._hold = False  # provisions granted now wait on the municipality's waiting list
         self.carer_params = R["carer_params"](self.p)
         self.group_rates = onset_rates(scenario, self.design)
         self.group_total = self.group_rates.sum(axis=1)
@@ -106,7 +107,7 @@ class ReferenceModel(mesa.Model):
         now = self.spec.as_of(week)
         self.design = now.designs[self.design_name]
         self._base_p = build_params(now, self.design)
-        self.p = with_access(self._base_p, self._extra)
+        self.p = with_access(self._base_p, self._extra, self._hold)
         self.carer_params = R["carer_params"](self.p)
         rates = onset_rates(now, self.design)
         new_rates = not np.array_equal(rates, self.group_rates)
@@ -188,8 +189,26 @@ class ReferenceModel(mesa.Model):
             if self._access is not None:  # as WijkteamModel._respond_to_spending
                 spent = {name: self.rows[-1][f"cost_{name}"] for name in PAYERS}
                 self._extra = self._access.week(t - self.spec.meta.burn_in_weeks, spent)
-                self.p = with_access(self._base_p, self._extra)
+                self._hold = self._access.holding
+                self.p = with_access(self._base_p, self._extra, self._hold)
+                if self._access.waiting_list:
+                    self.rows[-1]["waiting_provisions"] = self.release_provisions(t)
         self.week += 1
+
+    def release_provisions(self, t: int) -> int:
+        """Held provisions start next week, in the order granted, as far as the Wmo budget left pays; returns the rest.
+
+        As WijkteamModel._release_provisions: residents in row order, their problems in domain order.
+        """
+        held = [(prob.start, k, r, prob) for k, r in enumerate(self.residents)
+                for _, prob in sorted(r.problems.items()) if prob.state == P_PROVISION and prob.start >= rules.NEVER]
+        held.sort(key=lambda h: h[:2])
+        costs = [self.spec.provisions.household_help.cost_per_week, self.spec.provisions.support_at_home.cost_per_week]
+        n = self._access.releasable(np.array([costs[PROVISION_KIND(r.age)] for _, _, r, _ in held]))
+        for _, _, _, prob in held[:n]:
+            prob.until += t + 1 - prob.start
+            prob.start = t + 1
+        return len(held) - n
 
     def plan_hours(self) -> None:
         """Every member plans the week's hours, after counting the other professionals it works beside."""

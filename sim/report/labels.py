@@ -83,6 +83,8 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "new_cases": ("Nieuwe aanmeldingen per week", "New cases per week"),
     "new_cases_waiting": ("Nieuwe aanmeldingen die moeten wachten, per week", "New cases that wait, per week"),
     "queue_length": ("Wachtlijst wijkteam (inwoners)", "Team waiting list (residents)"),
+    "waiting_provisions": ("Wachtlijst Wmo-voorzieningen van de gemeente (inwoners)",
+                           "Municipal waiting list for Wmo provisions (residents)"),
     "intakes": ("Intakes per week", "Intakes per week"),
     "loket_cases": ("Door het loket afgehandeld, per week", "Handled by the counter, per week"),
     "left_queue_resolved": ("Van de wachtlijst af, probleem opgelost, per week",
