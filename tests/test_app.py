@@ -221,7 +221,7 @@ def test_change_sliders_move_a_change_within_the_run_and_its_value_within_its_fi
     base = load_profile("kleindorp-extra-fte")
     week, value = change_sliders(base)
     assert (week.path, week.low, week.high, week.value) == ("changes.0.week", 0, base.meta.weeks - 1, 52)
-    assert (value.path, value.low, value.high) == ("changes.0.value", 0.5, 200.0)  # fte_per_10k: (0, 200]
+    assert (value.path, value.low, value.high) == ("changes.0.value", 0.5, 50.0)  # (0, 200], a hundred 0.5 steps
     moved = with_overrides(base, **undated({"changes.0.week": 104, "changes.0.value": 12.0}))
     assert moved.as_of(103).designs["uitbreiding"].fte_per_10k == base.designs["integraal"].fte_per_10k
     assert moved.as_of(104).designs["uitbreiding"].fte_per_10k == 12.0

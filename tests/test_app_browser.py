@@ -383,6 +383,8 @@ def test_an_uploaded_municipality_with_other_designs_runs_and_shows_its_change(a
     page.wait_for_function(f"() => document.querySelector('.select-design-b').innerText.endsWith('{expected[1]}')",
                            timeout=30_000)
     assert page.locator(".select-design-a").inner_text().endswith(expected[0])
+    set_number(page, ".param-changes-0-week .wt-param-input", 24)  # the change's week, moved on the page
+    page.wait_for_function("() => decodeURIComponent(location.href).includes('changes.0.week')", timeout=30_000)
     page.locator(".run-button").click()
     wait_finished(page)
     assert page.locator(".js-plotly-plot .shapelayer path").count() >= 1  # the change's dashed line

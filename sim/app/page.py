@@ -229,7 +229,7 @@ def Param(s: Slider, name: str, unit_text: str, help_text: str):
         if v is not None:
             overrides.set({**overrides.value, s.path: int(v) if s.integer else float(v)})
 
-    with solara.Div(classes=["wt-param"]):
+    with solara.Div(classes=["wt-param", f"param-{s.path.replace('.', '-')}"]):  # named for tests and styles
         with solara.Div(classes=["wt-param-head"]):
             solara.Text(name, classes=["wt-param-name"])
             if s.integer:
@@ -338,9 +338,19 @@ def Changes(base: Scenario):
                 _, k, field = s.path.split(".")
                 c = base.changes[int(k)]
                 key = c.path.rsplit(".", 1)[-1]
-                shown_unit = "" if field == "week" else (unit(key, lg) if key in UNITS else "")
-                Param(s, f"{text('change_' + field, lg)}: {c.path}", shown_unit,
-                      text("change_help", lg).format(c.note) if c.note and field == "week" else "")
+                if field == "week":
+                    Param(s, text("change_week", lg), "", text("change_help", lg).format(c.note or c.path))
+                else:
+                    shown_unit = unit(key, lg) if key in UNITS else ""
+                    Param(s, f"{text('change_value', lg)}: {_param_name(key, lg)}", shown_unit, c.path)
+
+
+def _param_name(key: str, lg: str) -> str:
+    """A parameter's name on the page, or its key where the page has none."""
+    try:
+        return text(key, lg)
+    except KeyError:
+        return key
 
 
 @solara.component

@@ -92,7 +92,8 @@ def design_sliders(scenario: Scenario, design: str) -> list[Slider]:
 def change_sliders(scenario: Scenario) -> list[Slider]:
     """Per scheduled change: a slider for its week, and for a number one for its value in its field's range.
 
-    So a workshop tries the same change a year later, or two FTE instead of three.
+    So a workshop tries the same change a year later, or two FTE instead of three. A value's slider
+    ends at four times the change's value (or a hundred steps) where the field allows more.
     """
     out = []
     for k, c in enumerate(scenario.changes):
@@ -110,8 +111,7 @@ def change_sliders(scenario: Scenario) -> list[Slider]:
             max(abs(c.value), 1e-9))) - 1)
         if isinstance(c.value, int):
             step = max(1, round(step))
-        if high >= OPEN_ENDED:
-            high = max(OPEN_FACTOR * c.value, 100 * step)
+        high = min(high, max(OPEN_FACTOR * abs(c.value), 100 * step))  # a range a slider can be moved in
         out.append(Slider(f"changes.{k}.value", float(low + step if exclusive else low), float(high), step, c.value,
                           isinstance(c.value, int)))
     return out
