@@ -147,6 +147,25 @@ def outcome_problem(name: str, known: set[str], weeks: int) -> str | None:
     return None
 
 
+CHANGE_WINDOW = 26  # weeks before and from a change over which a before-and-after comparison averages
+
+
+def before_after(weekly: pd.DataFrame, names: list[str], week: int, weeks: int) -> tuple[pd.DataFrame, int] | None:
+    """Per design, each outcome's mean over the CHANGE_WINDOW weeks before recorded week `week` and from it.
+
+    `weekly` has design, week and outcome columns (replications pooled); the window shrinks to fit
+    the `weeks` recorded. Returns the table (rows: outcome; columns: (design, "before" / "after"))
+    and the window, or None for a change in the first or after the last recorded week.
+    """
+    window = min(CHANGE_WINDOW, week, weeks - week)
+    if window <= 0:
+        return None
+    side = np.where(weekly["week"] < week, "before", "after")
+    near = (weekly["week"] >= week - window) & (weekly["week"] < week + window)
+    means = weekly[near].assign(side=side[near.to_numpy()]).groupby(["design", "side"], sort=False)[names].mean()
+    return means.T, window
+
+
 def window_name(name: str, window: list[int] | tuple[int, int] | None) -> str:
     """The outcome name of `name` taken over `window` (see `windowed`); the name itself without one."""
     return f"{name}@{window[0]}:{window[1]}" if window else name

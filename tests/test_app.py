@@ -1,6 +1,7 @@
 """The workshop app's logic without a browser: sliders, profiles, uploads, and a streamed comparison."""
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -228,3 +229,18 @@ def test_change_sliders_move_a_change_within_the_run_and_its_value_within_its_fi
     with pytest.raises(ScenarioError, match="disagree"):  # a week moved without its date would contradict it
         with_overrides(base, **{"changes.0.week": 104})
     assert [s.path for s in change_sliders(load_profile("middenstad-fusie"))] == ["changes.0.week"]  # a design name
+
+
+def test_the_app_shows_the_series_outcome_before_and_from_each_change(small):
+    from sim.app.page import change_html
+
+    week = 20
+    data = small.model_dump(mode="json", exclude_none=True)
+    data["changes"] = [{"week": week, "path": "specialists.ggz.places_per_10k", "value": 0.0}]
+    sc = type(small).model_validate(data)
+    c = session.Comparison(1, sc, ["integraal", "outreach"], 2, Path("."))
+    weeks = range(sc.meta.weeks)
+    series = pd.DataFrame([{"design": d, "replication": r, "week": w, "waiting_ggz": float(w >= week) * (1 + r)}
+                           for d in c.designs for r in (0, 1) for w in weeks])
+    page = change_html(series, "waiting_ggz", c, "en")
+    assert page.count("<tr>") == 2 and "<td>20</td><td>0.00 → 1.50</td><td>0.00 → 1.50</td>" in page, page

@@ -52,6 +52,7 @@ from sim.report.figures import sankey, timeseries
 from sim.report.labels import label, shown_label
 from sim.report.page import separated
 from sim.scenario import Scenario, ScenarioError, described, with_overrides
+from sim.tables import before_after
 from sim.units import shown as shown_unit
 
 DEFAULT_PROFILE = "middenstad"
@@ -530,6 +531,28 @@ def SeriesSection(c: session.Comparison, updates: int):
     _choice(worker.SERIES, series_outcome, text("series_shown", lg), lg, "select-series-outcome")
     fig = timeseries(series, series_outcome.value, lg, c.scenario.population, c.scenario.changes)
     Figure(fig, f"series-{c.number}-{updates}-{series_outcome.value}-{lg}")
+    if c.scenario.changes:
+        solara.HTML(tag="div", unsafe_innerHTML=change_html(series, series_outcome.value, c, lg),
+                    classes=["change-table"])
+
+
+def change_html(series: pd.DataFrame, outcome: str, c: session.Comparison, lg: str) -> str:
+    """The outcome shown in the time series, per change: each design's mean before the change and from it.
+
+    Over the 26 weeks on either side (fewer at the ends), the replications so far pooled; every cell escaped.
+    """
+    factor = shown_unit(outcome, c.scenario.population).factor
+    heads = [text("change_week", lg)] + [f"{d}: {label('before', lg)} → {label('after', lg)}" for d in c.designs]
+    rows = ["<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in heads) + "</tr>"]
+    for week in sorted({ch.week for ch in c.scenario.changes}):
+        found = before_after(series, [outcome], week, c.scenario.meta.weeks)
+        if found is None:
+            continue
+        means = found[0].reindex(columns=pd.MultiIndex.from_product([c.designs, ["before", "after"]]))
+        cells = [str(week)] + [f"{_num(means.loc[outcome, (d, 'before')] * factor, lg)} → "
+                               f"{_num(means.loc[outcome, (d, 'after')] * factor, lg)}" for d in c.designs]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in cells) + "</tr>")
+    return f"<p>{html.escape(shown_label(outcome, lg))}</p><table>" + "".join(rows) + "</table>"
 
 
 @solara.component
@@ -693,9 +716,10 @@ CSS = f"""
 .wt-param-input {{ flex: 0 0 130px; }}
 .wt-help, .design-description {{ font-size: 0.8rem; color: #555; line-height: 1.3; }}
 .design-description {{ margin: -12px 0 12px; }}
-.headlines table, .audit-table table {{ border-collapse: collapse; width: 100%; }}
-.headlines td, .headlines th, .audit-table td, .audit-table th {{ padding: 3px 8px; border-bottom: 1px solid #eee;
-  text-align: right; }}
+.headlines table, .audit-table table, .change-table table {{ border-collapse: collapse; width: 100%; }}
+.headlines td, .headlines th, .audit-table td, .audit-table th, .change-table td, .change-table th {{ padding: 3px 8px;
+  border-bottom: 1px solid #eee; text-align: right; }}
 .headlines td:first-child, .headlines th:first-child, .audit-table td, .audit-table th {{ text-align: left; }}
+.change-table p {{ margin: 8px 0 2px; font-weight: 500; }}
 .audit-table {{ overflow-x: auto; }}
 """

@@ -20,6 +20,7 @@ from sim.report.limitations import limitations
 from sim.report.page import Page, table
 from sim.report.results import Results
 from sim.scenario import described
+from sim.tables import before_after
 from sim.units import shown
 
 # The team's wait with the specialist waits beside it: a design that moves its queue to
@@ -96,9 +97,6 @@ def settings(page: Page, res: Results) -> None:
     page.add(table([page.t("setting")] + [html.escape(d) for d in designs], rows, numeric=set()))
 
 
-CHANGE_WINDOW = 26  # weeks before and from a change over which the before-and-after table averages
-
-
 def _touched(scheduled: list, week: int) -> list[str]:
     """Weekly outcomes a week's changes act on first: a provider's waiting list and treatments, or prevalence."""
     out = []
@@ -133,19 +131,18 @@ def changes(page: Page, res: Results) -> None:
     pop = sc.population
     for week in sorted({c.week for c in sc.changes}):
         names = [n for n in dict.fromkeys(_touched(sc.changes, week) + HEADLINES) if n in res.weekly]
-        window = min(CHANGE_WINDOW, week, sc.meta.weeks - week)
-        if window == 0:
+        found = before_after(res.weekly, names, week, sc.meta.weeks)
+        if found is None:
             continue
-        before = res.weekly[(res.weekly["week"] >= week - window) & (res.weekly["week"] < week)]
-        after = res.weekly[(res.weekly["week"] >= week) & (res.weekly["week"] < week + window)]
+        means, window = found
         head = [page.t("outcome")] + [f"{html.escape(d)}: {page.t('before')} → {page.t('after')}" for d in res.designs]
         body = []
         for n in names:
             factor = shown(n, pop).factor
             cells = [html.escape(shown_label(n, page.lang))]
             for d in res.designs:
-                b, a = (part.loc[part["design"] == d, n].mean() * factor for part in (before, after))
-                cells.append(f"{page.num(b)} → {page.num(a)}")
+                cells.append(f"{page.num(means.loc[n, (d, 'before')] * factor)} → "
+                             f"{page.num(means.loc[n, (d, 'after')] * factor)}")
             body.append(cells)
         page.add(table(head, body))
         notes = "; ".join(c.note or c.path for c in sc.changes if c.week == week)
