@@ -17,8 +17,12 @@ With --change the city's neighbourhood teams merge into eight district teams hal
 recorded weeks (a reorganisation: teams rebuilt, open cases handed over, learning every week
 after it), and its GGZ places grow by half a quarter of the way in.
 
+With --demography the city's residents die, are born, move and age each year (the [demography]
+table of scenarios/kleindorp-vergrijzing.toml); the burn-in keeps the age bands while residents
+turn over, the recorded years lay the state out afresh at each census.
+
 Run on one core: NUMBA_NUM_THREADS=1 is set before Numba loads.
-Usage: python benchmarks/bench_core.py [--residents N] [--weeks N] [--change]
+Usage: python benchmarks/bench_core.py [--residents N] [--weeks N] [--burn-in N] [--change] [--demography]
 """
 
 import argparse
@@ -64,8 +68,8 @@ def compile_seconds() -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def city(residents: int, weeks: int, burn_in: int, change: bool = False):
-    """Grootstad with every neighbourhood scaled so the city has `residents` residents; with `change`, a merger."""
+def city(residents: int, weeks: int, burn_in: int, change: bool = False, demography: bool = False):
+    """Grootstad scaled to `residents` residents; with `change` a merger, with `demography` a changing population."""
     from sim.scenario import Scenario, load, with_overrides
 
     sc = load(ROOT / "scenarios" / "grootstad.toml")
@@ -74,6 +78,8 @@ def city(residents: int, weeks: int, burn_in: int, change: bool = False):
     for n in data["neighbourhoods"]:
         n["residents"] = int(round(n["residents"] * scale))
     data["meta"].update(weeks=weeks - burn_in, burn_in_weeks=burn_in)
+    if demography:
+        data["demography"] = load(ROOT / "scenarios" / "kleindorp-vergrijzing.toml").demography.model_dump(mode="json")
     if change:
         recorded = weeks - burn_in
         data["changes"] = [
@@ -133,6 +139,7 @@ def main() -> None:
     ap.add_argument("--weeks", type=int, default=520)
     ap.add_argument("--burn-in", type=int, default=104)
     ap.add_argument("--change", action="store_true", help="a merger halfway and more GGZ places (see above)")
+    ap.add_argument("--demography", action="store_true", help="residents die, are born, move and age (see above)")
     args = ap.parse_args()
 
     print(f"compile_seconds: {compile_seconds():.1f}")
@@ -140,16 +147,18 @@ def main() -> None:
     from sim.run import simulate
 
     simulate(city(20_000, 4, 1))  # load compiled kernels from the cache before timing
-    sc = city(args.residents, args.weeks, args.burn_in, args.change)
+    sc = city(args.residents, args.weeks, args.burn_in, args.change, args.demography)
+    print(f"demography: {'on' if sc.demography else 'off'}")
     print(f"changes: {'; '.join(f'week {c.week}: {c.path} = {c.value}' for c in sc.changes) or 'none'}")
     t0 = time.perf_counter()
     model = WijkteamModel(sc)
     t1 = time.perf_counter()
     model.run()
     t2 = time.perf_counter()
-    n = model.state.n
+    n = sc.population  # at the start (with demography the city changes: residents_end)
     run_s = t2 - t1
     print(f"residents: {n}")
+    print(f"residents_end: {model.state.n}")
     print(f"weeks: {args.weeks}")
     print(f"build_seconds: {t1 - t0:.2f}")
     print(f"city_1m_520w_seconds: {run_s:.2f}")

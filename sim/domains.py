@@ -61,3 +61,7 @@ WMO, JEUGDWET, PARTICIPATIEWET, ZVW, WLZ = range(5)
 # resolved while the resident waited, or the resident stopped waiting (found help elsewhere or gave up).
 OUTCOMES = ("resolved", "handed_over", "manageable", "open_at_end", "resolved_waiting", "gave_up")
 OUT_RESOLVED, OUT_HANDED_OVER, OUT_MANAGEABLE, OUT_OPEN, OUT_RESOLVED_WAITING, OUT_GAVE_UP = range(6)
+# With demography (sim.demography) a case also ends when its resident dies or moves away; only such runs
+# have these categories, so a stationary run's case table is as before.
+DEMOGRAPHIC_OUTCOMES = ("died", "moved_away")
+OUT_DIED, OUT_MOVED = range(len(OUTCOMES), len(OUTCOMES) + 2)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim import designs, population
+from sim import demography, designs, population
 from sim.agents import CarerNetworkView, ResidentView, SpecialistProvider, VolunteerPool
 from sim.agents.team import triage
 from sim.budgets import Access, with_access
@@ -27,7 +27,20 @@ from sim.core.streams import make_streams
 from sim.designs import reorganise
 from sim.designs.reorganise import Learning, relearned, restructured
 from sim.designs.teams import spread
-from sim.domains import AGE_MINOR, C_QUEUED, DOMAIN_PROVIDER, P_PROVISION, PROVIDERS, YOUTH
+from sim.domains import (
+    AGE_MINOR,
+    C_CASEWORK,
+    C_NONE,
+    C_QUEUED,
+    DOMAIN_PROVIDER,
+    N_AGE_BANDS,
+    OUT_DIED,
+    OUT_MOVED,
+    P_PROVISION,
+    P_SPECIALIST,
+    PROVIDERS,
+    YOUTH,
+)
 from sim.recorder import Recorder
 from sim.scenario import Reorganisation, Scenario
 from sim.tables import TREEKNORM_WEEKS
@@ -52,9 +65,12 @@ class WijkteamModel(mesa.Model):
         self._hold = False  # provisions granted now wait on the municipality's waiting list (sim.budgets)
         self.state = population.generate(scenario, self.streams["population"])
         people = self.state.people
-        self.residents_per_nbh = np.array([n.residents for n in scenario.neighbourhoods], np.int64)
-        minors = np.bincount(people.nbh[people.age == AGE_MINOR], minlength=self.residents_per_nbh.size)
-        self.group_residents = np.column_stack([minors, self.residents_per_nbh - minors]).astype(float)
+        self.resident_id = np.arange(self.state.n, dtype=np.int64)  # who a row is: rows move in a census, ids do not
+        self.household_id = np.arange(self.state.households.start.size - 1, dtype=np.int64)  # likewise
+        self._count_residents()
+        n_nbh = self.residents_per_nbh.size
+        self._start_households = np.bincount(self.state.households.nbh, minlength=n_nbh)
+        self.census_flows = np.zeros((len(demography.FLOWS), n_nbh), np.int64)  # this week's census (sim.demography)
         by_domain = onset_rates(scenario, self.design)
         self.rates = OnsetRates(by_domain, by_domain.sum(axis=1))
         setup = designs.build(self)
@@ -83,13 +99,21 @@ class WijkteamModel(mesa.Model):
         problems.init_onsets(0, people, self.rates, self.streams["onset"])
         self._plan_hours()
 
+    def _count_residents(self) -> None:
+        """Residents per neighbourhood and per (neighbourhood, age group); per (neighbourhood, age band)."""
+        people, n_nbh = self.state.people, len(self.spec.neighbourhoods)
+        self.residents_per_nbh = np.bincount(people.nbh, minlength=n_nbh).astype(np.int64)
+        minors = np.bincount(people.nbh[people.age == AGE_MINOR], minlength=n_nbh)
+        self.group_residents = np.column_stack([minors, self.residents_per_nbh - minors]).astype(float)
+        self.band_residents = demography.band_counts_by_nbh(people, n_nbh)
+
     def _build_providers(self) -> list[SpecialistProvider]:
         """One specialist provider per specialist domain, places scaled to the population."""
         out = []
         for k, name in enumerate(PROVIDERS):
             prov = self.spec.provider(k)
-            out.append(SpecialistProvider(self, k, name, prov.places_for(self.state.n), prov.mean_treatment_weeks,
-                                          self.design.mandate_delay_weeks))
+            out.append(SpecialistProvider(self, k, name, prov.places_for(self.spec.population),
+                                          prov.mean_treatment_weeks, self.design.mandate_delay_weeks))
         return out
 
     def _apply_changes(self) -> None:
@@ -118,12 +142,84 @@ class WijkteamModel(mesa.Model):
         self.rates = OnsetRates(by_domain, by_domain.sum(axis=1))
         for prov in self.providers:
             terms = now.provider(prov.index)
-            prov.revise(terms.places_for(self.state.n), terms.mean_treatment_weeks, self.design.mandate_delay_weeks)
+            prov.revise(terms.places_for(self.spec.population), terms.mean_treatment_weeks,
+                        self.design.mandate_delay_weeks)
         self._set_params(week)
         if reorganised:
             self._plan_hours()  # the new members' hours and free slots, before this week's signals and intake
         if new_rates:  # from week - 1, so that an onset may fall in this very week
             problems.init_onsets(self.week - 1, self.state.people, self.rates, self.streams["onset"])
+
+    def _census_week(self) -> bool:
+        """Whether this week starts a year after the first, burn-in or recorded, in a run with demography."""
+        week = self.week - self.spec.meta.burn_in_weeks
+        return self.spec.demography is not None and self.week > 0 and week != 0 and week % 52 == 0
+
+    def _turnover(self) -> None:
+        """A burn-in year: whoever dies or moves away is followed by a newcomer like them (sim.demography.turnover).
+
+        So problems and provisions last as long as their residents do when recording starts,
+        while the neighbourhoods keep the make-up the scenario gives them.
+        """
+        rng = self.streams["demography"]
+        turn = demography.turnover(self.state, self.spec, rng)
+        rows = turn.replaced
+        self._leave_services(rows, turn.died)
+        stays = np.ones(self.state.n, bool)
+        stays[rows] = False
+        self.queue = self.queue[stays[self.queue]]
+        for prov in self.providers:
+            prov.relocate(np.where(stays, np.arange(self.state.n), -1))
+        sizes = np.diff(self.state.households.start)
+        replaced = np.bincount(self.state.people.hh[rows], minlength=sizes.size)
+        moved = np.flatnonzero((replaced > 0) & (replaced == sizes))  # whole households: new carers too
+        demography.renew(self.state, rows, moved, self.spec, rng)
+        people = self.state.people
+        people.age[:] = turn.age
+        people.group[:] = people.nbh * N_AGE_BANDS + people.age
+        self.resident_id[rows] = self.resident_id.max() + 1 + np.arange(rows.size)
+        renewed = np.union1d(rows, turn.aged)  # first onsets, or onsets at the older band's rate
+        problems.init_onsets_of(self.week - 1, renewed, people, self.rates, self.streams["onset"])
+        self._count_residents()
+        self._plan_hours()
+
+    def _census(self) -> None:
+        """A year of deaths, moves, ageing and births (sim.demography): the state laid out afresh, services told.
+
+        The cases of those who died or moved away end (outcome died or moved_away), their places
+        in specialist care and on waiting lists are freed; newcomers get their first onsets.
+        """
+        c = demography.census(self.state, (self.resident_id, self.household_id), self.spec, self._start_households,
+                              self.streams["demography"])
+        self._leave_services(np.flatnonzero(c.new_row < 0), c.died)
+        self.queue = c.new_row[self.queue]
+        self.queue = self.queue[self.queue >= 0]
+        for prov in self.providers:
+            prov.relocate(c.new_row)
+        self.state, (self.resident_id, self.household_id) = c.state, c.ids
+        self._count_residents()
+        self.team_residents, self.team_share = self._team_weights()
+        self._signalled = signalled_room(self.state.n)
+        self._busy = np.empty(self.state.n, np.int64)
+        self.busy = self._busy[:0]
+        # newcomers' first onsets, and those of residents now in an older band at its rate (memoryless: drawn again)
+        renewed = np.union1d(c.arrived, c.aged)
+        problems.init_onsets_of(self.week - 1, renewed, self.state.people, self.rates, self.streams["onset"])
+        self._rebind()
+        self._plan_hours()
+        self.census_flows[:] = [c.flows[name] for name in demography.FLOWS]
+        self.recorder.new_staff()  # the teams' shares of the residents they serve changed
+
+    def _leave_services(self, gone: np.ndarray, died: np.ndarray) -> None:
+        """Those who leave the population leave their team case, the team's and the providers' waiting lists."""
+        ca, pr = self.state.cases, self.state.problems
+        open_ = gone[ca.state[gone] != C_NONE]
+        working = open_[ca.state[open_] == C_CASEWORK]
+        np.subtract.at(self.staff.caseload, ca.member[working], 1)
+        self.recorder.close_cases(open_, np.where(np.isin(open_, died), OUT_DIED, OUT_MOVED), self.week)
+        treated = pr.state[gone] == P_SPECIALIST  # (gone, domain)
+        for prov in self.providers:
+            prov.complete(int(treated[:, self.params.domain_provider == prov.index].sum()))
 
     def _reorganise(self, design, week: int) -> None:
         """Rebuild the teams for the new design; carry the open cases over by the scenario's rule; start learning.
@@ -176,11 +272,14 @@ class WijkteamModel(mesa.Model):
     def step(self) -> None:
         """Advance one week.
 
-        Stages in order: scheduled changes, onsets, signals, intake, hours, households (informal
-        care, then problem dynamics), casework, specialist care, record (with costs).
+        Stages in order: the yearly census (with demography), scheduled changes, onsets, signals,
+        intake, hours, households (informal care, then problem dynamics), casework, specialist care,
+        record (with costs).
         """
         counts = self.counts
         block_of(counts)[:] = 0
+        if self._census_week():
+            self._census() if self.recording else self._turnover()
         self._apply_changes()
         self.onsets(counts)
         self.signals(counts)
@@ -339,6 +438,7 @@ class WijkteamModel(mesa.Model):
         if self.recording:
             dispatch.record(self._core(counts), self.week, self.busy, self.residents_per_nbh, TREEKNORM_WEEKS)
             self.recorder.add_week(counts)
+            self.census_flows[:] = 0
             if self._access is not None:
                 self._respond_to_spending()
 

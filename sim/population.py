@@ -8,7 +8,7 @@ import numpy as np
 
 from sim.core.state import NO_WEEK, Households, People, State, no_problems
 from sim.domains import AGE_ADULT, AGE_MINOR, N_AGE_BANDS
-from sim.scenario import Neighbourhood, Scenario
+from sim.scenario import Neighbourhood, Residents, Scenario
 
 
 def band_counts(shares: list[float], n: int) -> np.ndarray:
@@ -40,6 +40,15 @@ def households(nbh: Neighbourhood, rng: np.random.Generator) -> tuple[np.ndarray
     return ages, label
 
 
+def traits(res: Residents, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Own capacity (resilience) and help seeking of n residents; care avoiders seek help less."""
+    resilience = np.clip(rng.normal(res.resilience_mean, res.resilience_sd, n), 0.05, None).astype(np.float32)
+    avoider = rng.random(n) < res.care_avoider_share
+    help_seek = res.help_seeking_mean * rng.gamma(4.0, 0.25, n)
+    help_seek[avoider] *= res.care_avoider_help_seeking
+    return resilience, help_seek.astype(np.float32)
+
+
 def generate(scenario: Scenario, rng: np.random.Generator) -> State:
     """Build the start state: residents without problems, households with carer networks."""
     res = scenario.residents
@@ -58,11 +67,7 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> State:
     n, n_hh = age.size, offset
     hh_start = np.searchsorted(hh, np.arange(n_hh + 1)).astype(np.int64)
 
-    resilience = np.clip(rng.normal(res.resilience_mean, res.resilience_sd, n), 0.05, None).astype(np.float32)
-    avoider = rng.random(n) < res.care_avoider_share
-    help_seek = res.help_seeking_mean * rng.gamma(4.0, 0.25, n)
-    help_seek[avoider] *= res.care_avoider_help_seeking
-    help_seek = help_seek.astype(np.float32)
+    resilience, help_seek = traits(res, n, rng)
     carers = rng.poisson(scenario.informal.carers_per_household, n_hh).astype(np.int32)
 
     cases, problems = no_problems(n)

@@ -15,11 +15,13 @@ import pandas as pd
 from sim.core import record
 from sim.core.counts import WeekCounts, block_of, block_size, counts_view
 from sim.core.state import NO_WEEK
+from sim.demography import BAND_COLUMNS, FLOWS
 from sim.designs.teams import spread
 from sim.domains import (
     AGE_BANDS,
     C_NONE,
     C_QUEUED,
+    DEMOGRAPHIC_OUTCOMES,
     DOMAINS,
     GROUP_MINORS,
     GROUP_OTHERS,
@@ -35,9 +37,10 @@ from sim.domains import (
 )
 from sim.tables import payer_of_specialist, team_cost_per_hour
 
-# Case fields kept when a case closes (the resident's household, neighbourhood and age band are fixed for the run).
+# Case fields kept when a case closes.
 CASE_FIELDS = ("id", "route", "priority", "domains", "onset", "queue", "state", "start", "sev", "support",
                "inf_hours", "ref_week", "ref_provider")
+PERSON_FIELDS = ("hh", "nbh", "age")  # who the resident of a case is (household id), kept when it closes
 WORKED = ("casework", "coordination", "outreach")  # the team's weekly hours by activity (Staff fields)
 
 
@@ -77,6 +80,10 @@ class Recorder:
         self._cases: list[tuple[np.ndarray, ...]] = []  # per closing: resident, outcome, closure week, CASE_FIELDS
         self.layouts: list[StaffLayout] = []
         self.new_staff()
+        self._residents = np.empty((weeks, self.n_nbh), np.int64)  # residents per week (demography changes them)
+        # with demography: residents per age band and the census's flows, per week and neighbourhood
+        self._population = (np.zeros((weeks, len(BAND_COLUMNS) + len(FLOWS), self.n_nbh), np.int64)
+                            if sc.demography is not None else None)
         budgets = sc.budgets  # with a municipal waiting list for provisions, its length per week and neighbourhood
         self._waiting = (np.zeros((weeks, self.n_nbh), np.int64)
                          if budgets is not None and budgets.overspend == "waiting_list" else None)
@@ -95,28 +102,33 @@ class Recorder:
     def add_week(self, c: WeekCounts) -> None:
         """Keep one week's counts (made by `week_counts`) and the team members' hours by activity."""
         m, w, layout = self.model, self.n_weeks, self.layouts[-1]
-        if w == self._week.size:
-            self._counts, self._week = (np.concatenate([a, np.empty_like(a)]) for a in (self._counts, self._week))
-            if self._waiting is not None:
-                self._waiting = np.concatenate([self._waiting, np.zeros_like(self._waiting)])
+        if w == self._week.size:  # a model stepped past its planned weeks: double the room
+            self._counts, self._week, self._residents = (np.concatenate([a, np.empty_like(a)])
+                                                         for a in (self._counts, self._week, self._residents))
+            self._waiting, self._population = (None if a is None else np.concatenate([a, np.zeros_like(a)])
+                                               for a in (self._waiting, self._population))
         if w - layout.first == layout.worked.shape[0]:
             layout.worked = np.concatenate([layout.worked, np.empty_like(layout.worked)])
         self._counts[w] = block_of(c)
         layout.worked[w - layout.first] = [getattr(m.staff, name) for name in WORKED]
+        self._residents[w] = m.residents_per_nbh
+        if self._population is not None:
+            self._population[w] = np.concatenate([m.band_residents.T, m.census_flows])
         self._week[w] = m.week - m.spec.meta.burn_in_weeks
         self.n_weeks += 1
 
     def _columns(self) -> dict[str, np.ndarray]:
         """Per-neighbourhood columns of every recorded week, one row per week and neighbourhood."""
-        n, res = self.n_weeks, self.model.residents_per_nbh
+        n = self.n_weeks
         c = counts_view(self._counts[:n], self.n_nbh)  # every field with a leading week axis
 
         def weekly(a: np.ndarray) -> np.ndarray:
             """A value per neighbourhood, the same in every week."""
-            return np.broadcast_to(a, (n, res.size))
+            return np.broadcast_to(a, (n, self.n_nbh))
 
+        res = self._residents[:n]
         col: dict[str, np.ndarray] = {"week": weekly(self._week[:n, None]),
-                                      "neighbourhood": weekly(np.arange(res.size)), "residents": weekly(res)}
+                                      "neighbourhood": weekly(np.arange(self.n_nbh)), "residents": res}
         for d, name in enumerate(DOMAINS):
             col[f"prevalence_{name}"] = c.prevalence[:, :, d] / res
             col[f"onsets_{name}"] = c.onsets[:, :, d]
@@ -154,6 +166,9 @@ class Recorder:
             col[f"provisions_{name}"] = c.provisions[:, :, k]
         if self._waiting is not None:
             col["waiting_provisions"] = self._waiting[:n]
+        if self._population is not None:
+            for j, name in enumerate(BAND_COLUMNS + FLOWS):
+                col[name] = self._population[:n, j]
         col["crises"] = c.crises
         col["child_protection_measures"] = c.child_protection
         col["client_households"] = c.client_households
@@ -246,21 +261,27 @@ class Recorder:
         self._cases.append(self._case_fields(rows, np.full(rows.size, OUT_OPEN), np.full(rows.size, NO_WEEK)))
 
     def _case_fields(self, rows: np.ndarray, outcome: np.ndarray, closed: np.ndarray) -> tuple[np.ndarray, ...]:
-        """The given residents' current case as it is now: resident, outcome, closure week, then CASE_FIELDS."""
-        ca = self.model.state.cases
-        return rows.copy(), outcome.copy(), closed, *(getattr(ca, name)[rows] for name in CASE_FIELDS)
+        """The given residents' case as it is now: resident id, outcome, closure week, PERSON_FIELDS, CASE_FIELDS.
+
+        Who the resident is (household, neighbourhood, age band) is taken now too: a census moves rows.
+        """
+        m = self.model
+        ca, pe = m.state.cases, m.state.people
+        person = (m.household_id[pe.hh[rows]], pe.nbh[rows], pe.age[rows])  # PERSON_FIELDS
+        return (m.resident_id[rows], outcome.copy(), closed, *person,
+                *(getattr(ca, name)[rows] for name in CASE_FIELDS))
 
     def _case_columns(self) -> dict[str, np.ndarray]:
         """Case columns of every kept case (weeks still in model time)."""
-        rows, outcome, closed, *fields = (np.concatenate(part) for part in zip(*self._cases, strict=True))
-        ca = dict(zip(CASE_FIELDS, fields, strict=True))
-        pe = self.model.state.people
+        ids, outcome, closed, *fields = (np.concatenate(part) for part in zip(*self._cases, strict=True))
+        pe = dict(zip(PERSON_FIELDS, fields, strict=False))
+        ca = dict(zip(CASE_FIELDS, fields[len(PERSON_FIELDS):], strict=True))
         return {
             "case_id": ca["id"],
-            "resident": rows.astype(np.int64),
-            "household": pe.hh[rows].astype(np.int64),
-            "neighbourhood": pe.nbh[rows].astype(np.int64),
-            "age_band": pe.age[rows],
+            "resident": ids.astype(np.int64),
+            "household": pe["hh"].astype(np.int64),
+            "neighbourhood": pe["nbh"].astype(np.int64),
+            "age_band": pe["age"],
             "route": ca["route"],
             "priority": ca["priority"] == 1,
             "domains": ca["domains"].astype(np.int64),
@@ -294,7 +315,8 @@ class Recorder:
         df["onset_to_signal_weeks"] = df["signal_week"] - df["onset_week"]
         df["age_band"] = pd.Categorical.from_codes(df["age_band"], categories=list(AGE_BANDS))
         df["route"] = pd.Categorical.from_codes(df["route"], categories=list(ROUTES))
-        df["outcome"] = pd.Categorical.from_codes(df["outcome"], categories=list(OUTCOMES))
+        outcomes = OUTCOMES + (DEMOGRAPHIC_OUTCOMES if self.model.spec.demography is not None else ())
+        df["outcome"] = pd.Categorical.from_codes(df["outcome"], categories=list(outcomes))
         ref = df["referral_provider"].to_numpy()
         df["referral_provider"] = pd.Categorical.from_codes(np.where(ref < 0, -1, ref), categories=list(PROVIDERS))
         for bit, name in enumerate(SUPPORTS):

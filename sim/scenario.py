@@ -356,6 +356,29 @@ CHANGEABLE = re.compile(
 WHOLE_DESIGN = re.compile(r"designs\.([^.]+)")  # a change of this path switches the design to another's settings
 
 
+class Demography(Strict):
+    """Residents age, die, are born and move during the recorded years (sim.demography); none: a stationary population.
+
+    Applied once a year, at the start of each recorded year after the first. Rates are per year.
+    """
+
+    deaths_per_1000: list[Annotated[float, Field(ge=0.0, le=1000.0)]] = Field(min_length=N_AGE_BANDS,
+                                                                               max_length=N_AGE_BANDS)
+    births_per_1000_adults: float = Field(ge=0.0, le=200.0)  # per resident aged 23-64
+    # by the age band of the household's oldest member: young households move often, old ones seldom
+    households_moving_out_per_1000: list[Annotated[float, Field(ge=0.0, le=500.0)]] = Field(
+        min_length=N_AGE_BANDS, max_length=N_AGE_BANDS)
+    households_moving_in_per_1000: float = Field(ge=0.0, le=500.0)  # per 1,000 households at the start
+    # The ages of those who move in; none: the neighbourhood's age shares at the start.
+    mover_age_shares: list[Share] | None = Field(default=None, min_length=N_AGE_BANDS, max_length=N_AGE_BANDS)
+
+    @model_validator(mode="after")
+    def _mover_shares_sum_to_one(self) -> Demography:
+        if self.mover_age_shares is not None and abs(sum(self.mover_age_shares) - 1.0) > 1e-3:
+            raise ValueError(f"mover_age_shares sum to {sum(self.mover_age_shares):.4f}; allowed: 1 (within 0.001)")
+        return self
+
+
 class Reorganisation(Strict):
     """What happens when a change rebuilds a design's teams during a run (sim.designs.reorganise)."""
 
@@ -441,6 +464,7 @@ class Scenario(Strict):
     changes: list[Change] = Field(default_factory=list, max_length=200)
     budgets: Budgets | None = None
     reorganisation: Reorganisation | None = None  # None: the defaults of Reorganisation
+    demography: Demography | None = None  # None: nobody ages, is born, dies or moves
 
     @model_validator(mode="before")
     @classmethod

@@ -66,6 +66,13 @@ UNITS = (
     ("multiproblem_households", "households (end of week)"),
     ("professionals", "professionals (sum over client households)"),
     ("journey_", "residents (end of week)"),
+    ("provision_holders_per_1000_75plus", "residents with a provision per 1,000 residents aged 75+ (end of week)"),
+    ("provision_holders_per_1000", "residents with a provision per 1,000 residents (end of week)"),
+    ("residents_", "residents (end of week)"),
+    ("deaths", "residents per week"),
+    ("births", "residents per week"),
+    ("moved_in", "residents per week"),
+    ("moved_out", "residents per week"),
     ("cost_per_resident", "EUR per resident per week"),
     ("onset_to_contact_weeks", "weeks (run-level: mean over cases with an intake in the recorded weeks)"),
     ("intake_severity", "severity 0-1 (run-level: mean over cases signalled in the recorded weeks)"),
@@ -284,7 +291,8 @@ def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
 
 
 DERIVED = ("mean_wait_weeks", "caseload_per_fte", "professionals_per_client_household",
-           "professionals_per_multiproblem_household", "informal_share", "cost_per_resident")
+           "professionals_per_multiproblem_household", "informal_share", "cost_per_resident",
+           "provision_holders_per_1000", "provision_holders_per_1000_75plus")  # the last two: with demography
 
 
 def derive(df: pd.DataFrame) -> pd.DataFrame:
@@ -297,6 +305,10 @@ def derive(df: pd.DataFrame) -> pd.DataFrame:
     support = df["informal_hours"] + df["volunteer_hours"]
     df["informal_share"] = _ratio(support, support + df["hours_casework"])
     df["cost_per_resident"] = df["cost_total"] / df["residents"]
+    if "residents_75plus" in df:  # with demography: demand per head and per older head, to tell ageing apart
+        holders = df[[c for c in df.columns if c.startswith("provisions_")]].sum(axis=1)
+        df["provision_holders_per_1000"] = _ratio(1000.0 * holders, df["residents"])
+        df["provision_holders_per_1000_75plus"] = _ratio(1000.0 * holders, df["residents_75plus"])
     return df
 
 

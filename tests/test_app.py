@@ -32,7 +32,8 @@ from sim.sweep.models import wijkteam
 
 
 def test_profiles_leave_out_the_queue_check():
-    assert set(profiles()) == {"kleindorp", "middenstad", "grootstad", "middenstad-fusie", "kleindorp-extra-fte"}
+    assert set(profiles()) == {"kleindorp", "middenstad", "grootstad", "middenstad-fusie", "kleindorp-extra-fte",
+                               "kleindorp-vergrijzing"}
     with pytest.raises(ScenarioError, match="queue-only"):
         load_profile("queue-only")
 

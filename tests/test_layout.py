@@ -24,7 +24,7 @@ LAYERS = [
      "preflight"},
     {"scenario", "tables", "provenance", "budgets"},
     {"core"},
-    {"population", "agents"},
+    {"population", "agents", "demography"},
     {"designs"},
     {"recorder"},
     {"model", "reference"},

@@ -47,6 +47,12 @@ class SpecialistProvider(mesa.Agent):
                                 np.full(residents.size, ready)]).astype(np.int64)
         self.queue = np.concatenate([self.queue, rows])
 
+    def relocate(self, new_row: np.ndarray) -> None:
+        """After a census (sim.demography): waiting residents at their rows now; those who left come off the list."""
+        rows = new_row[self.queue[:, 0]]
+        self.queue = self.queue[rows >= 0]
+        self.queue[:, 0] = rows[rows >= 0]
+
     def complete(self, n: int) -> None:
         """Free the places of n finished treatments."""
         self.in_treatment -= n

@@ -30,6 +30,14 @@ def init_onsets(t, people, rates, onset_rng):
 
 
 @njit(cache=True, nogil=True)
+def init_onsets_of(t, rows, people, rates, onset_rng):
+    """Draw the first onset week after week t of the residents in `rows` (born or moved in), in row order."""
+    next_onset, group = people.next_onset, people.group
+    for i in rows:
+        next_onset[i] = t + rules.weeks_until_event(rates.total[group[i]], onset_rng.exponential())
+
+
+@njit(cache=True, nogil=True)
 def onset_stage(t, s, rates, p, streams, counts):
     """Start (or deepen) the problems whose onset falls in week t; draw the next onset.
 

@@ -20,6 +20,7 @@ STREAMS = (
     "mesa",  # the Mesa model's own generator (agent ordering)
     "patience",  # how long a resident on the team's waiting list keeps waiting
     "follow_up",  # weeks a case stays open for follow-up after its plan
+    "demography",  # deaths, moves, ageing and births, and who is born or moves in (sim.demography)
 )
 
 

@@ -52,7 +52,7 @@ class ReferenceTooLarge(ValueError):
 
 
 class ReferenceUnsupported(ValueError):
-    """The reference model refuses a run whose teams are rebuilt during it (a reorganisation)."""
+    """The reference model refuses a run whose teams are rebuilt during it, or whose population changes."""
 
 
 class ReferenceModel(mesa.Model):
@@ -64,6 +64,9 @@ class ReferenceModel(mesa.Model):
             raise ReferenceTooLarge(f"the reference engine runs at most {MAX_RESIDENTS:,} residents; this scenario "
                                     f"has {scenario.population:,} (use the default engine)")
         self.design_name = design or scenario.meta.design
+        if scenario.demography is not None:
+            raise ReferenceUnsupported("the reference engine keeps a stationary population; this scenario has "
+                                       "[demography] (use the default engine)")
         if weeks := reorganisation_weeks(scenario, self.design_name):
             raise ReferenceUnsupported(f"the reference engine does not rebuild teams during a run; design "
                                        f"{self.design_name!r} is reorganised in recorded week {weeks[0]} "

@@ -83,6 +83,19 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "new_cases": ("Nieuwe aanmeldingen per week", "New cases per week"),
     "new_cases_waiting": ("Nieuwe aanmeldingen die moeten wachten, per week", "New cases that wait, per week"),
     "queue_length": ("Wachtlijst wijkteam (inwoners)", "Team waiting list (residents)"),
+    "residents_0_17": ("Inwoners 0-17 jaar", "Residents aged 0-17"),
+    "residents_18_22": ("Inwoners 18-22 jaar", "Residents aged 18-22"),
+    "residents_23_64": ("Inwoners 23-64 jaar", "Residents aged 23-64"),
+    "residents_65_74": ("Inwoners 65-74 jaar", "Residents aged 65-74"),
+    "residents_75plus": ("Inwoners van 75 jaar en ouder", "Residents aged 75+"),
+    "deaths": ("Overleden", "Died"),
+    "births": ("Geboren", "Born"),
+    "moved_in": ("Ingeschreven (verhuisd naar de gemeente)", "Moved in"),
+    "moved_out": ("Vertrokken (verhuisd uit de gemeente)", "Moved out"),
+    "provision_holders_per_1000": ("Inwoners met een Wmo-voorziening per 1.000 inwoners",
+                                   "Residents with a Wmo provision per 1,000 residents"),
+    "provision_holders_per_1000_75plus": ("Inwoners met een Wmo-voorziening per 1.000 inwoners van 75+",
+                                          "Residents with a Wmo provision per 1,000 residents aged 75+"),
     "waiting_provisions": ("Wachtlijst Wmo-voorzieningen van de gemeente (inwoners)",
                            "Municipal waiting list for Wmo provisions (residents)"),
     "intakes": ("Intakes per week", "Intakes per week"),
@@ -176,6 +189,25 @@ TEXT: dict[str, tuple[str, str]] = {
                     "Spending per recorded year (mean over the replications) and the share of the budget "
                     "({}: EUR {} per resident per year); above 100 % is overspending. Overspending changes "
                     "nothing in the model: it is reported only."),
+    "budget_note_responds": ("Uitgaven per gemeten jaar (gemiddelde over de herhalingen) en het deel van het budget "
+                             "({}: EUR {} per inwoner per jaar). Loopt de besteding voor op het budget, dan reageert "
+                             "de gemeente in het model: {}.",
+                             "Spending per recorded year (mean over the replications) and the share of the budget "
+                             "({}: EUR {} per resident per year). While spending runs ahead of the budget, the "
+                             "municipality in the model responds: {}."),
+    "stricter_access": ("strengere toegang (hogere drempels voor voorzieningen en verwijzingen)",
+                        "stricter access (higher thresholds for provisions and referrals)"),
+    "waiting_list": ("een wachtlijst voor Wmo-voorzieningen", "a waiting list for Wmo provisions"),
+    "section_population": ("Bevolking en vraag per jaar", "Population and demand per year"),
+    "population_note": ("Per gemeten jaar: inwoners (gemiddelde over de weken), de volkstelling aan het begin van het "
+                        "jaar (geboren, overleden, verhuisd) en inwoners met een Wmo-voorziening per 1.000 inwoners "
+                        "en per 1.000 inwoners van 75 jaar en ouder, gemiddeld over de herhalingen. Stijgt de vraag "
+                        "per 1.000 ouderen niet terwijl die per 1.000 inwoners stijgt, dan komt de groei van de "
+                        "vergrijzing.",
+                        "Per recorded year: residents (mean over the weeks), the census at the start of the year "
+                        "(born, died, moved) and residents with a Wmo provision per 1,000 residents and per 1,000 "
+                        "residents aged 75+, means over the replications. Demand that rises per 1,000 residents but "
+                        "not per 1,000 older residents grows from ageing."),
     "change_week": ("Vanaf week", "From week"),
     "change_path": ("Instelling", "Setting"),
     "change_value": ("Was, wordt", "Was, becomes"),

@@ -20,7 +20,7 @@ from sim.report.limitations import limitations
 from sim.report.page import Page, table
 from sim.report.results import Results
 from sim.scenario import described
-from sim.tables import before_after
+from sim.tables import before_after, yearly
 from sim.units import shown
 
 # The team's wait with the specialist waits beside it: a design that moves its queue to
@@ -173,7 +173,36 @@ def budget(page: Page, res: Results) -> None:
         head = [page.t("year"), page.t("budget")] + [html.escape(d) for d in res.designs]
         page.add(f"<h3>{page.t(payer)}: {page.t('spent_per_year')}</h3>")
         page.add(table(head, rows))
-        page.add(f'<p class="note">{html.escape(page.text("budget_note").format(payer, page.num(per_resident)))}</p>')
+        if sc.budgets.overspend == "report":
+            note = page.text("budget_note").format(payer, page.num(per_resident))
+        else:
+            note = page.text("budget_note_responds").format(payer, page.num(per_resident),
+                                                            page.text(sc.budgets.overspend))
+        page.add(f'<p class="note">{html.escape(note)}</p>')
+
+
+POPULATION = ("residents", "residents_75plus", "births", "deaths", "moved_in", "moved_out")
+DEMAND = ("provision_holders_per_1000", "provision_holders_per_1000_75plus")
+
+
+def population(page: Page, res: Results) -> None:
+    """With demography: the population and its census per recorded year, and demand per head and per older head."""
+    if "residents_75plus" not in res.weekly or res.kind == "sweep":
+        return
+    page.section("section_population")
+    weekly = res.weekly.assign(year=res.weekly["week"] // 52 + 1)
+    per_run = yearly(weekly.drop(columns="year"), by=("design", "replication"))
+    means = per_run.groupby(["year", "design"])[[*POPULATION, *DEMAND]].mean()
+    first = res.designs[0]
+    head = [page.t("year")] + [page.t(c) for c in POPULATION]
+    head += [f"{html.escape(d)}: {page.t(c)}" for d in res.designs for c in DEMAND]
+    rows = []
+    for year in sorted(per_run["year"].unique()):
+        cells = [str(year)] + [page.num(means.loc[(year, first), c]) for c in POPULATION]
+        cells += [page.num(means.loc[(year, d), c]) for d in res.designs for c in DEMAND]
+        rows.append(cells)
+    page.add(table(head, rows))
+    page.add(f'<p class="note">{page.t("population_note")}</p>')
 
 
 def comparison(page: Page, res: Results) -> None:
@@ -289,6 +318,7 @@ def build_page(res: Results, lang: str) -> str:
     settings(page, res)
     changes(page, res)
     budget(page, res)
+    population(page, res)
     comparison(page, res)
     audit(page, res)
     if res.kind == "sweep":

@@ -1,0 +1,295 @@
+"""Demography: once a year residents die, households move out and in, the others age, and children are born.
+
+A scenario's `[demography]` applies at the start of each recorded year after the first (the
+model's census); without it the population is stationary. Deaths are drawn per resident by age
+band, moves per household (a household moves as a whole), ageing per resident (one band up with
+the chance of one year in the band's years), births per household from its adults aged 23-64,
+and households moving in per neighbourhood. A household left with minors only dissolves (they
+move in with relatives elsewhere: counted as moving out). The state is then laid out afresh:
+households stay contiguous rows in their order, a household's newborns after its members, the
+households that moved in at the end. Every draw comes from the run's demography stream, in a
+fixed order, so every design of a comparison has the same population (common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.core.state import NO_WEEK, Households, People, State, no_problems
+from sim.domains import AGE_ADULT, AGE_BANDS, AGE_MINOR, AGE_OLD, C_CASEWORK, N_AGE_BANDS
+from sim.population import traits
+from sim.scenario import Scenario
+
+BAND_YEARS = (18, 5, 42, 10)  # years in the bands 0-17, 18-22, 23-64 and 65-74 (75+ has no end)
+BAND_COLUMNS = tuple("residents_" + b.replace("-", "_").replace("+", "plus") for b in AGE_BANDS)
+FLOWS = ("deaths", "births", "moved_out", "moved_in")  # residents per neighbourhood in a census
+
+
+@dataclass
+class Census:
+    """The population after a census, and how it came about."""
+
+    state: State
+    new_row: np.ndarray  # (old N,) each resident's row now; -1: died or moved out
+    died: np.ndarray  # old rows of those who died
+    arrived: np.ndarray  # rows (new) of those born or moved in
+    aged: np.ndarray  # rows (new) of those who moved up an age band (their onsets are drawn at its rate)
+    ids: tuple[np.ndarray, np.ndarray]  # resident ids per row and household ids per household: kept, or new
+    flows: dict[str, np.ndarray]  # FLOWS: residents per neighbourhood
+
+
+def band_counts_by_nbh(people: People, n_nbh: int) -> np.ndarray:
+    """Residents per (neighbourhood, age band)."""
+    return np.bincount(people.nbh.astype(np.int64) * N_AGE_BANDS + people.age, minlength=n_nbh * N_AGE_BANDS
+                       ).reshape(n_nbh, N_AGE_BANDS)
+
+
+def census(state: State, ids: tuple[np.ndarray, np.ndarray], scenario: Scenario, start_households: np.ndarray,
+           rng: np.random.Generator) -> Census:
+    """One year of deaths, moves, ageing and births.
+
+    `ids` are the resident ids per row and the household ids per household (they stay with whom
+    they name); `start_households` are the households per neighbourhood at the start.
+    """
+    demo, pe, hs = scenario.demography, state.people, state.households
+    n, n_hh = state.n, hs.start.size - 1
+    dies = rng.random(n) < 1.0 - np.exp(-np.asarray(demo.deaths_per_1000)[pe.age] / 1000.0)
+    household_leaves = rng.random(n_hh) < _moving_out(state, demo)
+    leaves = household_leaves[pe.hh] & ~dies
+    stay = ~dies & ~leaves
+    with_adult = np.bincount(pe.hh[stay & (pe.age != AGE_MINOR)], minlength=n_hh) > 0
+    orphaned = stay & ~with_adult[pe.hh]  # minors left alone move in with relatives elsewhere
+    leaves |= orphaned
+    stay &= ~orphaned
+    age = pe.age.copy()
+    width = np.asarray(BAND_YEARS + (1,), float)[age]
+    older = stay & (age < AGE_OLD) & (rng.random(n) < 1.0 / width)
+    age[older] += 1
+    adults = np.bincount(pe.hh[stay & (age == AGE_ADULT)], minlength=n_hh)
+    births = rng.poisson(adults * demo.births_per_1000_adults / 1000.0)
+    newcomers = _households_moving_in(scenario, start_households, rng)
+    layout = _layout(state, stay, births, newcomers)
+    new = _new_state(state, layout, age, newcomers, scenario, rng)
+    n_nbh = len(scenario.neighbourhoods)
+    resident_ids, household_ids = ids
+    new_ids = np.empty(new.n, np.int64)
+    new_ids[layout.new_row[stay]] = resident_ids[stay]
+    new_ids[layout.arrived] = resident_ids.max() + 1 + np.arange(layout.arrived.size)
+    new_households = np.concatenate([household_ids[layout.kept_hh],
+                                     household_ids.max() + 1 + np.arange(newcomers.nbh.size)])
+    born_nbh = np.repeat(hs.nbh.astype(np.int64), births)
+    flows = {"deaths": np.bincount(pe.nbh[dies], minlength=n_nbh), "births": np.bincount(born_nbh, minlength=n_nbh),
+             "moved_out": np.bincount(pe.nbh[leaves], minlength=n_nbh),
+             "moved_in": np.bincount(np.repeat(newcomers.nbh, newcomers.size), minlength=n_nbh)}
+    return Census(new, layout.new_row, np.flatnonzero(dies), layout.arrived, np.sort(layout.new_row[older]),
+                  (new_ids, new_households), flows)
+
+
+def _moving_out(state: State, demo) -> np.ndarray:
+    """Each household's chance to move out this year, by the age band of its oldest member."""
+    pe, hs = state.people, state.households
+    oldest = np.maximum.reduceat(pe.age, hs.start[:-1]) if state.n else np.zeros(0, np.int8)
+    return 1.0 - np.exp(-np.asarray(demo.households_moving_out_per_1000)[oldest] / 1000.0)
+
+
+def turnover(state: State, scenario: Scenario, rng: np.random.Generator) -> Turnover:
+    """A burn-in year: deaths, households moving out and ageing, with every age band kept as the scenario gives it.
+
+    Problems and provisions should last as long as their residents do, and pass with them into
+    older bands, when recording starts. So whoever dies or moves away is followed by a newcomer
+    of the same band in the same row (a household by a household of the same ages), and each
+    resident who grows a band older takes the place of one of that band (same neighbourhood),
+    who starts afresh in the younger band: a newcomer there. Minors are made only of residents in
+    households with another adult, one per household.
+    """
+    demo, pe, hs = scenario.demography, state.people, state.households
+    dies = rng.random(state.n) < 1.0 - np.exp(-np.asarray(demo.deaths_per_1000)[pe.age] / 1000.0)
+    household_leaves = rng.random(hs.start.size - 1) < _moving_out(state, demo)
+    replaced = dies | household_leaves[pe.hh]
+    width = np.asarray(BAND_YEARS + (1,), float)[pe.age]
+    older = ~replaced & (pe.age < AGE_OLD) & (rng.random(state.n) < 1.0 / width)
+    adults = np.bincount(pe.hh[pe.age != AGE_MINOR], minlength=hs.start.size - 1)
+    age, aged = pe.age.copy(), []
+    cell = pe.nbh.astype(np.int64) * N_AGE_BANDS + pe.age  # residents by (neighbourhood, band), in row order
+    by_cell = np.argsort(cell, kind="stable")
+    bounds = np.searchsorted(cell[by_cell], np.arange(len(scenario.neighbourhoods) * N_AGE_BANDS + 1))
+    for band in range(AGE_OLD):
+        for k in range(len(scenario.neighbourhoods)):
+            young = by_cell[bounds[k * N_AGE_BANDS + band]:bounds[k * N_AGE_BANDS + band + 1]]
+            old = by_cell[bounds[k * N_AGE_BANDS + band + 1]:bounds[k * N_AGE_BANDS + band + 2]]
+            up = young[older[young]]
+            pool = old[~replaced[old] & ~older[old]]
+            if band == AGE_MINOR:  # one per household of two or more adults
+                pool = pool[adults[pe.hh[pool]] >= 2]
+                pool = pool[np.unique(pe.hh[rng.permutation(pool)], return_index=True)[1]]
+            take = rng.choice(pool, size=min(up.size, pool.size), replace=False)
+            age[up[:take.size]] = band + 1
+            age[take] = band
+            replaced[take] = True
+            aged.append(up[:take.size])
+    return Turnover(np.flatnonzero(replaced), np.flatnonzero(dies), np.sort(np.concatenate(aged)), age)
+
+
+@dataclass
+class Turnover:
+    """A burn-in year's turnover: who is replaced by a newcomer, who of them died, who grew older, everyone's band."""
+
+    replaced: np.ndarray
+    died: np.ndarray
+    aged: np.ndarray
+    age: np.ndarray
+
+
+def renew(state: State, rows: np.ndarray, households: np.ndarray, scenario: Scenario,
+          rng: np.random.Generator) -> None:
+    """Make the residents in `rows` newcomers without problems or a case, and `households` new to their carers."""
+    fresh_cases, fresh_problems = no_problems(rows.size)
+    for group, fresh in ((state.cases, fresh_cases), (state.problems, fresh_problems)):
+        for a, b in zip(group, fresh, strict=True):
+            if a.shape[:1] == (state.n,):
+                a[rows] = b
+    pe = state.people
+    blank = _fresh_people(rows.size)
+    for name in ("n_active", "strain", "deficit", "inf_hours", "urgent", "crisis_domain", "patience", "follow_up"):
+        getattr(pe, name)[rows] = getattr(blank, name)
+    pe.resilience[rows], pe.help_seek[rows] = traits(scenario.residents, rows.size, rng)
+    hs = state.households
+    hs.carers[households] = hs.carers_start[households] = rng.poisson(scenario.informal.carers_per_household,
+                                                                      households.size)
+    hs.willingness[households] = 1.0
+    hs.sustained[households] = 0
+    hs.rejoin[households] = NO_WEEK
+    hs.cases[:] = np.bincount(pe.hh[state.cases.state == C_CASEWORK], minlength=hs.cases.size)
+
+
+@dataclass
+class _Newcomers:
+    """Households moving in: neighbourhood, size and their members' age bands (members in household order)."""
+
+    nbh: np.ndarray
+    size: np.ndarray
+    ages: np.ndarray
+
+
+def _households_moving_in(scenario: Scenario, start_households: np.ndarray, rng: np.random.Generator) -> _Newcomers:
+    """Per neighbourhood a Poisson number of households; sizes 1 + Poisson(household size - 1), an adult first.
+
+    The first member's band is drawn from the adult bands (18 and over) of the mover age shares
+    (or the neighbourhood's), the others' from all bands. Drawn neighbourhood by neighbourhood.
+    """
+    demo = scenario.demography
+    count = rng.poisson(start_households * demo.households_moving_in_per_1000 / 1000.0)
+    nbh = np.repeat(np.arange(count.size), count)
+    sizes = 1 + rng.poisson(np.array([scenario.neighbourhoods[k].household_size - 1.0 for k in nbh]))
+    firsts, others = [], []
+    for k in np.flatnonzero(count):
+        shares = np.asarray(demo.mover_age_shares or scenario.neighbourhoods[k].age_shares, float)
+        grown = shares[1:] if shares[1:].sum() > 0 else np.ones(N_AGE_BANDS - 1)
+        here = sizes[nbh == k]
+        firsts.append(1 + rng.choice(N_AGE_BANDS - 1, size=here.size, p=grown / grown.sum()))
+        others.append(rng.choice(N_AGE_BANDS, size=int(here.sum() - here.size), p=shares / shares.sum()))
+    if not firsts:
+        return _Newcomers(nbh.astype(np.int64), sizes.astype(np.int64), np.zeros(0, np.int8))
+    first, rest = np.concatenate(firsts), np.concatenate(others)
+    is_first = np.zeros(int(sizes.sum()), bool)
+    is_first[np.concatenate([[0], np.cumsum(sizes)[:-1]])] = True  # households in neighbourhood order, as drawn
+    ages = np.empty(is_first.size, np.int8)
+    ages[is_first], ages[~is_first] = first, rest
+    return _Newcomers(nbh.astype(np.int64), sizes.astype(np.int64), ages)
+
+
+@dataclass
+class _Layout:
+    """Where everyone goes: old rows to new rows, households kept, the new households' starts."""
+
+    new_row: np.ndarray  # (old N,) -1 for those who leave
+    kept_hh: np.ndarray  # old household indices kept, in order
+    start: np.ndarray  # (new H + 1,) first row of each new household
+    born_rows: np.ndarray  # rows of the newborns
+    arrived: np.ndarray  # rows of newborns and newcomers, in row order
+
+
+def _layout(state: State, stay: np.ndarray, births: np.ndarray, newcomers: _Newcomers) -> _Layout:
+    """Households in their order with their staying members then their newborns, then the households moving in."""
+    pe, hs = state.people, state.households
+    n_hh = hs.start.size - 1
+    staying = np.bincount(pe.hh[stay], minlength=n_hh)
+    kept_hh = np.flatnonzero(staying + births > 0)
+    sizes = np.concatenate([(staying + births)[kept_hh], newcomers.size])
+    start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    first_of = np.full(n_hh, -1, np.int64)
+    first_of[kept_hh] = start[:kept_hh.size]
+    before = np.cumsum(stay) - stay  # stayers in rows before each row
+    rank = before - before[hs.start[:-1]][pe.hh]  # stayers before each row in its household
+    new_row = np.where(stay, first_of[pe.hh] + rank, -1)
+    born_first = first_of[kept_hh] + staying[kept_hh]
+    born_rows = np.repeat(born_first, births[kept_hh]) + _within(births[kept_hh])
+    moved_rows = np.arange(start[kept_hh.size], start[-1])
+    return _Layout(new_row, kept_hh, start, born_rows, np.concatenate([born_rows, moved_rows]))
+
+
+def _within(counts: np.ndarray) -> np.ndarray:
+    """0, 1, ..., c - 1 for each count c, concatenated."""
+    return np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def _new_state(state: State, lay: _Layout, age: np.ndarray, newcomers: _Newcomers, scenario: Scenario,
+               rng: np.random.Generator) -> State:
+    """The state arrays in the new layout: stayers' values moved, newcomers' drawn or empty."""
+    pe, hs = state.people, state.households
+    n_new = int(lay.start[-1])
+    old = np.flatnonzero(lay.new_row >= 0)
+    rows = lay.new_row[old]
+    hh = np.repeat(np.arange(lay.start.size - 1, dtype=np.int32), np.diff(lay.start))
+    hh_nbh = np.concatenate([hs.nbh[lay.kept_hh], newcomers.nbh.astype(hs.nbh.dtype)])
+    new_age = np.full(n_new, AGE_MINOR, np.int8)
+    new_age[rows] = age[old]
+    new_age[lay.arrived[lay.born_rows.size:]] = newcomers.ages
+    cases, problems = no_problems(n_new)
+    people = _moved(pe, old, rows, n_new, _fresh_people(n_new))
+    people = people._replace(hh=hh, nbh=hh_nbh[hh].astype(pe.nbh.dtype), age=new_age,
+                             group=(hh_nbh[hh] * N_AGE_BANDS + new_age).astype(pe.group.dtype))
+    people.resilience[lay.arrived], people.help_seek[lay.arrived] = traits(scenario.residents, lay.arrived.size, rng)
+    cases = _moved(state.cases, old, rows, n_new, cases)
+    problems = _moved(state.problems, old, rows, n_new, problems)
+    carers = rng.poisson(scenario.informal.carers_per_household, newcomers.nbh.size).astype(hs.carers.dtype)
+    homes = Households(
+        start=lay.start,
+        nbh=hh_nbh,
+        cases=np.bincount(hh[cases.state == C_CASEWORK], minlength=lay.start.size - 1).astype(hs.cases.dtype),
+        carers=np.concatenate([hs.carers[lay.kept_hh], carers]),
+        carers_start=np.concatenate([hs.carers_start[lay.kept_hh], carers]),
+        willingness=np.concatenate([hs.willingness[lay.kept_hh], np.ones(newcomers.nbh.size)]),
+        sustained=np.concatenate([hs.sustained[lay.kept_hh], np.zeros(newcomers.nbh.size, hs.sustained.dtype)]),
+        rejoin=np.concatenate([hs.rejoin[lay.kept_hh], np.full(newcomers.nbh.size, NO_WEEK, hs.rejoin.dtype)]),
+    )
+    return State(people, cases, problems, homes)
+
+
+def _fresh_people(n: int) -> People:
+    """People arrays for n residents without problems (attributes set by the caller)."""
+    return People(
+        nbh=np.zeros(n, np.int32), hh=np.zeros(n, np.int32), age=np.zeros(n, np.int8), group=np.zeros(n, np.int32),
+        resilience=np.zeros(n, np.float32), help_seek=np.zeros(n, np.float32), next_onset=np.zeros(n, np.int32),
+        n_active=np.zeros(n, np.int8), strain=np.zeros(n, np.float32), deficit=np.zeros(n, np.float32),
+        inf_hours=np.zeros(n, np.float32), urgent=np.zeros(n, np.int8), crisis_domain=np.full(n, -1, np.int8),
+        patience=np.zeros(n, np.float32), follow_up=np.zeros(n, np.float32))
+
+
+def _moved(group, old: np.ndarray, rows: np.ndarray, n_new: int, fresh):
+    """A state group (People, Cases or Problems) in the new layout: per-resident arrays moved row by row.
+
+    Arrays that are not per resident (the case counter) are kept as they are.
+    """
+    n_old = group[0].shape[0]
+    out = {}
+    for name, a in zip(group._fields, group, strict=True):
+        if a.shape[:1] != (n_old,):
+            out[name] = a
+            continue
+        b = getattr(fresh, name)
+        b[rows] = a[old]
+        out[name] = b
+    return type(group)(**out)

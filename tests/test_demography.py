@@ -1,0 +1,128 @@
+"""Demography (sim.demography): a yearly census of deaths, moves, ageing and births, and a burn-in that keeps the bands.
+
+The population accounts for itself every year in every neighbourhood; after a census every
+household is whole and has an adult, and every service (team, waiting lists, specialist
+places) holds only residents who are still there; the designs of a comparison share the
+population; without demography nothing changes (the golden baseline).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.demography import BAND_COLUMNS, FLOWS, band_counts_by_nbh
+from sim.domains import AGE_MINOR, C_CASEWORK, C_QUEUED, DOMAIN_PROVIDER, P_SPECIALIST, P_WAIT_SPECIALIST
+from sim.model import WijkteamModel
+from sim.reference.model import ReferenceModel, ReferenceUnsupported
+from sim.run import simulate
+from sim.scenario import load
+
+from .conftest import shrink
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def village():
+    """The ageing example at 30 % (4,500 residents), two years of burn-in and five recorded."""
+    return shrink(load(ROOT / "scenarios" / "kleindorp-vergrijzing.toml"), 0.3, weeks=260, burn_in=104)
+
+
+@pytest.fixture(scope="module")
+def run(village):
+    """A run of the village."""
+    return simulate(village)
+
+
+def test_the_population_accounts_for_itself_every_year_in_every_neighbourhood(run):
+    nbh = run.by_neighbourhood.sort_values(["neighbourhood", "week"])
+    for _, rows in nbh.groupby("neighbourhood"):
+        rows = rows.set_index("week")
+        census = rows.index[(rows.index > 0) & (rows.index % 52 == 0)]
+        assert len(census) == 4
+        for w in census:
+            expected = (rows.loc[w - 1, "residents"] + rows.loc[w, "births"] + rows.loc[w, "moved_in"]
+                        - rows.loc[w, "deaths"] - rows.loc[w, "moved_out"])
+            assert rows.loc[w, "residents"] == expected
+        assert (rows.loc[~rows.index.isin(census), list(FLOWS)] == 0).all().all()
+        assert (rows[list(BAND_COLUMNS)].sum(axis=1) == rows["residents"]).all()
+    flows = run.totals[list(FLOWS)].sum()
+    assert (flows > 20).all(), flows  # every flow happens, enough to be counted
+
+
+def _after_census(village):
+    """A model stepped through the first census (the start of recorded week 52)."""
+    model = WijkteamModel(village)
+    while model.week <= village.meta.burn_in_weeks + 52:
+        model.step()
+    return model
+
+
+def test_after_a_census_households_are_whole_and_services_hold_only_those_still_there(village):
+    model = _after_census(village)
+    pe, hs, ca, pr = model.state.people, model.state.households, model.state.cases, model.state.problems
+    assert np.array_equal(hs.start, np.searchsorted(pe.hh, np.arange(hs.start.size)))  # contiguous, in order
+    assert (np.bincount(pe.hh[pe.age != AGE_MINOR], minlength=hs.start.size - 1) > 0).all()  # an adult in each
+    assert np.unique(model.resident_id).size == model.state.n
+    assert np.unique(model.household_id).size == hs.start.size - 1
+    assert (ca.state[model.queue] == C_QUEUED).all()
+    working = ca.state == C_CASEWORK
+    assert np.array_equal(model.staff.caseload, np.bincount(ca.member[working], minlength=model.staff.team.size))
+    assert np.array_equal(hs.cases, np.bincount(pe.hh[working], minlength=hs.start.size - 1))
+    for prov in model.providers:
+        mine = np.array(DOMAIN_PROVIDER) == prov.index
+        assert prov.in_treatment == int((pr.state[:, mine] == P_SPECIALIST).sum())
+        rows, domains = prov.queue[:, 0], prov.queue[:, 1]
+        assert (pr.state[rows, domains] == P_WAIT_SPECIALIST).all()
+
+
+def test_cases_of_residents_who_leave_end_as_died_or_moved_away(run):
+    cases = run.cases
+    left = cases[cases["outcome"].isin(["died", "moved_away"])]
+    assert (cases["outcome"] == "died").sum() > 0 and (cases["outcome"] == "moved_away").sum() > 0
+    assert set(left["closure_week"].dropna() % 52) <= {0}  # they leave at a census
+    still_open = cases[cases["outcome"] == "open_at_end"]
+    assert not set(still_open["resident"]) & set(left["resident"])  # nobody who left has an open case
+
+
+def test_the_designs_of_a_comparison_have_the_same_population(village, run):
+    other = simulate(village, design="gemeentelijk")
+    columns = ["residents", *BAND_COLUMNS, *FLOWS]
+    assert run.by_neighbourhood[columns].equals(other.by_neighbourhood[columns])
+    assert not run.totals["open_cases"].equals(other.totals["open_cases"])
+
+
+def test_the_burn_in_keeps_every_neighbourhoods_age_bands_while_residents_turn_over(village):
+    model = WijkteamModel(village)
+    start = band_counts_by_nbh(model.state.people, len(village.neighbourhoods))
+    ids = model.resident_id.copy()
+    while model.week < village.meta.burn_in_weeks:
+        model.step()
+    assert np.array_equal(band_counts_by_nbh(model.state.people, len(village.neighbourhoods)), start)
+    renewed = (model.resident_id != ids).mean()
+    assert 0.05 < renewed < 0.5, renewed  # deaths, moves and ageing in two years, not everyone
+
+
+def test_the_ageing_village_grows_older(run):
+    years = run.totals.assign(year=run.totals["week"] // 52).groupby("year")[["residents_75plus", "residents"]].mean()
+    share = years["residents_75plus"] / years["residents"]
+    assert share.iloc[-1] > 1.1 * share.iloc[0], share
+
+
+def test_the_reference_engine_refuses_a_changing_population(village):
+    with pytest.raises(ReferenceUnsupported, match=r"\[demography\]"):
+        ReferenceModel(shrink(village, 0.5))
+
+
+def test_yearly_tables_tell_growth_from_ageing_and_growth_per_head_apart(run):
+    from sim.tables import yearly
+
+    y = yearly(run.totals)
+    holders = y[[c for c in y.columns if c.startswith("provisions_")]].sum(axis=1)
+    assert np.allclose(y["provision_holders_per_1000"], 1000 * holders / y["residents"])
+    assert np.allclose(y["provision_holders_per_1000_75plus"], 1000 * holders / y["residents_75plus"])
+    assert isinstance(y, pd.DataFrame) and len(y) == 5
