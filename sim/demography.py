@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.core.state import NO_WEEK, Households, People, State, no_problems
+from sim.core.state import NO_WEEK, Cases, Households, People, Problems, State, no_problems
 from sim.domains import AGE_ADULT, AGE_BANDS, AGE_MINOR, AGE_OLD, C_CASEWORK, N_AGE_BANDS
 from sim.population import traits
 from sim.scenario import Scenario
@@ -25,19 +25,25 @@ from sim.scenario import Scenario
 BAND_YEARS = (18, 5, 42, 10)  # years in the bands 0-17, 18-22, 23-64 and 65-74 (75+ has no end)
 BAND_COLUMNS = tuple("residents_" + b.replace("-", "_").replace("+", "plus") for b in AGE_BANDS)
 FLOWS = ("deaths", "births", "moved_out", "moved_in")  # residents per neighbourhood in a census
+CHUNK = 1 << 16  # rows moved at a time when the state is laid out afresh
 
 
 @dataclass
 class Census:
-    """The population after a census, and how it came about."""
+    """A year's census as drawn: who leaves, who grows older, who arrives, and where everyone's row will be.
 
-    state: State
-    new_row: np.ndarray  # (old N,) each resident's row now; -1: died or moved out
+    `relayout` then builds the state in the new layout.
+    """
+
+    new_row: np.ndarray  # (old N,) each resident's row after the census; -1: died or moved out
     died: np.ndarray  # old rows of those who died
-    arrived: np.ndarray  # rows (new) of those born or moved in
-    aged: np.ndarray  # rows (new) of those who moved up an age band (their onsets are drawn at its rate)
-    ids: tuple[np.ndarray, np.ndarray]  # resident ids per row and household ids per household: kept, or new
+    arrived: np.ndarray  # new rows of those born or moved in
+    aged: np.ndarray  # new rows of those who moved up an age band (their onsets are drawn at its rate)
+    ids: tuple[np.ndarray, np.ndarray]  # resident ids per new row and household ids per new household
     flows: dict[str, np.ndarray]  # FLOWS: residents per neighbourhood
+    age: np.ndarray  # (old N,) each resident's band after ageing
+    layout: _Layout
+    newcomers: _Newcomers
 
 
 def band_counts_by_nbh(people: People, n_nbh: int) -> np.ndarray:
@@ -48,7 +54,7 @@ def band_counts_by_nbh(people: People, n_nbh: int) -> np.ndarray:
 
 def census(state: State, ids: tuple[np.ndarray, np.ndarray], scenario: Scenario, start_households: np.ndarray,
            rng: np.random.Generator) -> Census:
-    """One year of deaths, moves, ageing and births.
+    """Draw one year of deaths, moves, ageing and births, and the layout after it (`relayout` builds it).
 
     `ids` are the resident ids per row and the household ids per household (they stay with whom
     they name); `start_households` are the households per neighbourhood at the start.
@@ -71,10 +77,9 @@ def census(state: State, ids: tuple[np.ndarray, np.ndarray], scenario: Scenario,
     births = rng.poisson(adults * demo.births_per_1000_adults / 1000.0)
     newcomers = _households_moving_in(scenario, start_households, rng)
     layout = _layout(state, stay, births, newcomers)
-    new = _new_state(state, layout, age, newcomers, scenario, rng)
     n_nbh = len(scenario.neighbourhoods)
     resident_ids, household_ids = ids
-    new_ids = np.empty(new.n, np.int64)
+    new_ids = np.empty(int(layout.start[-1]), np.int64)
     new_ids[layout.new_row[stay]] = resident_ids[stay]
     new_ids[layout.arrived] = resident_ids.max() + 1 + np.arange(layout.arrived.size)
     new_households = np.concatenate([household_ids[layout.kept_hh],
@@ -83,8 +88,8 @@ def census(state: State, ids: tuple[np.ndarray, np.ndarray], scenario: Scenario,
     flows = {"deaths": np.bincount(pe.nbh[dies], minlength=n_nbh), "births": np.bincount(born_nbh, minlength=n_nbh),
              "moved_out": np.bincount(pe.nbh[leaves], minlength=n_nbh),
              "moved_in": np.bincount(np.repeat(newcomers.nbh, newcomers.size), minlength=n_nbh)}
-    return Census(new, layout.new_row, np.flatnonzero(dies), layout.arrived, np.sort(layout.new_row[older]),
-                  (new_ids, new_households), flows)
+    return Census(layout.new_row, np.flatnonzero(dies), layout.arrived, np.sort(layout.new_row[older]),
+                  (new_ids, new_households), flows, age, layout, newcomers)
 
 
 def _moving_out(state: State, demo) -> np.ndarray:
@@ -235,35 +240,41 @@ def _within(counts: np.ndarray) -> np.ndarray:
     return np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
-def _new_state(state: State, lay: _Layout, age: np.ndarray, newcomers: _Newcomers, scenario: Scenario,
-               rng: np.random.Generator) -> State:
-    """The state arrays in the new layout: stayers' values moved, newcomers' drawn or empty."""
-    pe, hs = state.people, state.households
-    n_new = int(lay.start[-1])
+def relayout(groups: dict[str, dict[str, np.ndarray]], c: Census, scenario: Scenario,
+             rng: np.random.Generator) -> State:
+    """The state in the census's layout: stayers' values moved, newcomers' drawn or empty.
+
+    `groups` holds the old state's arrays by group and field, and nothing else should: each old
+    array is let go as soon as it is moved, so the old and the new state never both stay whole
+    (a million residents: about a gigabyte less at the peak).
+    """
+    lay, newcomers = c.layout, c.newcomers
+    n_new, hs = int(lay.start[-1]), groups.pop("households")
     old = np.flatnonzero(lay.new_row >= 0)
     rows = lay.new_row[old]
     hh = np.repeat(np.arange(lay.start.size - 1, dtype=np.int32), np.diff(lay.start))
-    hh_nbh = np.concatenate([hs.nbh[lay.kept_hh], newcomers.nbh.astype(hs.nbh.dtype)])
+    hh_nbh = np.concatenate([hs["nbh"][lay.kept_hh], newcomers.nbh.astype(hs["nbh"].dtype)])
     new_age = np.full(n_new, AGE_MINOR, np.int8)
-    new_age[rows] = age[old]
+    new_age[rows] = c.age[old]
     new_age[lay.arrived[lay.born_rows.size:]] = newcomers.ages
-    cases, problems = no_problems(n_new)
-    people = _moved(pe, old, rows, n_new, _fresh_people(n_new))
-    people = people._replace(hh=hh, nbh=hh_nbh[hh].astype(pe.nbh.dtype), age=new_age,
-                             group=(hh_nbh[hh] * N_AGE_BANDS + new_age).astype(pe.group.dtype))
+    blank_cases, blank_problems = no_problems(1)
+    n_old = lay.new_row.size
+    problems = Problems(**_moved(groups.pop("problems"), blank_problems, old, rows, n_old, n_new))
+    cases = Cases(**_moved(groups.pop("cases"), blank_cases, old, rows, n_old, n_new))
+    people = People(**_moved(groups.pop("people"), _fresh_people(1), old, rows, n_old, n_new))
+    people = people._replace(hh=hh, nbh=hh_nbh[hh].astype(people.nbh.dtype), age=new_age,
+                             group=(hh_nbh[hh] * N_AGE_BANDS + new_age).astype(people.group.dtype))
     people.resilience[lay.arrived], people.help_seek[lay.arrived] = traits(scenario.residents, lay.arrived.size, rng)
-    cases = _moved(state.cases, old, rows, n_new, cases)
-    problems = _moved(state.problems, old, rows, n_new, problems)
-    carers = rng.poisson(scenario.informal.carers_per_household, newcomers.nbh.size).astype(hs.carers.dtype)
+    carers = rng.poisson(scenario.informal.carers_per_household, newcomers.nbh.size).astype(hs["carers"].dtype)
     homes = Households(
         start=lay.start,
         nbh=hh_nbh,
-        cases=np.bincount(hh[cases.state == C_CASEWORK], minlength=lay.start.size - 1).astype(hs.cases.dtype),
-        carers=np.concatenate([hs.carers[lay.kept_hh], carers]),
-        carers_start=np.concatenate([hs.carers_start[lay.kept_hh], carers]),
-        willingness=np.concatenate([hs.willingness[lay.kept_hh], np.ones(newcomers.nbh.size)]),
-        sustained=np.concatenate([hs.sustained[lay.kept_hh], np.zeros(newcomers.nbh.size, hs.sustained.dtype)]),
-        rejoin=np.concatenate([hs.rejoin[lay.kept_hh], np.full(newcomers.nbh.size, NO_WEEK, hs.rejoin.dtype)]),
+        cases=np.bincount(hh[cases.state == C_CASEWORK], minlength=lay.start.size - 1).astype(hs["cases"].dtype),
+        carers=np.concatenate([hs["carers"][lay.kept_hh], carers]),
+        carers_start=np.concatenate([hs["carers_start"][lay.kept_hh], carers]),
+        willingness=np.concatenate([hs["willingness"][lay.kept_hh], np.ones(newcomers.nbh.size)]),
+        sustained=np.concatenate([hs["sustained"][lay.kept_hh], np.zeros(newcomers.nbh.size, hs["sustained"].dtype)]),
+        rejoin=np.concatenate([hs["rejoin"][lay.kept_hh], np.full(newcomers.nbh.size, NO_WEEK, hs["rejoin"].dtype)]),
     )
     return State(people, cases, problems, homes)
 
@@ -278,18 +289,22 @@ def _fresh_people(n: int) -> People:
         patience=np.zeros(n, np.float32), follow_up=np.zeros(n, np.float32))
 
 
-def _moved(group, old: np.ndarray, rows: np.ndarray, n_new: int, fresh):
-    """A state group (People, Cases or Problems) in the new layout: per-resident arrays moved row by row.
+def _moved(fields: dict[str, np.ndarray], blank, old: np.ndarray, rows: np.ndarray, n_old: int, n_new: int) -> dict:
+    """A group's arrays in the new layout, one at a time: moved row by row, the rest as `blank` (one row) has it.
 
-    Arrays that are not per resident (the case counter) are kept as they are.
+    Each old array is popped from `fields` and let go once moved; an array that is not per
+    resident (the case counter) is kept as it is.
     """
-    n_old = group[0].shape[0]
     out = {}
-    for name, a in zip(group._fields, group, strict=True):
+    for name, template in zip(blank._fields, blank, strict=True):
+        a = fields.pop(name)
         if a.shape[:1] != (n_old,):
             out[name] = a
             continue
-        b = getattr(fresh, name)
-        b[rows] = a[old]
+        b = np.empty((n_new,) + a.shape[1:], a.dtype)
+        b[...] = template[0]
+        for k in range(0, old.size, CHUNK):  # in chunks: no temporary copy of a whole array
+            b[rows[k:k + CHUNK]] = a[old[k:k + CHUNK]]
         out[name] = b
-    return type(group)(**out)
+        del a
+    return out

@@ -189,14 +189,15 @@ class WijkteamModel(mesa.Model):
         The cases of those who died or moved away end (outcome died or moved_away), their places
         in specialist care and on waiting lists are freed; newcomers get their first onsets.
         """
-        c = demography.census(self.state, (self.resident_id, self.household_id), self.spec, self._start_households,
-                              self.streams["demography"])
+        rng = self.streams["demography"]
+        c = demography.census(self.state, (self.resident_id, self.household_id), self.spec, self._start_households, rng)
         self._leave_services(np.flatnonzero(c.new_row < 0), c.died)
         self.queue = c.new_row[self.queue]
         self.queue = self.queue[self.queue >= 0]
         for prov in self.providers:
             prov.relocate(c.new_row)
-        self.state, (self.resident_id, self.household_id) = c.state, c.ids
+        self.state = demography.relayout(self._let_go_of_state(), c, self.spec, rng)
+        self.resident_id, self.household_id = c.ids
         self._count_residents()
         self.team_residents, self.team_share = self._team_weights()
         self._signalled = signalled_room(self.state.n)
@@ -209,6 +210,14 @@ class WijkteamModel(mesa.Model):
         self._plan_hours()
         self.census_flows[:] = [c.flows[name] for name in demography.FLOWS]
         self.recorder.new_staff()  # the teams' shares of the residents they serve changed
+
+    def _let_go_of_state(self) -> dict[str, dict[str, np.ndarray]]:
+        """The state's arrays by group and field, no longer held by the model or its Numba handle (for relayout)."""
+        groups = {name: dict(zip(group._fields, group, strict=True))
+                  for name, group in zip(self.state._fields, self.state, strict=True)}
+        self.state = self.core = None
+        self.busy = self._busy = self._signalled = None  # rebuilt for the new rows
+        return groups
 
     def _leave_services(self, gone: np.ndarray, died: np.ndarray) -> None:
         """Those who leave the population leave their team case, the team's and the providers' waiting lists."""
