@@ -61,7 +61,7 @@ def window_text(a: Assumption) -> str:
 def check(scenario: Scenario, path: str) -> list[str]:
     """Problems with the assumptions' metrics: one line each, naming file and field."""
     problems = []
-    known = known_outcomes()
+    known = known_outcomes(scenario=scenario)
     for k, a in enumerate(scenario.assumptions):
         for field, name in [("metric", a.metric)] + [(f"intermediates[{j}]", m) for j, m in enumerate(a.intermediates)]:
             if name not in known:

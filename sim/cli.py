@@ -202,6 +202,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Compare designs on the same population with common random numbers."""
     from sim import compare
     from sim.scenario import load, scenario_hash, with_settings
+    from sim.tables import scenario_outcomes
 
     scenario = with_settings(load(args.scenario), args.set)
     designs = list(dict.fromkeys(args.designs.split(","))) if args.designs is not None else list(scenario.designs)
@@ -211,9 +212,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
                       + ", ".join(scenario.designs)])
     base = compare.equalise(scenario, designs, args.equal)
     out = Path(args.out) if args.out else default_folder(f"compare-{Path(args.scenario).stem}")
-    identity = {"scenario_sha256": scenario_hash(base), "designs": designs, "equal": args.equal,
-                "outcomes": compare.kept()}
-    runs = _paired_runs(args, base, designs, compare.kept(), "comparison", identity, out)
+    kept = compare.kept(list(scenario_outcomes(scenario)))  # with demography: the population columns too
+    identity = {"scenario_sha256": scenario_hash(base), "designs": designs, "equal": args.equal, "outcomes": kept}
+    runs = _paired_runs(args, base, designs, kept, "comparison", identity, out)
     if isinstance(runs, int):
         return runs
     units = {"outcome": "column of weekly_totals (mean over recorded weeks)", "design": "name",
@@ -264,6 +265,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     """Test the scenario's policy assumptions against simulated practice."""
     from sim import audit, compare
     from sim.scenario import load, scenario_hash, with_settings
+    from sim.tables import scenario_outcomes
 
     scenario = with_settings(load(args.scenario), args.set)
     if not scenario.assumptions:
@@ -274,7 +276,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     designs, metrics = audit.designs_needed(scenario), audit.metrics_needed(scenario)
     out = Path(args.out) if args.out else default_folder(f"audit-{Path(args.scenario).stem}")
     identity = {"scenario_sha256": scenario_hash(scenario), "designs": designs, "metrics": metrics}
-    runs = _paired_runs(args, scenario, designs, compare.kept(metrics), "audit", identity, out)
+    runs = _paired_runs(args, scenario, designs, compare.kept(metrics + list(scenario_outcomes(scenario))), "audit",
+                        identity, out)
     if isinstance(runs, int):
         return runs
     table = audit.audit_table(scenario, runs)

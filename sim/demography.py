@@ -18,13 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.core.state import NO_WEEK, Cases, Households, People, Problems, State, no_problems
-from sim.domains import AGE_ADULT, AGE_BANDS, AGE_MINOR, AGE_OLD, C_CASEWORK, N_AGE_BANDS
+from sim.domains import AGE_ADULT, AGE_MINOR, AGE_OLD, C_CASEWORK, N_AGE_BANDS
 from sim.population import traits
 from sim.scenario import Scenario
+from sim.tables import CENSUS_FLOWS
 
 BAND_YEARS = (18, 5, 42, 10)  # years in the bands 0-17, 18-22, 23-64 and 65-74 (75+ has no end)
-BAND_COLUMNS = tuple("residents_" + b.replace("-", "_").replace("+", "plus") for b in AGE_BANDS)
-FLOWS = ("deaths", "births", "moved_out", "moved_in")  # residents per neighbourhood in a census
+FLOWS = CENSUS_FLOWS  # residents per neighbourhood in a census
 CHUNK = 1 << 16  # rows moved at a time when the state is laid out afresh
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from sim.core import record
 from sim.core.counts import WeekCounts, block_of, block_size, counts_view
 from sim.core.state import NO_WEEK
-from sim.demography import BAND_COLUMNS, FLOWS
+from sim.demography import FLOWS
 from sim.designs.teams import spread
 from sim.domains import (
     AGE_BANDS,
@@ -35,7 +35,7 @@ from sim.domains import (
     SUPPORTS,
     WMO,
 )
-from sim.tables import payer_of_specialist, team_cost_per_hour
+from sim.tables import BAND_COLUMNS, payer_of_specialist, team_cost_per_hour
 
 # Case fields kept when a case closes.
 CASE_FIELDS = ("id", "route", "priority", "domains", "onset", "queue", "state", "start", "sev", "support",

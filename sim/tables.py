@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sim import steady
-from sim.domains import JEUGDWET, PARTICIPATIEWET, PROVIDERS, ZVW
+from sim.domains import AGE_BANDS, JEUGDWET, PARTICIPATIEWET, PROVIDERS, ZVW
 
 SCHEMA_VERSION = "1.0"
 
@@ -193,8 +193,23 @@ RUN_METRICS = {  # name: (window column, value from the window's cases)
 }
 
 
-def known_outcomes(reference: bool = False) -> set[str]:
-    """Every outcome a run can report: weekly_totals columns and run-level metrics.
+BAND_COLUMNS = tuple("residents_" + b.replace("-", "_").replace("+", "plus") for b in AGE_BANDS)
+CENSUS_FLOWS = ("deaths", "births", "moved_out", "moved_in")  # residents per neighbourhood in a census
+# What a run with demography adds to the weekly tables (sim.demography), and one with a provisions waiting list.
+POPULATION_OUTCOMES = ("residents", *BAND_COLUMNS, *CENSUS_FLOWS, "provision_holders_per_1000",
+                       "provision_holders_per_1000_75plus")
+WAITING_LIST_OUTCOMES = ("waiting_provisions",)
+
+
+def scenario_outcomes(scenario) -> tuple[str, ...]:
+    """The outcomes a scenario's runs add to every run's: population columns with demography, the provisions list."""
+    budgets = scenario.budgets
+    return ((POPULATION_OUTCOMES if scenario.demography is not None else ())
+            + (WAITING_LIST_OUTCOMES if budgets is not None and budgets.overspend == "waiting_list" else ()))
+
+
+def known_outcomes(reference: bool = False, scenario=None) -> set[str]:
+    """Every outcome a run can report: weekly_totals columns and run-level metrics (and `scenario`'s own).
 
     The pure-Mesa reference reports weekly totals only, without provider admissions.
     """
@@ -214,6 +229,8 @@ def known_outcomes(reference: bool = False) -> set[str]:
     names |= {f"signals_{r}" for r in ROUTES} | {f"journey_{j}" for j in JOURNEY} | {f"cost_{p}" for p in PAYERS}
     names |= {f"{kind}_{p}" for p in PROVIDERS for kind in ("referrals", "waiting", "in_treatment")}
     names |= {f"{kind}_{p}" for p in PROVISIONS for kind in ("granted", "provisions")}
+    if scenario is not None:
+        names |= set(scenario_outcomes(scenario))
     if reference:
         return names - {"loket_cases"}
     extra = ("admissions", "mean_wait", "waiting_over_norm")

@@ -14,12 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.demography import BAND_COLUMNS, FLOWS, band_counts_by_nbh
+from sim.demography import FLOWS, band_counts_by_nbh
 from sim.domains import AGE_MINOR, C_CASEWORK, C_QUEUED, DOMAIN_PROVIDER, P_SPECIALIST, P_WAIT_SPECIALIST
 from sim.model import WijkteamModel
 from sim.reference.model import ReferenceModel, ReferenceUnsupported
 from sim.run import simulate
 from sim.scenario import load
+from sim.tables import BAND_COLUMNS
 
 from .conftest import shrink
 
@@ -147,3 +148,17 @@ def test_as_the_village_ages_wmo_provision_holders_per_1000_rise():
         rise.append(per_1000[-3:].mean() - per_1000[:3].mean())
     t = np.mean(rise) / (np.std(rise, ddof=1) / np.sqrt(len(rise)))
     assert t > stats.t.ppf(0.99, len(rise) - 1), (rise, t)
+
+
+def test_population_outcomes_may_be_asked_of_a_scenario_with_demography_only(tmp_path, capsys):
+    from sim.cli import main
+
+    experiment = tmp_path / "ageing.toml"
+    text = ('[experiment]\nname = "a"\ndescription = "ageing"\nscenario = "{}"\nresidents_scale = 0.1\n'
+            'sampler = "grid"\nsamples_are = "unused"\nreplications = 1\nseed = 1\n'
+            'outcomes = ["residents_75plus@52:104", "provision_holders_per_1000"]\n\n'
+            '[[parameters]]\npath = "meta.seed"\nvalues = [1, 2]\n')
+    for name, code in (("kleindorp-vergrijzing", 0), ("kleindorp", 2)):
+        experiment.write_text(text.format(ROOT / "scenarios" / f"{name}.toml"), encoding="utf-8")
+        assert main(["sweep", str(experiment), "--dry-run", "--out", str(tmp_path / "out")]) == code
+    assert "'residents_75plus@52:104' is not an outcome" in capsys.readouterr().err

@@ -20,7 +20,7 @@ from sim.report.limitations import limitations
 from sim.report.page import Page, table
 from sim.report.results import Results
 from sim.scenario import described
-from sim.tables import before_after, yearly
+from sim.tables import before_after, column_kind
 from sim.units import shown
 
 # The team's wait with the specialist waits beside it: a design that moves its queue to
@@ -191,7 +191,10 @@ def population(page: Page, res: Results) -> None:
         return
     page.section("section_population")
     weekly = res.weekly.assign(year=res.weekly["week"] // 52 + 1)
-    per_run = yearly(weekly.drop(columns="year"), by=("design", "replication"))
+    flows = [c for c in POPULATION if column_kind(c) == "flow"]  # the census's, summed over the year
+    per_run = weekly.groupby(["design", "replication", "year"])
+    per_run = pd.concat([per_run[flows].sum(), per_run[[c for c in (*POPULATION, *DEMAND) if c not in flows]].mean()],
+                        axis=1).reset_index()  # stocks and the weekly demand ratios: means over the year's weeks
     means = per_run.groupby(["year", "design"])[[*POPULATION, *DEMAND]].mean()
     first = res.designs[0]
     head = [page.t("year")] + [page.t(c) for c in POPULATION]

@@ -164,7 +164,7 @@ def check_parameters(exp: Experiment, base: Scenario | None, path: Path) -> list
         designs = exp.designs or [base.meta.design]
         problems += [f"{path}: designs: {d!r} is not a design of the scenario" for d in designs
                      if d not in base.designs]
-    known = known_outcomes(reference=exp.model == "wijkteam_reference")
+    known = known_outcomes(reference=exp.model == "wijkteam_reference", scenario=base)
     weeks = base.meta.weeks if base is not None else 5200
     for k, name in enumerate(exp.outcomes):
         if exp.model.startswith("wijkteam") and (problem := outcome_problem(name, known, weeks)):
