@@ -60,9 +60,8 @@ def census(state: State, ids: tuple[np.ndarray, np.ndarray], scenario: Scenario,
     they name); `start_households` are the households per neighbourhood at the start.
     """
     demo, pe, hs = scenario.demography, state.people, state.households
-    n, n_hh = state.n, hs.start.size - 1
-    dies = rng.random(n) < 1.0 - np.exp(-np.asarray(demo.deaths_per_1000)[pe.age] / 1000.0)
-    household_leaves = rng.random(n_hh) < _moving_out(state, demo)
+    n_hh = hs.start.size - 1
+    dies, household_leaves = _deaths_and_moves(state, demo, rng)
     leaves = household_leaves[pe.hh] & ~dies
     stay = ~dies & ~leaves
     with_adult = np.bincount(pe.hh[stay & (pe.age != AGE_MINOR)], minlength=n_hh) > 0
@@ -70,8 +69,7 @@ def census(state: State, ids: tuple[np.ndarray, np.ndarray], scenario: Scenario,
     leaves |= orphaned
     stay &= ~orphaned
     age = pe.age.copy()
-    width = np.asarray(BAND_YEARS + (1,), float)[age]
-    older = stay & (age < AGE_OLD) & (rng.random(n) < 1.0 / width)
+    older = stay & _grows_older(age, rng)
     age[older] += 1
     adults = np.bincount(pe.hh[stay & (age == AGE_ADULT)], minlength=n_hh)
     births = rng.poisson(adults * demo.births_per_1000_adults / 1000.0)
@@ -92,6 +90,18 @@ def census(state: State, ids: tuple[np.ndarray, np.ndarray], scenario: Scenario,
                   (new_ids, new_households), flows, age, layout, newcomers)
 
 
+def _deaths_and_moves(state: State, demo, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Who dies this year (per resident, by band) and which households move out (by their oldest member's band)."""
+    dies = rng.random(state.n) < 1.0 - np.exp(-np.asarray(demo.deaths_per_1000)[state.people.age] / 1000.0)
+    return dies, rng.random(state.households.start.size - 1) < _moving_out(state, demo)
+
+
+def _grows_older(age: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Who moves up a band this year: chance 1 / the band's years (ages spread evenly within a band); 75+ stays."""
+    width = np.asarray(BAND_YEARS + (1,), float)[age]
+    return (age < AGE_OLD) & (rng.random(age.size) < 1.0 / width)
+
+
 def _moving_out(state: State, demo) -> np.ndarray:
     """Each household's chance to move out this year, by the age band of its oldest member."""
     pe, hs = state.people, state.households
@@ -110,11 +120,9 @@ def turnover(state: State, scenario: Scenario, rng: np.random.Generator) -> Turn
     households with another adult, one per household.
     """
     demo, pe, hs = scenario.demography, state.people, state.households
-    dies = rng.random(state.n) < 1.0 - np.exp(-np.asarray(demo.deaths_per_1000)[pe.age] / 1000.0)
-    household_leaves = rng.random(hs.start.size - 1) < _moving_out(state, demo)
+    dies, household_leaves = _deaths_and_moves(state, demo, rng)
     replaced = dies | household_leaves[pe.hh]
-    width = np.asarray(BAND_YEARS + (1,), float)[pe.age]
-    older = ~replaced & (pe.age < AGE_OLD) & (rng.random(state.n) < 1.0 / width)
+    older = ~replaced & _grows_older(pe.age, rng)
     adults = np.bincount(pe.hh[pe.age != AGE_MINOR], minlength=hs.start.size - 1)
     age, aged = pe.age.copy(), []
     cell = pe.nbh.astype(np.int64) * N_AGE_BANDS + pe.age  # residents by (neighbourhood, band), in row order
