@@ -44,6 +44,7 @@ class Census:
     age: np.ndarray  # (old N,) each resident's band after ageing
     layout: _Layout
     newcomers: _Newcomers
+    target: np.ndarray | None  # residents per band a projection asks for this year (none without one)
 
 
 def band_counts_by_nbh(people: People, n_nbh: int) -> np.ndarray:
@@ -52,12 +53,13 @@ def band_counts_by_nbh(people: People, n_nbh: int) -> np.ndarray:
                        ).reshape(n_nbh, N_AGE_BANDS)
 
 
-def census(state: State, ids: tuple[np.ndarray, np.ndarray], scenario: Scenario, start_households: np.ndarray,
+def census(state: State, ids: tuple[np.ndarray, np.ndarray], scenario: Scenario, start: Start, year: int,
            rng: np.random.Generator) -> Census:
     """Draw one year of deaths, moves, ageing and births, and the layout after it (`relayout` builds it).
 
     `ids` are the resident ids per row and the household ids per household (they stay with whom
-    they name); `start_households` are the households per neighbourhood at the start.
+    they name); `start` is the population at the start; `year` the recorded year now beginning.
+    With a projection, migration then follows it (`_follow`).
     """
     demo, pe, hs = scenario.demography, state.people, state.households
     n_hh = hs.start.size - 1
@@ -73,7 +75,14 @@ def census(state: State, ids: tuple[np.ndarray, np.ndarray], scenario: Scenario,
     age[older] += 1
     adults = np.bincount(pe.hh[stay & (age == AGE_ADULT)], minlength=n_hh)
     births = rng.poisson(adults * demo.births_per_1000_adults / 1000.0)
-    newcomers = _households_moving_in(scenario, start_households, rng)
+    newcomers = _households_moving_in(scenario, start.households, rng)
+    target = None
+    if demo.projection is not None:
+        target = projected(demo.projection, start.bands, year, _bands_after(age[stay], births, newcomers).sum())
+        extra, newcomers = _follow(state, age, stay, births, newcomers, target, start.households, rng)
+        leaves |= extra
+        stay &= ~extra
+        births[~np.bincount(pe.hh[stay], minlength=n_hh).astype(bool)] = 0  # households gone take no newborns
     layout = _layout(state, stay, births, newcomers)
     n_nbh = len(scenario.neighbourhoods)
     resident_ids, household_ids = ids
@@ -87,7 +96,92 @@ def census(state: State, ids: tuple[np.ndarray, np.ndarray], scenario: Scenario,
              "moved_out": np.bincount(pe.nbh[leaves], minlength=n_nbh),
              "moved_in": np.bincount(np.repeat(newcomers.nbh, newcomers.size), minlength=n_nbh)}
     return Census(layout.new_row, np.flatnonzero(dies), layout.arrived, np.sort(layout.new_row[older]),
-                  (new_ids, new_households), flows, age, layout, newcomers)
+                  (new_ids, new_households), flows, age, layout, newcomers, target)
+
+
+@dataclass(frozen=True)
+class Start:
+    """The population when recording starts: households per neighbourhood, residents per age band."""
+
+    households: np.ndarray
+    bands: np.ndarray
+
+
+def projected(projection, start_bands: np.ndarray, year: int, residents: int) -> np.ndarray:
+    """Residents per band the projection asks for in recorded `year`: shares on a straight line from the start.
+
+    The total is the projection's (on a straight line too) where it gives one, else `residents`.
+    """
+    share = min(1.0, (year - 1) / (projection.year - 1))
+    start_total = start_bands.sum()
+    shares = start_bands / start_total + share * (np.asarray(projection.age_shares) - start_bands / start_total)
+    total = residents if projection.residents is None else start_total + share * (projection.residents - start_total)
+    return shares * total
+
+
+def _bands_after(staying_ages: np.ndarray, births: np.ndarray, newcomers: _Newcomers) -> np.ndarray:
+    """Residents per band after a census: those who stay (their bands after ageing), the newborns, the newcomers."""
+    counts = np.bincount(staying_ages, minlength=N_AGE_BANDS) + np.bincount(newcomers.ages, minlength=N_AGE_BANDS)
+    counts[AGE_MINOR] += births.sum()
+    return counts
+
+
+def _follow(state: State, age: np.ndarray, stay: np.ndarray, births: np.ndarray, newcomers: _Newcomers,
+            target: np.ndarray, start_households: np.ndarray, rng: np.random.Generator
+            ) -> tuple[np.ndarray, _Newcomers]:
+    """Migration scaled so the population follows a projection: more households move out or in, band by band.
+
+    A band above its target loses households whose oldest member is in it (in random order, whole
+    households, until it is at its target); a band below gains households of one resident of it
+    (minors two at a time with an adult aged 23-64), spread over the neighbourhoods as their
+    households at the start. Returns who leaves (old rows) and the newcomers, the extra ones added.
+    """
+    pe, hs = state.people, state.households
+    n_hh = hs.start.size - 1
+    leaves = np.zeros(state.n, bool)
+    staying = np.bincount(pe.hh[stay], minlength=n_hh)
+    oldest = np.full(n_hh, -1, np.int64)
+    np.maximum.at(oldest, pe.hh[stay], age[stay].astype(np.int64))
+    counts = _bands_after(age[stay], births, newcomers)
+    for band in np.flatnonzero(counts > np.round(target)):
+        excess = counts[band] - int(np.round(target[band]))
+        households = rng.permutation(np.flatnonzero((oldest == band) & (staying > 0)))
+        in_band = np.bincount(pe.hh[stay & (age == band)], minlength=n_hh)[households]
+        gone = households[:int(np.searchsorted(np.cumsum(in_band), excess)) + 1]
+        leaves |= np.isin(pe.hh, gone) & stay
+        oldest[gone] = -1
+        if band != AGE_MINOR:  # then residents of the band alone, from households that keep another adult
+            _leave_alone(pe.hh, age, stay & ~leaves, band, excess - int(in_band[:gone.size].sum()), leaves, rng)
+    counts = _bands_after(age[stay & ~leaves], births * ~np.isin(np.arange(n_hh), pe.hh[leaves]), newcomers)
+    short = np.maximum(0, np.round(target).astype(np.int64) - counts)
+    minors = short[AGE_MINOR]
+    families, singles = -(-minors // 2), np.delete(np.arange(N_AGE_BANDS), AGE_MINOR)
+    sizes = np.concatenate([np.full(families, 3), np.ones(short[singles].sum(), np.int64)])
+    if minors % 2:
+        sizes[families - 1] = 2
+    ages = [np.concatenate([[AGE_ADULT], np.zeros(size - 1, np.int8)]) for size in sizes[:families]]
+    ages.append(np.repeat(singles, short[singles]).astype(np.int8))
+    nbh = rng.choice(start_households.size, size=sizes.size, p=start_households / start_households.sum())
+    more = _Newcomers(np.concatenate([newcomers.nbh, nbh]), np.concatenate([newcomers.size, sizes]),
+                      np.concatenate([newcomers.ages, *ages]).astype(np.int8))
+    return leaves, more
+
+
+def _leave_alone(hh: np.ndarray, age: np.ndarray, here: np.ndarray, band: int, excess: int, leaves: np.ndarray,
+                 rng: np.random.Generator) -> None:
+    """Up to `excess` residents of `band` move out on their own (marked in `leaves`): a young adult leaving home.
+
+    One per household a round, from households with another adult staying, in random order.
+    """
+    while excess > 0:
+        adults = np.bincount(hh[here & (age != AGE_MINOR)], minlength=int(hh.max()) + 1)
+        candidates = rng.permutation(np.flatnonzero(here & ~leaves & (age == band) & (adults[hh] >= 2)))
+        candidates = candidates[np.unique(hh[candidates], return_index=True)[1]][:excess]
+        if not candidates.size:
+            return
+        leaves[candidates] = True
+        here = here & ~leaves
+        excess -= candidates.size
 
 
 def _deaths_and_moves(state: State, demo, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -69,7 +69,9 @@ class WijkteamModel(mesa.Model):
         self.household_id = np.arange(self.state.households.start.size - 1, dtype=np.int64)  # likewise
         self._count_residents()
         n_nbh = self.residents_per_nbh.size
-        self._start_households = np.bincount(self.state.households.nbh, minlength=n_nbh)
+        self._start = demography.Start(np.bincount(self.state.households.nbh, minlength=n_nbh),
+                                       self.band_residents.sum(axis=0))  # the burn-in keeps the bands
+        self.projected_bands = self._start.bands.astype(float)  # what a projection asks for (sim.demography)
         self.census_flows = np.zeros((len(demography.FLOWS), n_nbh), np.int64)  # this week's census (sim.demography)
         by_domain = onset_rates(scenario, self.design)
         self.rates = OnsetRates(by_domain, by_domain.sum(axis=1))
@@ -190,7 +192,8 @@ class WijkteamModel(mesa.Model):
         in specialist care and on waiting lists are freed; newcomers get their first onsets.
         """
         rng = self.streams["demography"]
-        c = demography.census(self.state, (self.resident_id, self.household_id), self.spec, self._start_households, rng)
+        year = (self.week - self.spec.meta.burn_in_weeks) // 52 + 1
+        c = demography.census(self.state, (self.resident_id, self.household_id), self.spec, self._start, year, rng)
         self._leave_services(np.flatnonzero(c.new_row < 0), c.died)
         self.queue = c.new_row[self.queue]
         self.queue = self.queue[self.queue >= 0]
@@ -209,6 +212,8 @@ class WijkteamModel(mesa.Model):
         self._rebind()
         self._plan_hours()
         self.census_flows[:] = [c.flows[name] for name in demography.FLOWS]
+        if c.target is not None:
+            self.projected_bands = c.target
         self.recorder.new_staff()  # the teams' shares of the residents they serve changed
 
     def _let_go_of_state(self) -> dict[str, dict[str, np.ndarray]]:

@@ -84,6 +84,9 @@ class Recorder:
         # with demography: residents per age band and the census's flows, per week and neighbourhood
         self._population = (np.zeros((weeks, len(BAND_COLUMNS) + len(FLOWS), self.n_nbh), np.int64)
                             if sc.demography is not None else None)
+        # with a projection: what it asks for per band, each neighbourhood its share of the residents
+        self._projected = (np.zeros((weeks, len(BAND_COLUMNS), self.n_nbh))
+                           if sc.demography is not None and sc.demography.projection is not None else None)
         budgets = sc.budgets  # with a municipal waiting list for provisions, its length per week and neighbourhood
         self._waiting = (np.zeros((weeks, self.n_nbh), np.int64)
                          if budgets is not None and budgets.overspend == "waiting_list" else None)
@@ -105,8 +108,9 @@ class Recorder:
         if w == self._week.size:  # a model stepped past its planned weeks: double the room
             self._counts, self._week, self._residents = (np.concatenate([a, np.empty_like(a)])
                                                          for a in (self._counts, self._week, self._residents))
-            self._waiting, self._population = (None if a is None else np.concatenate([a, np.zeros_like(a)])
-                                               for a in (self._waiting, self._population))
+            self._waiting, self._population, self._projected = (
+                None if a is None else np.concatenate([a, np.zeros_like(a)])
+                for a in (self._waiting, self._population, self._projected))
         if w - layout.first == layout.worked.shape[0]:
             layout.worked = np.concatenate([layout.worked, np.empty_like(layout.worked)])
         self._counts[w] = block_of(c)
@@ -114,6 +118,8 @@ class Recorder:
         self._residents[w] = m.residents_per_nbh
         if self._population is not None:
             self._population[w] = np.concatenate([m.band_residents.T, m.census_flows])
+        if self._projected is not None:
+            self._projected[w] = np.outer(m.projected_bands, m.residents_per_nbh / m.residents_per_nbh.sum())
         self._week[w] = m.week - m.spec.meta.burn_in_weeks
         self.n_weeks += 1
 
@@ -169,6 +175,9 @@ class Recorder:
         if self._population is not None:
             for j, name in enumerate(BAND_COLUMNS + FLOWS):
                 col[name] = self._population[:n, j]
+        if self._projected is not None:
+            for j, name in enumerate(BAND_COLUMNS):
+                col[f"projected_{name}"] = self._projected[:n, j]
         col["crises"] = c.crises
         col["child_protection_measures"] = c.child_protection
         col["client_households"] = c.client_households

@@ -356,6 +356,24 @@ CHANGEABLE = re.compile(
 WHOLE_DESIGN = re.compile(r"designs\.([^.]+)")  # a change of this path switches the design to another's settings
 
 
+class Projection(Strict):
+    """A municipality's own projection (CBS, PBL): the age shares, and the residents, it expects in a recorded year.
+
+    Migration follows it (sim.demography): from the start the shares move in a straight line to
+    these by `year` and stay there after it.
+    """
+
+    year: int = Field(ge=2, le=100)  # recorded year (1 = the first)
+    age_shares: list[Share] = Field(min_length=N_AGE_BANDS, max_length=N_AGE_BANDS)
+    residents: int | None = Field(default=None, ge=10, le=20_000_000)  # none: as births, deaths and moves make it
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> Projection:
+        if abs(sum(self.age_shares) - 1.0) > 1e-3:
+            raise ValueError(f"age_shares sum to {sum(self.age_shares):.4f}; allowed: 1 (within 0.001)")
+        return self
+
+
 class Demography(Strict):
     """Residents age, die, are born and move during the recorded years (sim.demography); none: a stationary population.
 
@@ -371,6 +389,7 @@ class Demography(Strict):
     households_moving_in_per_1000: float = Field(ge=0.0, le=500.0)  # per 1,000 households at the start
     # The ages of those who move in; none: the neighbourhood's age shares at the start.
     mover_age_shares: list[Share] | None = Field(default=None, min_length=N_AGE_BANDS, max_length=N_AGE_BANDS)
+    projection: Projection | None = None  # the municipality's own projection that migration follows
 
     @model_validator(mode="after")
     def _mover_shares_sum_to_one(self) -> Demography:
@@ -515,6 +534,15 @@ class Scenario(Strict):
         doubles = repeated([a.id for a in self.assumptions])
         if doubles:
             raise ValueError(f"assumption ids must be unique (each is one audit row); repeated: {', '.join(doubles)}")
+        return self
+
+    @model_validator(mode="after")
+    def _projection_in_the_run(self) -> Scenario:
+        projection = self.demography.projection if self.demography is not None else None
+        years = -(-self.meta.weeks // 52)
+        if projection is not None and projection.year > years:
+            raise ValueError(f"demography.projection.year {projection.year}: allowed range [2, {years}] (the "
+                             "recorded years)")
         return self
 
     @model_validator(mode="after")

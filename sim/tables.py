@@ -68,6 +68,7 @@ UNITS = (
     ("journey_", "residents (end of week)"),
     ("provision_holders_per_1000_75plus", "residents with a provision per 1,000 residents aged 75+ (end of week)"),
     ("provision_holders_per_1000", "residents with a provision per 1,000 residents (end of week)"),
+    ("projected_residents_", "residents (a projection's, for the year; end of week)"),
     ("residents_", "residents (end of week)"),
     ("deaths", "residents per week"),
     ("births", "residents per week"),
