@@ -134,11 +134,12 @@ class WijkteamModel(mesa.Model):
             return
         now = self.spec.as_of(week)
         design = now.designs[self.design_name]
+        params = build_params(now, design)
         reorganised = restructured(self.design, design)
         if reorganised:
-            self._reorganise(design, week)
+            self._reorganise(design, week, params)
         self.design = design
-        self._base_params = build_params(now, self.design)
+        self._base_params = params
         by_domain = onset_rates(now, self.design)
         new_rates = not np.array_equal(by_domain, self.rates.by_domain)
         self.rates = OnsetRates(by_domain, by_domain.sum(axis=1))
@@ -235,11 +236,12 @@ class WijkteamModel(mesa.Model):
         for prov in self.providers:
             prov.complete(int(treated[:, self.params.domain_provider == prov.index].sum()))
 
-    def _reorganise(self, design, week: int) -> None:
+    def _reorganise(self, design, week: int, params) -> None:
         """Rebuild the teams for the new design; carry the open cases over by the scenario's rule; start learning.
 
         The old design's parameters are what the teams know; a new form or new areas are learned
-        from them (sim.designs.reorganise.Learning). The recorder starts a new staff layout.
+        from them (sim.designs.reorganise.Learning); `params` are the new design's kernel parameters.
+        The recorder starts a new staff layout.
         """
         old_design, old_staff = self.design, self.staff
         terms = self.spec.reorganisation or Reorganisation()
@@ -255,7 +257,7 @@ class WijkteamModel(mesa.Model):
         self.teams, self.staff, self.routing, self.serves = setup.teams, setup.staff, setup.routing, setup.serves
         self.team_residents, self.team_share = self._team_weights()
         self.queue = reorganise.carry_over(terms.open_cases, self.week, self.state, old_staff,
-                                           setup, build_params(self.spec.as_of(week), design), self.queue)
+                                           setup, params, self.queue)
         self.recorder.new_staff()
 
     def _set_params(self, week: int) -> None:
