@@ -3,12 +3,15 @@
 A scenario's `[demography]` applies at the start of each recorded year after the first (the
 model's census); without it the population is stationary. Deaths are drawn per resident by age
 band, moves per household (a household moves as a whole), ageing per resident (one band up with
-the chance of one year in the band's years), births per household from its adults aged 23-64,
-and households moving in per neighbourhood. A household left with minors only dissolves (they
-move in with relatives elsewhere: counted as moving out). The state is then laid out afresh:
-households stay contiguous rows in their order, a household's newborns after its members, the
-households that moved in at the end. Every draw comes from the run's demography stream, in a
-fixed order, so every design of a comparison has the same population (common random numbers).
+the chance of one year in the band's years), young adults leaving their parents' home (a
+household of their own here, or away), births per household by its type (one adult aged 23-64,
+or two or more), and households moving in per neighbourhood. A household left with minors only
+dissolves (they move in with relatives elsewhere: counted as moving out); one whose members all
+left or died is gone, and its carers with it. The state is then laid out afresh: households stay
+contiguous rows in their order, a household's newborns after its members, then the new
+households of those who left home, then the households that moved in. Every draw comes from the
+run's demography stream, in a fixed order, so every design of a comparison has the same
+population (common random numbers).
 """
 
 from __future__ import annotations
@@ -18,13 +21,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.core.state import NO_WEEK, Cases, Households, People, Problems, State, no_problems
-from sim.domains import AGE_ADULT, AGE_MINOR, AGE_OLD, C_CASEWORK, N_AGE_BANDS
+from sim.domains import (
+    AGE_ADULT,
+    AGE_MINOR,
+    AGE_OLD,
+    C_CASEWORK,
+    N_AGE_BANDS,
+    P_LATENT,
+    P_NONE,
+    P_PROVISION,
+    P_SPECIALIST,
+    P_WAIT_SPECIALIST,
+)
 from sim.population import traits
 from sim.scenario import Scenario
-from sim.tables import CENSUS_FLOWS
+from sim.tables import CENSUS_COUNTS
 
 BAND_YEARS = (18, 5, 42, 10)  # years in the bands 0-17, 18-22, 23-64 and 65-74 (75+ has no end)
-FLOWS = CENSUS_FLOWS  # residents per neighbourhood in a census
+COUNTS = CENSUS_COUNTS  # what a census counts per neighbourhood
 CHUNK = 1 << 16  # rows moved at a time when the state is laid out afresh
 
 
@@ -40,10 +54,11 @@ class Census:
     arrived: np.ndarray  # new rows of those born or moved in
     aged: np.ndarray  # new rows of those who moved up an age band (their onsets are drawn at its rate)
     ids: tuple[np.ndarray, np.ndarray]  # resident ids per new row and household ids per new household
-    flows: dict[str, np.ndarray]  # FLOWS: residents per neighbourhood
+    counts: dict[str, np.ndarray]  # COUNTS per neighbourhood
     age: np.ndarray  # (old N,) each resident's band after ageing
     layout: _Layout
     newcomers: _Newcomers
+    donors: np.ndarray  # new row of the resident like each newcomer (moved in, in row order) whose problems they bring
     target: np.ndarray | None  # residents per band a projection asks for this year (none without one)
 
 
@@ -73,8 +88,10 @@ def census(state: State, ids: tuple[np.ndarray, np.ndarray], scenario: Scenario,
     age = pe.age.copy()
     older = stay & _grows_older(age, rng)
     age[older] += 1
-    adults = np.bincount(pe.hh[stay & (age == AGE_ADULT)], minlength=n_hh)
-    births = rng.poisson(adults * demo.births_per_1000_adults / 1000.0)
+    forms, away = _leaving_home(state, age, stay, demo, rng)
+    leaves |= away
+    stay &= ~away
+    births = _births(state, age, stay & ~forms, demo, rng)
     newcomers = _households_moving_in(scenario, start.households, rng)
     target = None
     if demo.projection is not None:
@@ -82,21 +99,116 @@ def census(state: State, ids: tuple[np.ndarray, np.ndarray], scenario: Scenario,
         extra, newcomers = _follow(state, age, stay, births, newcomers, target, start.households, rng)
         leaves |= extra
         stay &= ~extra
-        births[~np.bincount(pe.hh[stay], minlength=n_hh).astype(bool)] = 0  # households gone take no newborns
-    layout = _layout(state, stay, births, newcomers)
-    n_nbh = len(scenario.neighbourhoods)
+        forms &= stay
+        births[~np.bincount(pe.hh[stay & ~forms], minlength=n_hh).astype(bool)] = 0  # households gone: no newborns
+    layout = _layout(state, stay, forms, births, newcomers)
     resident_ids, household_ids = ids
     new_ids = np.empty(int(layout.start[-1]), np.int64)
     new_ids[layout.new_row[stay]] = resident_ids[stay]
     new_ids[layout.arrived] = resident_ids.max() + 1 + np.arange(layout.arrived.size)
-    new_households = np.concatenate([household_ids[layout.kept_hh],
-                                     household_ids.max() + 1 + np.arange(newcomers.nbh.size)])
-    born_nbh = np.repeat(hs.nbh.astype(np.int64), births)
-    flows = {"deaths": np.bincount(pe.nbh[dies], minlength=n_nbh), "births": np.bincount(born_nbh, minlength=n_nbh),
-             "moved_out": np.bincount(pe.nbh[leaves], minlength=n_nbh),
-             "moved_in": np.bincount(np.repeat(newcomers.nbh, newcomers.size), minlength=n_nbh)}
+    new_households = np.concatenate([household_ids[layout.kept_hh], household_ids.max() + 1
+                                     + np.arange(layout.formed_nbh.size + newcomers.nbh.size)])
+    counts = _counts(state, dies, leaves, forms, births, newcomers, layout, len(scenario.neighbourhoods))
+    donors = _like(pe.nbh, age, stay, np.repeat(newcomers.nbh, newcomers.size), newcomers.ages, rng)
     return Census(layout.new_row, np.flatnonzero(dies), layout.arrived, np.sort(layout.new_row[older]),
-                  (new_ids, new_households), flows, age, layout, newcomers, target)
+                  (new_ids, new_households), counts, age, layout, newcomers,
+                  np.where(donors >= 0, layout.new_row[donors], -1), target)
+
+
+def _like(nbh: np.ndarray, age: np.ndarray, pool: np.ndarray, their_nbh: np.ndarray, their_age: np.ndarray,
+          rng: np.random.Generator) -> np.ndarray:
+    """For each newcomer (neighbourhood, band) a resident of `pool` like them, at random; -1 if their band has nobody.
+
+    Like them: of the same band in the same neighbourhood, else of the same band anywhere.
+    """
+    out = np.full(their_nbh.size, -1, np.int64)
+    members = np.flatnonzero(pool)
+    for key, theirs in ((nbh[members].astype(np.int64) * N_AGE_BANDS + age[members],
+                         their_nbh.astype(np.int64) * N_AGE_BANDS + their_age), (age[members], their_age)):
+        order = np.argsort(key, kind="stable")
+        first = np.searchsorted(key[order], theirs, "left")
+        n = np.searchsorted(key[order], theirs, "right") - first
+        pick = first + (rng.random(theirs.size) * n).astype(np.int64)
+        found = (out < 0) & (n > 0)
+        out[found] = members[order[pick[found]]]
+    return out
+
+
+def bring_problems(state: State, rows: np.ndarray, donors: np.ndarray, rng: np.random.Generator) -> None:
+    """Newcomers in `rows` arrive with the problems of `donors` (residents like them; -1: none), unknown here.
+
+    A newcomer's need is like that of the residents of their band, not nil: each of the donor's
+    problems comes with its severity, onset and natural end (for one a provision held, the
+    provision's end if later), but latent: no case, treatment or provision moves with them, and
+    signal threshold, patience and follow-up are their own draws.
+    """
+    pr, pe = state.problems, state.people
+    rows, donors = rows[donors >= 0], donors[donors >= 0]
+    st = pr.state[donors]
+    active = st != P_NONE
+    natural_end = np.where(st == P_PROVISION, np.maximum(pr.resolve[donors], pr.until[donors]), pr.resolve[donors])
+    pr.sev[rows] = np.where(active, pr.sev[donors], 0.0)
+    pr.state[rows] = np.where(active, P_LATENT, P_NONE)
+    pr.onset[rows] = np.where(active, pr.onset[donors], NO_WEEK)
+    pr.resolve[rows] = np.where(active, natural_end, NO_WEEK)
+    pr.start[rows] = pr.until[rows] = NO_WEEK
+    pr.hazard[rows] = 0.0
+    pr.threshold[rows] = np.where(active, rng.exponential(size=active.shape), 0.0)
+    pe.n_active[rows] = active.sum(axis=1)
+    pe.strain[rows] = pe.strain[donors]
+    pe.patience[rows], pe.follow_up[rows] = rng.exponential(size=rows.size), rng.exponential(size=rows.size)
+
+
+def _leaving_home(state: State, age: np.ndarray, stay: np.ndarray, demo, rng: np.random.Generator
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Who leaves their parents' home: a resident living with an adult of an older band, at the band's yearly rate.
+
+    Returns those who form a household of one in their neighbourhood and those who move away
+    (`leaving_home_moving_away` of them). Partners of one band never part so: nobody leaves a
+    household whose oldest staying member is in their own band.
+    """
+    pe, hs = state.people, state.households
+    oldest = (np.maximum.reduceat(np.where(stay, age, -1).astype(np.int8), hs.start[:-1]) if state.n
+              else np.zeros(0, np.int8))
+    chance = 1.0 - np.exp(-np.asarray(demo.leaving_home_per_1000)[age] / 1000.0)
+    leaves_home = stay & (age != AGE_MINOR) & (age < oldest[pe.hh]) & (rng.random(state.n) < chance)
+    away = leaves_home & (rng.random(state.n) < demo.leaving_home_moving_away)
+    return leaves_home & ~away, away
+
+
+def _births(state: State, age: np.ndarray, home: np.ndarray, demo, rng: np.random.Generator) -> np.ndarray:
+    """Newborns per household this year: Poisson at its type's rate, by its adults aged 23-64 at home (one, or more)."""
+    adults = np.bincount(state.people.hh[home & (age == AGE_ADULT)], minlength=state.households.start.size - 1)
+    one, more = demo.births_per_1000_households
+    return rng.poisson(np.where(adults >= 2, more, np.where(adults == 1, one, 0.0)) / 1000.0)
+
+
+def _counts(state: State, dies: np.ndarray, leaves: np.ndarray, forms: np.ndarray, births: np.ndarray,
+            newcomers: _Newcomers, layout: _Layout, n_nbh: int) -> dict[str, np.ndarray]:
+    """A census's COUNTS per neighbourhood: residents' flows, those who left home, and what ended for those who left.
+
+    Those who leave take their problems with them: each problem ends, so does a provision or a
+    place (or a wait) in specialist care; a household gone takes its informal carers.
+    """
+    pe, hs, st = state.people, state.households, state.problems.state
+
+    def per_nbh(rows: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(pe.nbh[rows], weights, minlength=n_nbh).astype(np.int64)
+
+    gone_hh = np.ones(hs.nbh.size, bool)
+    gone_hh[layout.kept_hh] = False
+    out = {"deaths": per_nbh(dies), "births": np.bincount(np.repeat(hs.nbh.astype(np.int64), births), minlength=n_nbh),
+           "moved_out": per_nbh(leaves), "moved_in": np.bincount(np.repeat(newcomers.nbh, newcomers.size),
+                                                                 minlength=n_nbh),
+           "left_home": per_nbh(forms),
+           "carers_gone": np.bincount(hs.nbh[gone_hh], hs.carers[gone_hh], minlength=n_nbh).astype(np.int64)}
+    for why, who in (("died", dies), ("moved_out", leaves)):
+        held = st[who]
+        out[f"ended_problems_{why}"] = per_nbh(who, (held != P_NONE).sum(axis=1))
+        out[f"ended_provisions_{why}"] = per_nbh(who, (held == P_PROVISION).sum(axis=1))
+        out[f"ended_specialist_care_{why}"] = per_nbh(who, ((held == P_SPECIALIST) | (held == P_WAIT_SPECIALIST)
+                                                            ).sum(axis=1))
+    return {name: out[name] for name in COUNTS}
 
 
 @dataclass(frozen=True)
@@ -251,13 +363,20 @@ class Turnover:
 
 def renew(state: State, rows: np.ndarray, households: np.ndarray, scenario: Scenario,
           rng: np.random.Generator) -> None:
-    """Make the residents in `rows` newcomers without problems or a case, and `households` new to their carers."""
+    """Make the residents in `rows` newcomers, and `households` new to their carers.
+
+    A newcomer has no case, and brings the problems of a resident of their band who stays
+    (`bring_problems`); residents' `age` must already be the year's.
+    """
+    pe = state.people
+    stays = np.ones(state.n, bool)
+    stays[rows] = False
+    donors = _like(pe.nbh, pe.age, stays, pe.nbh[rows], pe.age[rows], rng)
     fresh_cases, fresh_problems = no_problems(rows.size)
     for group, fresh in ((state.cases, fresh_cases), (state.problems, fresh_problems)):
         for a, b in zip(group, fresh, strict=True):
             if a.shape[:1] == (state.n,):
                 a[rows] = b
-    pe = state.people
     blank = _fresh_people(rows.size)
     for name in ("n_active", "strain", "deficit", "inf_hours", "urgent", "crisis_domain", "patience", "follow_up"):
         getattr(pe, name)[rows] = getattr(blank, name)
@@ -269,6 +388,7 @@ def renew(state: State, rows: np.ndarray, households: np.ndarray, scenario: Scen
     hs.sustained[households] = 0
     hs.rejoin[households] = NO_WEEK
     hs.cases[:] = np.bincount(pe.hh[state.cases.state == C_CASEWORK], minlength=hs.cases.size)
+    bring_problems(state, rows, donors, rng)
 
 
 @dataclass
@@ -313,28 +433,33 @@ class _Layout:
 
     new_row: np.ndarray  # (old N,) -1 for those who leave
     kept_hh: np.ndarray  # old household indices kept, in order
+    formed_nbh: np.ndarray  # neighbourhood of each household of one formed by someone leaving home, in row order
     start: np.ndarray  # (new H + 1,) first row of each new household
     born_rows: np.ndarray  # rows of the newborns
     arrived: np.ndarray  # rows of newborns and newcomers, in row order
 
 
-def _layout(state: State, stay: np.ndarray, births: np.ndarray, newcomers: _Newcomers) -> _Layout:
-    """Households in their order with their staying members then their newborns, then the households moving in."""
+def _layout(state: State, stay: np.ndarray, forms: np.ndarray, births: np.ndarray, newcomers: _Newcomers) -> _Layout:
+    """Households in their order, members at home then newborns; then those who left home, one each; then newcomers."""
     pe, hs = state.people, state.households
     n_hh = hs.start.size - 1
-    staying = np.bincount(pe.hh[stay], minlength=n_hh)
+    home = stay & ~forms
+    staying = np.bincount(pe.hh[home], minlength=n_hh)
     kept_hh = np.flatnonzero(staying + births > 0)
-    sizes = np.concatenate([(staying + births)[kept_hh], newcomers.size])
+    formers = np.flatnonzero(forms)
+    sizes = np.concatenate([(staying + births)[kept_hh], np.ones(formers.size, np.int64), newcomers.size])
     start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     first_of = np.full(n_hh, -1, np.int64)
     first_of[kept_hh] = start[:kept_hh.size]
-    before = np.cumsum(stay) - stay  # stayers in rows before each row
-    rank = before - before[hs.start[:-1]][pe.hh]  # stayers before each row in its household
-    new_row = np.where(stay, first_of[pe.hh] + rank, -1)
+    before = np.cumsum(home) - home  # residents at home in rows before each row
+    rank = before - before[hs.start[:-1]][pe.hh]  # of those, the ones in the row's household
+    new_row = np.where(home, first_of[pe.hh] + rank, -1)
+    new_row[formers] = start[kept_hh.size:kept_hh.size + formers.size]
     born_first = first_of[kept_hh] + staying[kept_hh]
     born_rows = np.repeat(born_first, births[kept_hh]) + _within(births[kept_hh])
-    moved_rows = np.arange(start[kept_hh.size], start[-1])
-    return _Layout(new_row, kept_hh, start, born_rows, np.concatenate([born_rows, moved_rows]))
+    moved_rows = np.arange(start[kept_hh.size + formers.size], start[-1])
+    return _Layout(new_row, kept_hh, pe.nbh[formers].astype(np.int64), start, born_rows,
+                   np.concatenate([born_rows, moved_rows]))
 
 
 def _within(counts: np.ndarray) -> np.ndarray:
@@ -355,7 +480,8 @@ def relayout(groups: dict[str, dict[str, np.ndarray]], c: Census, scenario: Scen
     old = np.flatnonzero(lay.new_row >= 0)
     rows = lay.new_row[old]
     hh = np.repeat(np.arange(lay.start.size - 1, dtype=np.int32), np.diff(lay.start))
-    hh_nbh = np.concatenate([hs["nbh"][lay.kept_hh], newcomers.nbh.astype(hs["nbh"].dtype)])
+    hh_nbh = np.concatenate([hs["nbh"][lay.kept_hh], lay.formed_nbh, newcomers.nbh]).astype(hs["nbh"].dtype)
+    n_fresh = lay.formed_nbh.size + newcomers.nbh.size  # households new to their carers: formed here or moved in
     new_age = np.full(n_new, AGE_MINOR, np.int8)
     new_age[rows] = c.age[old]
     new_age[lay.arrived[lay.born_rows.size:]] = newcomers.ages
@@ -367,18 +493,20 @@ def relayout(groups: dict[str, dict[str, np.ndarray]], c: Census, scenario: Scen
     people = people._replace(hh=hh, nbh=hh_nbh[hh].astype(people.nbh.dtype), age=new_age,
                              group=(hh_nbh[hh] * N_AGE_BANDS + new_age).astype(people.group.dtype))
     people.resilience[lay.arrived], people.help_seek[lay.arrived] = traits(scenario.residents, lay.arrived.size, rng)
-    carers = rng.poisson(scenario.informal.carers_per_household, newcomers.nbh.size).astype(hs["carers"].dtype)
+    carers = rng.poisson(scenario.informal.carers_per_household, n_fresh).astype(hs["carers"].dtype)
     homes = Households(
         start=lay.start,
         nbh=hh_nbh,
         cases=np.bincount(hh[cases.state == C_CASEWORK], minlength=lay.start.size - 1).astype(hs["cases"].dtype),
         carers=np.concatenate([hs["carers"][lay.kept_hh], carers]),
         carers_start=np.concatenate([hs["carers_start"][lay.kept_hh], carers]),
-        willingness=np.concatenate([hs["willingness"][lay.kept_hh], np.ones(newcomers.nbh.size)]),
-        sustained=np.concatenate([hs["sustained"][lay.kept_hh], np.zeros(newcomers.nbh.size, hs["sustained"].dtype)]),
-        rejoin=np.concatenate([hs["rejoin"][lay.kept_hh], np.full(newcomers.nbh.size, NO_WEEK, hs["rejoin"].dtype)]),
+        willingness=np.concatenate([hs["willingness"][lay.kept_hh], np.ones(n_fresh)]),
+        sustained=np.concatenate([hs["sustained"][lay.kept_hh], np.zeros(n_fresh, hs["sustained"].dtype)]),
+        rejoin=np.concatenate([hs["rejoin"][lay.kept_hh], np.full(n_fresh, NO_WEEK, hs["rejoin"].dtype)]),
     )
-    return State(people, cases, problems, homes)
+    state = State(people, cases, problems, homes)
+    bring_problems(state, lay.arrived[lay.born_rows.size:], c.donors, rng)
+    return state
 
 
 def _fresh_people(n: int) -> People:

@@ -72,7 +72,7 @@ class WijkteamModel(mesa.Model):
         self._start = demography.Start(np.bincount(self.state.households.nbh, minlength=n_nbh),
                                        self.band_residents.sum(axis=0))  # the burn-in keeps the bands
         self.projected_bands = self._start.bands.astype(float)  # what a projection asks for (sim.demography)
-        self.census_flows = np.zeros((len(demography.FLOWS), n_nbh), np.int64)  # this week's census (sim.demography)
+        self.census_counts = np.zeros((len(demography.COUNTS), n_nbh), np.int64)  # this week's census (demography)
         by_domain = onset_rates(scenario, self.design)
         self.rates = OnsetRates(by_domain, by_domain.sum(axis=1))
         setup = designs.build(self)
@@ -102,12 +102,13 @@ class WijkteamModel(mesa.Model):
         self._plan_hours()
 
     def _count_residents(self) -> None:
-        """Residents per neighbourhood and per (neighbourhood, age group); per (neighbourhood, age band)."""
+        """Residents per neighbourhood, per (neighbourhood, age group) and (neighbourhood, age band); households."""
         people, n_nbh = self.state.people, len(self.spec.neighbourhoods)
         self.residents_per_nbh = np.bincount(people.nbh, minlength=n_nbh).astype(np.int64)
         minors = np.bincount(people.nbh[people.age == AGE_MINOR], minlength=n_nbh)
         self.group_residents = np.column_stack([minors, self.residents_per_nbh - minors]).astype(float)
         self.band_residents = demography.band_counts_by_nbh(people, n_nbh)
+        self.households_per_nbh = np.bincount(self.state.households.nbh, minlength=n_nbh).astype(np.int64)
 
     def _build_providers(self) -> list[SpecialistProvider]:
         """One specialist provider per specialist domain, places scaled to the population."""
@@ -161,6 +162,8 @@ class WijkteamModel(mesa.Model):
     def _turnover(self) -> None:
         """A burn-in year: whoever dies or moves away is followed by a newcomer like them (sim.demography.turnover).
 
+        Newcomers bring the problems of a resident of their band who stays (sim.demography.bring_problems).
+
         So problems and provisions last as long as their residents do when recording starts,
         while the neighbourhoods keep the make-up the scenario gives them.
         """
@@ -176,10 +179,10 @@ class WijkteamModel(mesa.Model):
         sizes = np.diff(self.state.households.start)
         replaced = np.bincount(self.state.people.hh[rows], minlength=sizes.size)
         moved = np.flatnonzero((replaced > 0) & (replaced == sizes))  # whole households: new carers too
-        demography.renew(self.state, rows, moved, self.spec, rng)
         people = self.state.people
         people.age[:] = turn.age
         people.group[:] = people.nbh * N_AGE_BANDS + people.age
+        demography.renew(self.state, rows, moved, self.spec, rng)
         self.resident_id[rows] = self.resident_id.max() + 1 + np.arange(rows.size)
         renewed = np.union1d(rows, turn.aged)  # first onsets, or onsets at the older band's rate
         problems.init_onsets_of(self.week - 1, renewed, people, self.rates, self.streams["onset"])
@@ -212,7 +215,7 @@ class WijkteamModel(mesa.Model):
         problems.init_onsets_of(self.week - 1, renewed, self.state.people, self.rates, self.streams["onset"])
         self._rebind()
         self._plan_hours()
-        self.census_flows[:] = [c.flows[name] for name in demography.FLOWS]
+        self.census_counts[:] = [c.counts[name] for name in demography.COUNTS]
         if c.target is not None:
             self.projected_bands = c.target
         self.recorder.new_staff()  # the teams' shares of the residents they serve changed
@@ -454,7 +457,7 @@ class WijkteamModel(mesa.Model):
         if self.recording:
             dispatch.record(self._core(counts), self.week, self.busy, self.residents_per_nbh, TREEKNORM_WEEKS)
             self.recorder.add_week(counts)
-            self.census_flows[:] = 0
+            self.census_counts[:] = 0
             if self._access is not None:
                 self._respond_to_spending()
 

@@ -15,7 +15,7 @@ import pandas as pd
 from sim.core import record
 from sim.core.counts import WeekCounts, block_of, block_size, counts_view
 from sim.core.state import NO_WEEK
-from sim.demography import FLOWS
+from sim.demography import COUNTS
 from sim.designs.teams import spread
 from sim.domains import (
     AGE_BANDS,
@@ -36,6 +36,8 @@ from sim.domains import (
     WMO,
 )
 from sim.tables import BAND_COLUMNS, payer_of_specialist, team_cost_per_hour
+
+POPULATION_COLUMNS = (*BAND_COLUMNS, "households", *COUNTS)  # recorded per week and neighbourhood with demography
 
 # Case fields kept when a case closes.
 CASE_FIELDS = ("id", "route", "priority", "domains", "onset", "queue", "state", "start", "sev", "support",
@@ -81,8 +83,8 @@ class Recorder:
         self.layouts: list[StaffLayout] = []
         self.new_staff()
         self._residents = np.empty((weeks, self.n_nbh), np.int64)  # residents per week (demography changes them)
-        # with demography: residents per age band and the census's flows, per week and neighbourhood
-        self._population = (np.zeros((weeks, len(BAND_COLUMNS) + len(FLOWS), self.n_nbh), np.int64)
+        # with demography: residents per age band, households and the census's counts, per week and neighbourhood
+        self._population = (np.zeros((weeks, len(POPULATION_COLUMNS), self.n_nbh), np.int64)
                             if sc.demography is not None else None)
         # with a projection: what it asks for per band, each neighbourhood its share of the residents
         self._projected = (np.zeros((weeks, len(BAND_COLUMNS), self.n_nbh))
@@ -117,7 +119,7 @@ class Recorder:
         layout.worked[w - layout.first] = [getattr(m.staff, name) for name in WORKED]
         self._residents[w] = m.residents_per_nbh
         if self._population is not None:
-            self._population[w] = np.concatenate([m.band_residents.T, m.census_flows])
+            self._population[w] = np.concatenate([m.band_residents.T, m.households_per_nbh[None], m.census_counts])
         if self._projected is not None:
             self._projected[w] = np.outer(m.projected_bands, m.residents_per_nbh / m.residents_per_nbh.sum())
         self._week[w] = m.week - m.spec.meta.burn_in_weeks
@@ -173,7 +175,7 @@ class Recorder:
         if self._waiting is not None:
             col["waiting_provisions"] = self._waiting[:n]
         if self._population is not None:
-            for j, name in enumerate(BAND_COLUMNS + FLOWS):
+            for j, name in enumerate(POPULATION_COLUMNS):
                 col[name] = self._population[:n, j]
         if self._projected is not None:
             for j, name in enumerate(BAND_COLUMNS):

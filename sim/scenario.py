@@ -382,7 +382,13 @@ class Demography(Strict):
 
     deaths_per_1000: list[Annotated[float, Field(ge=0.0, le=1000.0)]] = Field(min_length=N_AGE_BANDS,
                                                                                max_length=N_AGE_BANDS)
-    births_per_1000_adults: float = Field(ge=0.0, le=200.0)  # per resident aged 23-64
+    # per household by its type: one adult aged 23-64, or two or more (a couple, mostly)
+    births_per_1000_households: list[Annotated[float, Field(ge=0.0, le=300.0)]] = Field(min_length=2, max_length=2)
+    # A resident who lives with an adult of an older band (a parent) leaves home at this rate per age band,
+    # and forms a household of one in the neighbourhood, or moves away (leaving_home_moving_away).
+    leaving_home_per_1000: list[Annotated[float, Field(ge=0.0, le=1000.0)]] = Field(
+        default=[0.0] * N_AGE_BANDS, min_length=N_AGE_BANDS, max_length=N_AGE_BANDS)
+    leaving_home_moving_away: Share = 0.0
     # by the age band of the household's oldest member: young households move often, old ones seldom
     households_moving_out_per_1000: list[Annotated[float, Field(ge=0.0, le=500.0)]] = Field(
         min_length=N_AGE_BANDS, max_length=N_AGE_BANDS)
@@ -392,9 +398,12 @@ class Demography(Strict):
     projection: Projection | None = None  # the municipality's own projection that migration follows
 
     @model_validator(mode="after")
-    def _mover_shares_sum_to_one(self) -> Demography:
+    def _shares_and_leaving_home(self) -> Demography:
         if self.mover_age_shares is not None and abs(sum(self.mover_age_shares) - 1.0) > 1e-3:
             raise ValueError(f"mover_age_shares sum to {sum(self.mover_age_shares):.4f}; allowed: 1 (within 0.001)")
+        if self.leaving_home_per_1000[0] != 0.0:
+            raise ValueError(f"leaving_home_per_1000[0] is {self.leaving_home_per_1000[0]}; allowed: 0 (minors "
+                             "leave home only with their household)")
         return self
 
 

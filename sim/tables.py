@@ -74,6 +74,12 @@ UNITS = (
     ("births", "residents per week"),
     ("moved_in", "residents per week"),
     ("moved_out", "residents per week"),
+    ("left_home", "residents per week"),
+    ("households", "households (end of week)"),
+    ("ended_problems_", "problems per week"),
+    ("ended_provisions_", "provisions per week"),
+    ("ended_specialist_care_", "problems per week"),
+    ("carers_gone", "carers per week"),
     ("cost_per_resident", "EUR per resident per week"),
     ("onset_to_contact_weeks", "weeks (run-level: mean over cases with an intake in the recorded weeks)"),
     ("intake_severity", "severity 0-1 (run-level: mean over cases signalled in the recorded weeks)"),
@@ -196,8 +202,13 @@ RUN_METRICS = {  # name: (window column, value from the window's cases)
 
 BAND_COLUMNS = tuple("residents_" + b.replace("-", "_").replace("+", "plus") for b in AGE_BANDS)
 CENSUS_FLOWS = ("deaths", "births", "moved_out", "moved_in")  # residents per neighbourhood in a census
+# What else a census counts: young adults forming a household of their own, and what ended for those who left
+# (their problems, provisions and specialist care, by death or moving away; the carers of households gone).
+CENSUS_COUNTS = (*CENSUS_FLOWS, "left_home", *(f"ended_{what}_{why}" for what in ("problems", "provisions",
+                                                                                  "specialist_care")
+                                              for why in ("died", "moved_out")), "carers_gone")
 # What a run with demography adds to the weekly tables (sim.demography), and one with a provisions waiting list.
-POPULATION_OUTCOMES = ("residents", *BAND_COLUMNS, *CENSUS_FLOWS, "provision_holders_per_1000",
+POPULATION_OUTCOMES = ("residents", "households", *BAND_COLUMNS, *CENSUS_COUNTS, "provision_holders_per_1000",
                        "provision_holders_per_1000_75plus")
 WAITING_LIST_OUTCOMES = ("waiting_provisions",)
 
