@@ -288,3 +288,23 @@ def test_a_projection_after_the_last_recorded_year_is_refused(village):
     data["demography"]["projection"] = {"year": 9, "age_shares": [0.17, 0.04, 0.44, 0.15, 0.20]}
     with pytest.raises(ScenarioError, match=r"demography.projection.year 9: allowed range \[2, 5\]"):
         parse(data)
+
+
+def test_the_report_says_how_the_population_and_demand_changed(tmp_path, capsys):
+    """The report's population section opens with its conclusion, in the yearly table's own figures."""
+    from sim.cli import main
+    from sim.report.page import fmt
+    from sim.tables import yearly
+
+    out = tmp_path / "run"
+    assert main(["run", str(ROOT / "scenarios" / "kleindorp-vergrijzing.toml"), "--set", "meta.weeks=156",
+                 "--set", "meta.burn_in_weeks=104", "--out", str(out)]) == 0
+    assert main(["report", str(out), "--lang", "en"]) == 0
+    page = (out / "report-en.html").read_text(encoding="utf-8")
+    y = yearly(pd.read_parquet(out / "weekly_totals.parquet"))
+    share = 100 * y["residents_75plus"] / y["residents"]
+    holders = y["provision_holders_per_1000"]
+    assert (f"From year 1 to year 3 the share of residents aged 75+ goes from {fmt(share.iloc[0], 'en')} % to "
+            f"{fmt(share.iloc[-1], 'en')} %") in page
+    assert f"from {fmt(holders.iloc[0], 'en')} to {fmt(holders.iloc[-1], 'en')} per 1,000 residents" in page
+    assert "Left home (own household here)" in page

@@ -92,6 +92,9 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "births": ("Geboren", "Born"),
     "moved_in": ("Ingeschreven (verhuisd naar de gemeente)", "Moved in"),
     "moved_out": ("Vertrokken (verhuisd uit de gemeente)", "Moved out"),
+    "households": ("Huishoudens", "Households"),
+    "left_home": ("Uit huis gegaan (eigen huishouden in de gemeente)", "Left home (own household here)"),
+    "carers_gone": ("Mantelzorgers van vertrokken huishoudens", "Carers of households gone"),
     "provision_holders_per_1000": ("Inwoners met een Wmo-voorziening per 1.000 inwoners",
                                    "Residents with a Wmo provision per 1,000 residents"),
     "provision_holders_per_1000_75plus": ("Inwoners met een Wmo-voorziening per 1.000 inwoners van 75+",
@@ -199,15 +202,21 @@ TEXT: dict[str, tuple[str, str]] = {
                         "stricter access (higher thresholds for provisions and referrals)"),
     "waiting_list": ("een wachtlijst voor Wmo-voorzieningen", "a waiting list for Wmo provisions"),
     "section_population": ("Bevolking en vraag per jaar", "Population and demand per year"),
-    "population_note": ("Per gemeten jaar: inwoners (gemiddelde over de weken), de volkstelling aan het begin van het "
-                        "jaar (geboren, overleden, verhuisd) en inwoners met een Wmo-voorziening per 1.000 inwoners "
-                        "en per 1.000 inwoners van 75 jaar en ouder, gemiddeld over de herhalingen. Stijgt de vraag "
-                        "per 1.000 ouderen niet terwijl die per 1.000 inwoners stijgt, dan komt de groei van de "
-                        "vergrijzing.",
-                        "Per recorded year: residents (mean over the weeks), the census at the start of the year "
-                        "(born, died, moved) and residents with a Wmo provision per 1,000 residents and per 1,000 "
-                        "residents aged 75+, means over the replications. Demand that rises per 1,000 residents but "
-                        "not per 1,000 older residents grows from ageing."),
+    "population_change": ("Van jaar {} tot jaar {} groeit het aandeel inwoners van 75 jaar en ouder van {} % "
+                          "naar {} %. Inwoners met een Wmo-voorziening: {}.",
+                          "From year {} to year {} the share of residents aged 75+ goes from {} % to {} %. "
+                          "Residents with a Wmo provision: {}."),
+    "population_demand": ("{}: van {} naar {} per 1.000 inwoners, van {} naar {} per 1.000 inwoners van 75+",
+                          "{}: from {} to {} per 1,000 residents, from {} to {} per 1,000 residents aged 75+"),
+    "population_note": ("Per gemeten jaar: inwoners en huishoudens (gemiddelde over de weken), de volkstelling aan "
+                        "het begin van het jaar (geboren, overleden, uit huis gegaan, verhuisd) en inwoners met een "
+                        "Wmo-voorziening per 1.000 inwoners en per 1.000 inwoners van 75 jaar en ouder, gemiddeld "
+                        "over de herhalingen. Stijgt de vraag per 1.000 ouderen niet terwijl die per 1.000 inwoners "
+                        "stijgt, dan komt de groei van de vergrijzing.",
+                        "Per recorded year: residents and households (mean over the weeks), the census at the start "
+                        "of the year (born, died, left home, moved) and residents with a Wmo provision per 1,000 "
+                        "residents and per 1,000 residents aged 75+, means over the replications. Demand that rises "
+                        "per 1,000 residents but not per 1,000 older residents grows from ageing."),
     "change_week": ("Vanaf week", "From week"),
     "change_path": ("Instelling", "Setting"),
     "change_value": ("Was, wordt", "Was, becomes"),

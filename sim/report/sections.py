@@ -181,7 +181,7 @@ def budget(page: Page, res: Results) -> None:
         page.add(f'<p class="note">{html.escape(note)}</p>')
 
 
-POPULATION = ("residents", "residents_75plus", "births", "deaths", "moved_in", "moved_out")
+POPULATION = ("residents", "households", "residents_75plus", "births", "deaths", "left_home", "moved_in", "moved_out")
 DEMAND = ("provision_holders_per_1000", "provision_holders_per_1000_75plus")
 
 
@@ -196,16 +196,27 @@ def population(page: Page, res: Results) -> None:
     per_run = pd.concat([per_run[flows].sum(), per_run[[c for c in (*POPULATION, *DEMAND) if c not in flows]].mean()],
                         axis=1).reset_index()  # stocks and the weekly demand ratios: means over the year's weeks
     means = per_run.groupby(["year", "design"])[[*POPULATION, *DEMAND]].mean()
-    first = res.designs[0]
-    head = [page.t("year")] + [page.t(c) for c in POPULATION]
-    head += [f"{html.escape(d)}: {page.t(c)}" for d in res.designs for c in DEMAND]
-    rows = []
-    for year in sorted(per_run["year"].unique()):
-        cells = [str(year)] + [page.num(means.loc[(year, first), c]) for c in POPULATION]
-        cells += [page.num(means.loc[(year, d), c]) for d in res.designs for c in DEMAND]
-        rows.append(cells)
-    page.add(table(head, rows))
+    years = sorted(per_run["year"].unique())
+    page.add(f"<p>{html.escape(_population_change(page, means, res.designs))}</p>")
+    page.add(table([page.t("year")] + [page.t(c) for c in POPULATION],  # the same population in every design
+                   [[str(y)] + [page.num(means.loc[(y, res.designs[0]), c]) for c in POPULATION] for y in years]))
+    page.add(table([page.t("year")] + [f"{html.escape(d)}: {page.t(c)}" for d in res.designs for c in DEMAND],
+                   [[str(y)] + [page.num(means.loc[(y, d), c]) for d in res.designs for c in DEMAND] for y in years]))
     page.add(f'<p class="note">{page.t("population_note")}</p>')
+
+
+def _population_change(page: Page, means: pd.DataFrame, designs: list[str]) -> str:
+    """What changed from the first recorded year to the last: the share aged 75+, and demand per design."""
+    years = means.index.get_level_values("year")
+    first, last = int(years.min()), int(years.max())
+
+    def share(year: int) -> float:
+        row = means.loc[(year, designs[0])]
+        return 100 * row["residents_75plus"] / row["residents"]
+
+    demand = "; ".join(page.text("population_demand").format(
+        d, *(page.num(means.loc[(y, d), c]) for c in DEMAND for y in (first, last))) for d in designs)
+    return page.text("population_change").format(first, last, page.num(share(first)), page.num(share(last)), demand)
 
 
 def comparison(page: Page, res: Results) -> None:
