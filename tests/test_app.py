@@ -245,3 +245,20 @@ def test_the_app_shows_the_series_outcome_before_and_from_each_change(small):
                            for d in c.designs for r in (0, 1) for w in weeks])
     page = change_html(series, "waiting_ggz", c, "en")
     assert page.count("<tr>") == 2 and "<td>20</td><td>0.00 → 1.50</td><td>0.00 → 1.50</td>" in page, page
+
+
+def test_a_changing_population_gives_the_page_its_population_series(rural, tmp_path):
+    """With demography the page may also show the population and demand per head week by week; without, not."""
+    from sim.run import simulate
+    from sim.scenario import load
+
+    from .conftest import shrink
+
+    assert worker.series_of(rural) == worker.SERIES
+    scenario = shrink(load(Path(__file__).resolve().parent.parent / "scenarios" / "kleindorp-vergrijzing.toml"),
+                      0.2, weeks=104, burn_in=52)
+    out = worker.run_design(scenario.model_dump(mode="json"), "integraal", 1, "integraal/0", str(tmp_path / "r"), [])
+    assert list(out["weekly"].columns) == ["week", *worker.SERIES, *worker.POPULATION_SERIES]
+    expected = simulate(scenario, design="integraal", seed=1).totals
+    pd.testing.assert_frame_equal(out["weekly"][worker.POPULATION_SERIES], expected[worker.POPULATION_SERIES])
+    assert out["weekly"]["residents_75plus"].nunique() > 1  # the census changed it

@@ -409,9 +409,10 @@ def Downloads(charts: int):
 
 
 def _choice(keys: list[str], current: solara.Reactive[str], name: str, lg: str, css: str):
-    """A select showing labels for outcome keys."""
+    """A select showing labels for outcome keys (the first while `current` is not among them)."""
     by_label = {shown_label(k, lg): k for k in keys}
-    solara.Select(name, values=list(by_label), value=shown_label(current.value, lg),
+    chosen = current.value if current.value in keys else keys[0]
+    solara.Select(name, values=list(by_label), value=shown_label(chosen, lg),
                   on_value=lambda v: current.set(by_label[v]), classes=[css])
 
 
@@ -528,12 +529,13 @@ def SeriesSection(c: session.Comparison, updates: int):
     series = c.series()
     if not len(series):
         return
-    _choice(worker.SERIES, series_outcome, text("series_shown", lg), lg, "select-series-outcome")
-    fig = timeseries(series, series_outcome.value, lg, c.scenario.population, c.scenario.changes)
-    Figure(fig, f"series-{c.number}-{updates}-{series_outcome.value}-{lg}")
+    keys = worker.series_of(c.scenario)
+    outcome = series_outcome.value if series_outcome.value in keys else keys[0]  # a population's, then none
+    _choice(keys, series_outcome, text("series_shown", lg), lg, "select-series-outcome")
+    fig = timeseries(series, outcome, lg, c.scenario.population, c.scenario.changes)
+    Figure(fig, f"series-{c.number}-{updates}-{outcome}-{lg}")
     if c.scenario.changes:
-        solara.HTML(tag="div", unsafe_innerHTML=change_html(series, series_outcome.value, c, lg),
-                    classes=["change-table"])
+        solara.HTML(tag="div", unsafe_innerHTML=change_html(series, outcome, c, lg), classes=["change-table"])
 
 
 def change_html(series: pd.DataFrame, outcome: str, c: session.Comparison, lg: str) -> str:

@@ -33,6 +33,8 @@ SERIES = ["queue_length", "mean_wait_weeks", "waiting_ggz", "waiting_debt_restru
           "caseload_per_fte", "hours_outreach", "informal_hours",
           "informal_share", "crises", "referrals_youth_care", "referrals_ggz", "self_reliant_share",
           "cost_per_resident"]
+# With demography (sim.demography) the population and demand per head over the weeks too
+POPULATION_SERIES = ["residents", "residents_75plus", "provision_holders_per_1000", "provision_holders_per_1000_75plus"]
 GRID = ["queue_length", "mean_wait_weeks", "open_cases", "caseload_per_fte", "hours_outreach", "informal_share",
         "crises", "self_reliant_share", "cost_per_resident", "prevalence_debts", "prevalence_mental",
         "prevalence_loneliness"]
@@ -116,6 +118,11 @@ def new_queue():
     return _manager.Queue()
 
 
+def series_of(scenario) -> list[str]:
+    """The weekly outcomes the page may show for a scenario: SERIES, and the population's with demography."""
+    return SERIES + (POPULATION_SERIES if scenario.demography is not None else [])
+
+
 def _grid(by_nbh: pd.DataFrame) -> pd.DataFrame:
     """Per neighbourhood: the mean of each GRID outcome over the recorded weeks."""
     return by_nbh.groupby("neighbourhood_name", observed=True, sort=False)[GRID].mean().reset_index()
@@ -147,7 +154,7 @@ def run_design(data: dict, design: str, seed: int, key: str, folder: str, metric
             return
         if stream and recorded > 0 and (recorded == 1 or recorded % STREAM_EVERY == 0 or week == total):
             by_nbh, weekly = weekly_tables(model)
-            queue.put(("part", key, week, total, weekly[["week", *SERIES]], _grid(by_nbh)))
+            queue.put(("part", key, week, total, weekly[["week", *series_of(scenario)]], _grid(by_nbh)))
         elif week % 4 == 0 or week == total:
             queue.put(("progress", key, week, total))
 
@@ -159,5 +166,5 @@ def run_design(data: dict, design: str, seed: int, key: str, folder: str, metric
                                                     "source": "wijkteam app"})
     write_run(Path(folder), by_nbh, weekly, cases, info)
     weeks = scenario.meta.weeks
-    return {"key": key, "weekly": weekly[["week", *SERIES]], "grid": _grid(by_nbh), "flows": flows(cases, weeks),
-            "summary": summary_row(weekly, cases, metrics, weeks)}
+    return {"key": key, "weekly": weekly[["week", *series_of(scenario)]], "grid": _grid(by_nbh),
+            "flows": flows(cases, weeks), "summary": summary_row(weekly, cases, metrics, weeks)}
