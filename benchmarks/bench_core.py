@@ -158,7 +158,7 @@ def main() -> None:
     n = sc.population  # at the start (with demography the city changes: residents_end)
     run_s = t2 - t1
     print(f"residents: {n}")
-    print(f"residents_end: {model.state.n}")
+    print(f"residents_end: {model.residents_per_nbh.sum()}")
     print(f"weeks: {args.weeks}")
     print(f"build_seconds: {t1 - t0:.2f}")
     print(f"city_1m_520w_seconds: {run_s:.2f}")

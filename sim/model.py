@@ -67,6 +67,8 @@ class WijkteamModel(mesa.Model):
         people = self.state.people
         self.resident_id = np.arange(self.state.n, dtype=np.int64)  # who a row is: rows move in a census, ids do not
         self.household_id = np.arange(self.state.households.start.size - 1, dtype=np.int64)  # likewise
+        self.present = np.ones(self.state.n, bool)  # with demography: rows of who left, or arrives later, are not
+        self._year: demography.Year | None = None  # with demography: the census's year, its events week by week
         self._count_residents()
         n_nbh = self.residents_per_nbh.size
         self._start = demography.Start(np.bincount(self.state.households.nbh, minlength=n_nbh),
@@ -102,13 +104,23 @@ class WijkteamModel(mesa.Model):
         self._plan_hours()
 
     def _count_residents(self) -> None:
-        """Residents per neighbourhood, per (neighbourhood, age group) and (neighbourhood, age band); households."""
-        people, n_nbh = self.state.people, len(self.spec.neighbourhoods)
-        self.residents_per_nbh = np.bincount(people.nbh, minlength=n_nbh).astype(np.int64)
-        minors = np.bincount(people.nbh[people.age == AGE_MINOR], minlength=n_nbh)
+        """Residents present per (neighbourhood, age band), per neighbourhood and (neighbourhood, age group)."""
+        self.band_residents = demography.band_counts_by_nbh(self.state.people, len(self.spec.neighbourhoods),
+                                                            self.present)
+        self._residents_from_bands()
+
+    def _residents_from_bands(self) -> None:
+        """Residents per neighbourhood and per (neighbourhood, age group) (0 minors, 1 the rest), from the bands."""
+        self.residents_per_nbh = self.band_residents.sum(axis=1)
+        minors = self.band_residents[:, AGE_MINOR]
         self.group_residents = np.column_stack([minors, self.residents_per_nbh - minors]).astype(float)
-        self.band_residents = demography.band_counts_by_nbh(people, n_nbh)
-        self.households_per_nbh = np.bincount(self.state.households.nbh, minlength=n_nbh).astype(np.int64)
+
+    @property
+    def households_per_nbh(self) -> np.ndarray:
+        """Households with a resident present, per neighbourhood."""
+        if self._year is not None:
+            return self._year.households
+        return np.bincount(self.state.households.nbh, minlength=len(self.spec.neighbourhoods)).astype(np.int64)
 
     def _build_providers(self) -> list[SpecialistProvider]:
         """One specialist provider per specialist domain, places scaled to the population."""
@@ -190,35 +202,86 @@ class WijkteamModel(mesa.Model):
         self._plan_hours()
 
     def _census(self) -> None:
-        """A year of deaths, moves, ageing and births (sim.demography): the state laid out afresh, services told.
+        """A year of deaths, moves, ageing and births drawn (sim.demography), the state laid out afresh.
 
-        The cases of those who died or moved away end (outcome died or moved_away), their places
-        in specialist care and on waiting lists are freed; newcomers get their first onsets.
+        Those who left during the year before are dropped; the year's events then come week by
+        week (`_population_week`). The teams' shares of the residents they serve are those of now.
         """
         rng = self.streams["demography"]
         year = (self.week - self.spec.meta.burn_in_weeks) // 52 + 1
-        c = demography.census(self.state, (self.resident_id, self.household_id), self.spec, self._start, year, rng)
-        self._leave_services(np.flatnonzero(c.new_row < 0), c.died)
-        self.queue = c.new_row[self.queue]
-        self.queue = self.queue[self.queue >= 0]
+        c = demography.census(self.state, self.present, (self.resident_id, self.household_id), self.spec,
+                              self._start, year, self.week, rng)
+        self.queue = c.new_row[self.queue]  # nobody on a list has left: those rows are present
         for prov in self.providers:
             prov.relocate(c.new_row)
         self.state = demography.relayout(self._let_go_of_state(), c, self.spec, rng)
         self.resident_id, self.household_id = c.ids
+        self.present = np.zeros(self.state.n, bool)
+        self.present[c.new_row[c.new_row >= 0]] = True
+        self._year = demography.Year.begin(self.state, self.present, c)
         self._count_residents()
         self.team_residents, self.team_share = self._team_weights()
         self._signalled = signalled_room(self.state.n)
         self._busy = np.empty(self.state.n, np.int64)
         self.busy = self._busy[:0]
-        # newcomers' first onsets, and those of residents now in an older band at its rate (memoryless: drawn again)
-        renewed = np.union1d(c.arrived, c.aged)
-        problems.init_onsets_of(self.week - 1, renewed, self.state.people, self.rates, self.streams["onset"])
         self._rebind()
         self._plan_hours()
-        self.census_counts[:] = [c.counts[name] for name in demography.COUNTS]
+        self.census_counts[demography.COUNTS.index("left_home")] = c.left_home
         if c.target is not None:
             self.projected_bands = c.target
         self.recorder.new_staff()  # the teams' shares of the residents they serve changed
+
+    def _population_week(self) -> None:
+        """This week's part of the census's year: departures, then arrivals, then residents growing a band older."""
+        year, week = self._year, self.week
+        kinds, rows = year.events.due(week)
+        if not rows.size:
+            return
+        leaving = (kinds == demography.DIED) | (kinds == demography.MOVED_OUT)
+        if leaving.any():
+            self._depart(rows[leaving], kinds[leaving] == demography.DIED)
+        arriving = (kinds == demography.BORN) | (kinds == demography.MOVED_IN)
+        if arriving.any():
+            self._arrive(rows[arriving], kinds[arriving] == demography.BORN)
+        aged = rows[kinds == demography.AGED]
+        if aged.size:
+            people = self.state.people
+            np.add.at(self.band_residents, (people.nbh[aged], people.age[aged]), -1)
+            people.age[aged] += 1
+            people.group[aged] = people.nbh[aged] * N_AGE_BANDS + people.age[aged]
+            np.add.at(self.band_residents, (people.nbh[aged], people.age[aged]), 1)
+            problems.init_onsets_of(week - 1, aged, people, self.rates, self.streams["onset"])  # at the band's rate
+        self._residents_from_bands()
+
+    def _depart(self, rows: np.ndarray, died: np.ndarray) -> None:
+        """Residents leave this week: counted with what they held, out of every service, their rows vacated."""
+        n_nbh, people, ca = len(self.spec.neighbourhoods), self.state.people, self.state.cases
+        for name, per_nbh in demography.ended(self.state, rows, died, n_nbh).items():
+            self.census_counts[demography.COUNTS.index(name)] += per_nbh
+        working = rows[ca.state[rows] == C_CASEWORK]
+        np.subtract.at(self.state.households.cases, people.hh[working], 1)
+        self._leave_services(rows, rows[died])
+        self.queue = self.queue[~np.isin(self.queue, rows)]
+        for prov in self.providers:
+            prov.leave(rows)
+        demography.vacate(self.state, rows)
+        self.present[rows] = False
+        np.add.at(self.band_residents, (people.nbh[rows], people.age[rows]), -1)
+        carers_gone = self._year.leave(self.state.households, people.hh[rows], n_nbh)
+        self.census_counts[demography.COUNTS.index("carers_gone")] += carers_gone
+
+    def _arrive(self, rows: np.ndarray, born: np.ndarray) -> None:
+        """Residents are born or move in this week: present, counted; newcomers bring problems like a resident's."""
+        n_nbh, people = len(self.spec.neighbourhoods), self.state.people
+        self.census_counts[demography.COUNTS.index("births")] += np.bincount(people.nbh[rows[born]], minlength=n_nbh)
+        self.census_counts[demography.COUNTS.index("moved_in")] += np.bincount(people.nbh[rows[~born]],
+                                                                               minlength=n_nbh)
+        self.present[rows] = True
+        np.add.at(self.band_residents, (people.nbh[rows], people.age[rows]), 1)
+        self._year.arrive(self.state.households, people.hh[rows])
+        moved_in = rows[~born]
+        demography.bring_problems(self.state, moved_in, self._year.donors[moved_in], self.streams["demography"])
+        problems.init_onsets_of(self.week - 1, rows, people, self.rates, self.streams["onset"])
 
     def _let_go_of_state(self) -> dict[str, dict[str, np.ndarray]]:
         """The state's arrays by group and field, no longer held by the model or its Numba handle (for relayout)."""
@@ -291,14 +354,16 @@ class WijkteamModel(mesa.Model):
     def step(self) -> None:
         """Advance one week.
 
-        Stages in order: the yearly census (with demography), scheduled changes, onsets, signals,
-        intake, hours, households (informal care, then problem dynamics), casework, specialist care,
-        record (with costs).
+        Stages in order: the yearly census and the week's part of its year (with demography),
+        scheduled changes, onsets, signals, intake, hours, households (informal care, then problem
+        dynamics), casework, specialist care, record (with costs).
         """
         counts = self.counts
         block_of(counts)[:] = 0
         if self._census_week():
             self._census() if self.recording else self._turnover()
+        if self._year is not None:
+            self._population_week()
         self._apply_changes()
         self.onsets(counts)
         self.signals(counts)

@@ -53,6 +53,10 @@ class SpecialistProvider(mesa.Agent):
         self.queue = self.queue[rows >= 0]
         self.queue[:, 0] = rows[rows >= 0]
 
+    def leave(self, rows: np.ndarray) -> None:
+        """Residents who leave the population (their rows) come off the waiting list."""
+        self.queue = self.queue[~np.isin(self.queue[:, 0], rows)]
+
     def complete(self, n: int) -> None:
         """Free the places of n finished treatments."""
         self.in_treatment -= n

@@ -25,3 +25,17 @@ def busy_rows(n_active, c_state, out):
         n += (n_active[i] != 0) | (c_state[i] != C_NONE)
     return n
 
+
+
+@njit(cache=True, nogil=True)
+def move_rows(src, dst, old, rows):
+    """Copy row old[i] of `src` to row rows[i] of `dst` (2-D arrays: a 1-D one as one column), in one pass.
+
+    A census lays the state out afresh this way (sim.demography): rows keep their order, so
+    both sides are read and written front to back, without the temporaries of fancy indexing.
+    """
+    width = src.shape[1]
+    for i in range(old.shape[0]):
+        o, r = old[i], rows[i]
+        for j in range(width):
+            dst[r, j] = src[o, j]

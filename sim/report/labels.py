@@ -208,13 +208,13 @@ TEXT: dict[str, tuple[str, str]] = {
                           "Residents with a Wmo provision: {}."),
     "population_demand": ("{}: van {} naar {} per 1.000 inwoners, van {} naar {} per 1.000 inwoners van 75+",
                           "{}: from {} to {} per 1,000 residents, from {} to {} per 1,000 residents aged 75+"),
-    "population_note": ("Per gemeten jaar: inwoners en huishoudens (gemiddelde over de weken), de volkstelling aan "
-                        "het begin van het jaar (geboren, overleden, uit huis gegaan, verhuisd) en inwoners met een "
+    "population_note": ("Per gemeten jaar: inwoners en huishoudens (gemiddelde over de weken), wie er in het jaar "
+                        "geboren werd, overleed, uit huis ging of verhuisde, en inwoners met een "
                         "Wmo-voorziening per 1.000 inwoners en per 1.000 inwoners van 75 jaar en ouder, gemiddeld "
                         "over de herhalingen. Stijgt de vraag per 1.000 ouderen niet terwijl die per 1.000 inwoners "
                         "stijgt, dan komt de groei van de vergrijzing.",
-                        "Per recorded year: residents and households (mean over the weeks), the census at the start "
-                        "of the year (born, died, left home, moved) and residents with a Wmo provision per 1,000 "
+                        "Per recorded year: residents and households (mean over the weeks), who was born, died, left "
+                        "home or moved in the year, and residents with a Wmo provision per 1,000 "
                         "residents and per 1,000 residents aged 75+, means over the replications. Demand that rises "
                         "per 1,000 residents but not per 1,000 older residents grows from ageing."),
     "change_week": ("Vanaf week", "From week"),

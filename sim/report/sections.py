@@ -20,7 +20,7 @@ from sim.report.limitations import limitations
 from sim.report.page import Page, table
 from sim.report.results import Results
 from sim.scenario import described
-from sim.tables import before_after, column_kind
+from sim.tables import before_after, column_kind, demand_per_head
 from sim.units import shown
 
 # The team's wait with the specialist waits beside it: a design that moves its queue to
@@ -191,10 +191,11 @@ def population(page: Page, res: Results) -> None:
         return
     page.section("section_population")
     weekly = res.weekly.assign(year=res.weekly["week"] // 52 + 1)
-    flows = [c for c in POPULATION if column_kind(c) == "flow"]  # the census's, summed over the year
+    flows = [c for c in POPULATION if column_kind(c) == "flow"]  # summed over the year
+    stocks = [c for c in POPULATION if c not in flows] + [c for c in weekly if c.startswith("provisions_")]
     per_run = weekly.groupby(["design", "replication", "year"])
-    per_run = pd.concat([per_run[flows].sum(), per_run[[c for c in (*POPULATION, *DEMAND) if c not in flows]].mean()],
-                        axis=1).reset_index()  # stocks and the weekly demand ratios: means over the year's weeks
+    per_run = demand_per_head(pd.concat([per_run[flows].sum(), per_run[stocks].mean()], axis=1)).reset_index()
+    # stocks are means over the year's weeks, demand per head the year's holders over its residents (sim.tables.yearly)
     means = per_run.groupby(["year", "design"])[[*POPULATION, *DEMAND]].mean()
     years = sorted(per_run["year"].unique())
     page.add(f"<p>{html.escape(_population_change(page, means, res.designs))}</p>")
