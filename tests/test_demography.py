@@ -323,3 +323,25 @@ def test_the_report_says_how_the_population_and_demand_changed(tmp_path, capsys)
             f"{fmt(share.iloc[-1], 'en')} %") in page
     assert f"from {fmt(holders.iloc[0], 'en')} to {fmt(holders.iloc[-1], 'en')} per 1,000 residents" in page
     assert "Left home (own household here)" in page
+
+
+def test_a_comparisons_report_says_how_demand_changed_per_design(tmp_path):
+    """A compare job keeps no provisions_* columns; its report's demand per head still comes from the holders."""
+    from sim.cli import main
+    from sim.report.page import fmt
+
+    out = tmp_path / "compare"
+    assert main(["compare", str(ROOT / "scenarios" / "kleindorp-vergrijzing.toml"), "--designs",
+                 "integraal,gemeentelijk", "--replications", "2", "--workers", "0", "--quiet", "--set",
+                 "meta.weeks=156", "--set", "meta.burn_in_weeks=104", "--out", str(out)]) == 0
+    assert main(["report", str(out), "--lang", "en"]) == 0
+    page = (out / "report-en.html").read_text(encoding="utf-8")
+    runs = pd.read_parquet(out / "runs.parquet")[["run_id", "design", "replication"]]
+    weekly = pd.read_parquet(out / "weekly.parquet").merge(runs, on="run_id")
+    for design, w in weekly.groupby("design"):
+        years = w.assign(year=w["week"] // 52, held=w["provision_holders_per_1000"] * w["residents"] / 1000
+                         ).groupby(["replication", "year"])[["held", "residents"]].mean()
+        per_1000 = (1000 * years["held"] / years["residents"]).groupby("year").mean()  # over the replications
+        assert per_1000.min() > 10
+        assert (f"{design}: from {fmt(per_1000.iloc[0], 'en')} to {fmt(per_1000.iloc[-1], 'en')} per 1,000 "
+                "residents") in page

@@ -190,9 +190,10 @@ def population(page: Page, res: Results) -> None:
     if "residents_75plus" not in res.weekly or res.kind == "sweep":
         return
     page.section("section_population")
-    weekly = res.weekly.assign(year=res.weekly["week"] // 52 + 1)
+    w = res.weekly  # holders from what every job keeps (compare and audit keep no provisions_* columns)
+    weekly = w.assign(year=w["week"] // 52 + 1, provisions_held=w["provision_holders_per_1000"] * w["residents"] / 1000)
     flows = [c for c in POPULATION if column_kind(c) == "flow"]  # summed over the year
-    stocks = [c for c in POPULATION if c not in flows] + [c for c in weekly if c.startswith("provisions_")]
+    stocks = [c for c in POPULATION if c not in flows] + ["provisions_held"]
     per_run = weekly.groupby(["design", "replication", "year"])
     per_run = demand_per_head(pd.concat([per_run[flows].sum(), per_run[stocks].mean()], axis=1)).reset_index()
     # stocks are means over the year's weeks, demand per head the year's holders over its residents (sim.tables.yearly)
