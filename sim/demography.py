@@ -500,7 +500,6 @@ def renew(state: State, rows: np.ndarray, households: np.ndarray, scenario: Scen
     hs.willingness[households] = 1.0
     hs.sustained[households] = 0
     hs.rejoin[households] = NO_WEEK
-    hs.cases[:] = np.bincount(pe.hh[state.cases.state == C_CASEWORK], minlength=hs.cases.size)
     bring_problems(state, rows, donors, rng)
 
 

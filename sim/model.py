@@ -183,11 +183,6 @@ class WijkteamModel(mesa.Model):
         turn = demography.turnover(self.state, self.spec, rng)
         rows = turn.replaced
         self._leave_services(rows, turn.died)
-        stays = np.ones(self.state.n, bool)
-        stays[rows] = False
-        self.queue = self.queue[stays[self.queue]]
-        for prov in self.providers:
-            prov.relocate(np.where(stays, np.arange(self.state.n), -1))
         sizes = np.diff(self.state.households.start)
         replaced = np.bincount(self.state.people.hh[rows], minlength=sizes.size)
         moved = np.flatnonzero((replaced > 0) & (replaced == sizes))  # whole households: new carers too
@@ -233,8 +228,7 @@ class WijkteamModel(mesa.Model):
 
     def _population_week(self) -> None:
         """This week's part of the census's year: departures, then arrivals, then residents growing a band older."""
-        year, week = self._year, self.week
-        kinds, rows = year.events.due(week)
+        kinds, rows = self._year.events.due(self.week)
         if not rows.size:
             return
         leaving = (kinds == demography.DIED) | (kinds == demography.MOVED_OUT)
@@ -245,25 +239,24 @@ class WijkteamModel(mesa.Model):
             self._arrive(rows[arriving], kinds[arriving] == demography.BORN)
         aged = rows[kinds == demography.AGED]
         if aged.size:
-            people = self.state.people
-            np.add.at(self.band_residents, (people.nbh[aged], people.age[aged]), -1)
-            people.age[aged] += 1
-            people.group[aged] = people.nbh[aged] * N_AGE_BANDS + people.age[aged]
-            np.add.at(self.band_residents, (people.nbh[aged], people.age[aged]), 1)
-            problems.init_onsets_of(week - 1, aged, people, self.rates, self.streams["onset"])  # at the band's rate
+            self._grow_older(aged)
         self._residents_from_bands()
+
+    def _grow_older(self, rows: np.ndarray) -> None:
+        """Residents reach the next age band this week; their next onset is drawn at its rate (memoryless)."""
+        people = self.state.people
+        np.add.at(self.band_residents, (people.nbh[rows], people.age[rows]), -1)
+        people.age[rows] += 1
+        people.group[rows] = people.nbh[rows] * N_AGE_BANDS + people.age[rows]
+        np.add.at(self.band_residents, (people.nbh[rows], people.age[rows]), 1)
+        problems.init_onsets_of(self.week - 1, rows, people, self.rates, self.streams["onset"])
 
     def _depart(self, rows: np.ndarray, died: np.ndarray) -> None:
         """Residents leave this week: counted with what they held, out of every service, their rows vacated."""
-        n_nbh, people, ca = len(self.spec.neighbourhoods), self.state.people, self.state.cases
+        n_nbh, people = len(self.spec.neighbourhoods), self.state.people
         for name, per_nbh in demography.ended(self.state, rows, died, n_nbh).items():
             self.census_counts[demography.COUNTS.index(name)] += per_nbh
-        working = rows[ca.state[rows] == C_CASEWORK]
-        np.subtract.at(self.state.households.cases, people.hh[working], 1)
         self._leave_services(rows, rows[died])
-        self.queue = self.queue[~np.isin(self.queue, rows)]
-        for prov in self.providers:
-            prov.leave(rows)
         demography.vacate(self.state, rows)
         self.present[rows] = False
         np.add.at(self.band_residents, (people.nbh[rows], people.age[rows]), -1)
@@ -292,15 +285,22 @@ class WijkteamModel(mesa.Model):
         return groups
 
     def _leave_services(self, gone: np.ndarray, died: np.ndarray) -> None:
-        """Those who leave the population leave their team case, the team's and the providers' waiting lists."""
+        """Those who leave the population leave their team case, the team's and the providers' waiting lists.
+
+        Their cases close (died or moved_away), their places in specialist care are freed; their
+        rows are still to be vacated or renewed (sim.demography).
+        """
         ca, pr = self.state.cases, self.state.problems
         open_ = gone[ca.state[gone] != C_NONE]
         working = open_[ca.state[open_] == C_CASEWORK]
         np.subtract.at(self.staff.caseload, ca.member[working], 1)
+        np.subtract.at(self.state.households.cases, self.state.people.hh[working], 1)
+        self.queue = self.queue[~np.isin(self.queue, gone)]
         self.recorder.close_cases(open_, np.where(np.isin(open_, died), OUT_DIED, OUT_MOVED), self.week)
         treated = pr.state[gone] == P_SPECIALIST  # (gone, domain)
         for prov in self.providers:
             prov.complete(int(treated[:, self.params.domain_provider == prov.index].sum()))
+            prov.leave(gone)
 
     def _reorganise(self, design, week: int, params) -> None:
         """Rebuild the teams for the new design; carry the open cases over by the scenario's rule; start learning.

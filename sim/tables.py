@@ -335,13 +335,12 @@ def derive(df: pd.DataFrame) -> pd.DataFrame:
     df["informal_share"] = _ratio(support, support + df["hours_casework"])
     df["cost_per_resident"] = df["cost_total"] / df["residents"]
     if "residents_75plus" in df:  # with demography: demand per head and per older head, to tell ageing apart
-        demand_per_head(df)
+        demand_per_head(df, df[[c for c in df.columns if c.startswith("provisions_")]].sum(axis=1))
     return df
 
 
-def demand_per_head(df: pd.DataFrame) -> pd.DataFrame:
-    """Provision holders (the `provisions_*` columns) per 1,000 residents and per 1,000 aged 75+, added to `df`."""
-    holders = df[[c for c in df.columns if c.startswith("provisions_")]].sum(axis=1)
+def demand_per_head(df: pd.DataFrame, holders: pd.Series) -> pd.DataFrame:
+    """Provision `holders` per 1,000 residents and per 1,000 aged 75+, added to `df`."""
     df["provision_holders_per_1000"] = _ratio(1000.0 * holders, df["residents"])
     df["provision_holders_per_1000_75plus"] = _ratio(1000.0 * holders, df["residents_75plus"])
     return df

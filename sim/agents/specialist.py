@@ -48,10 +48,8 @@ class SpecialistProvider(mesa.Agent):
         self.queue = np.concatenate([self.queue, rows])
 
     def relocate(self, new_row: np.ndarray) -> None:
-        """After a census (sim.demography): waiting residents at their rows now; those who left come off the list."""
-        rows = new_row[self.queue[:, 0]]
-        self.queue = self.queue[rows >= 0]
-        self.queue[:, 0] = rows[rows >= 0]
+        """After a census (sim.demography): waiting residents at their rows now (those who left are off the list)."""
+        self.queue[:, 0] = new_row[self.queue[:, 0]]
 
     def leave(self, rows: np.ndarray) -> None:
         """Residents who leave the population (their rows) come off the waiting list."""

@@ -26,7 +26,6 @@ def busy_rows(n_active, c_state, out):
     return n
 
 
-
 @njit(cache=True, nogil=True)
 def move_rows(src, dst, old, rows):
     """Copy row old[i] of `src` to row rows[i] of `dst` (2-D arrays: a 1-D one as one column), in one pass.

@@ -191,11 +191,12 @@ def population(page: Page, res: Results) -> None:
         return
     page.section("section_population")
     w = res.weekly  # holders from what every job keeps (compare and audit keep no provisions_* columns)
-    weekly = w.assign(year=w["week"] // 52 + 1, provisions_held=w["provision_holders_per_1000"] * w["residents"] / 1000)
+    weekly = w.assign(year=w["week"] // 52 + 1, holders=w["provision_holders_per_1000"] * w["residents"] / 1000)
     flows = [c for c in POPULATION if column_kind(c) == "flow"]  # summed over the year
-    stocks = [c for c in POPULATION if c not in flows] + ["provisions_held"]
+    stocks = [c for c in POPULATION if c not in flows] + ["holders"]
     per_run = weekly.groupby(["design", "replication", "year"])
-    per_run = demand_per_head(pd.concat([per_run[flows].sum(), per_run[stocks].mean()], axis=1)).reset_index()
+    per_run = pd.concat([per_run[flows].sum(), per_run[stocks].mean()], axis=1)
+    per_run = demand_per_head(per_run, per_run["holders"]).reset_index()
     # stocks are means over the year's weeks, demand per head the year's holders over its residents (sim.tables.yearly)
     means = per_run.groupby(["year", "design"])[[*POPULATION, *DEMAND]].mean()
     years = sorted(per_run["year"].unique())
