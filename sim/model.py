@@ -291,16 +291,18 @@ class WijkteamModel(mesa.Model):
         rows are still to be vacated or renewed (sim.demography).
         """
         ca, pr = self.state.cases, self.state.problems
+        why = np.zeros(self.state.n, np.int8)  # per row: 0 stays, 1 moves away, 2 died (lookups, not set searches)
+        why[gone], why[died] = 1, 2
         open_ = gone[ca.state[gone] != C_NONE]
         working = open_[ca.state[open_] == C_CASEWORK]
         np.subtract.at(self.staff.caseload, ca.member[working], 1)
         np.subtract.at(self.state.households.cases, self.state.people.hh[working], 1)
-        self.queue = self.queue[~np.isin(self.queue, gone)]
-        self.recorder.close_cases(open_, np.where(np.isin(open_, died), OUT_DIED, OUT_MOVED), self.week)
+        self.queue = self.queue[why[self.queue] == 0]
+        self.recorder.close_cases(open_, np.where(why[open_] == 2, OUT_DIED, OUT_MOVED), self.week)
         treated = pr.state[gone] == P_SPECIALIST  # (gone, domain)
         for prov in self.providers:
             prov.complete(int(treated[:, self.params.domain_provider == prov.index].sum()))
-            prov.leave(gone)
+            prov.leave(why)
 
     def _reorganise(self, design, week: int, params) -> None:
         """Rebuild the teams for the new design; carry the open cases over by the scenario's rule; start learning.

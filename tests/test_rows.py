@@ -4,7 +4,7 @@ import numpy as np
 from numba import njit
 
 from sim.core.prefetch import prefetch
-from sim.core.rows import LOWEST_BIT, busy_rows
+from sim.core.rows import LOWEST_BIT, busy_rows, move_rows, move_rows_in_place
 
 
 def test_busy_rows_lists_exactly_the_residents_with_a_problem_or_case():
@@ -41,3 +41,17 @@ def test_prefetch_compiles_for_the_kernels_array_kinds_and_changes_nothing():
         for r in rows:  # the same sum in the same order, without prefetches
             expected += float(a[r]) + float(b[r, 1])
         assert _sum_with_prefetch(a, b, rows) == expected
+
+
+def test_moving_rows_in_place_equals_moving_them_to_a_new_array():
+    rng = np.random.default_rng(5)
+    for _ in range(20):  # rows that leave, rows that shift towards either end, as a census moves them
+        n = int(rng.integers(1, 300))
+        old = np.flatnonzero(rng.random(n) < 0.8)
+        rows = np.sort(rng.choice(n + 40, old.size, replace=False))
+        a = np.zeros((n + 40, 3))
+        a[:n] = rng.random((n, 3))
+        expected = np.full_like(a, -1.0)
+        move_rows(a, expected, old, rows)
+        move_rows_in_place(a, old, rows)
+        assert np.array_equal(a[rows], expected[rows])

@@ -51,9 +51,9 @@ class SpecialistProvider(mesa.Agent):
         """After a census (sim.demography): waiting residents at their rows now (those who left are off the list)."""
         self.queue[:, 0] = new_row[self.queue[:, 0]]
 
-    def leave(self, rows: np.ndarray) -> None:
-        """Residents who leave the population (their rows) come off the waiting list."""
-        self.queue = self.queue[~np.isin(self.queue[:, 0], rows)]
+    def leave(self, gone: np.ndarray) -> None:
+        """Residents who leave the population (`gone`: nonzero on their rows) come off the waiting list."""
+        self.queue = self.queue[gone[self.queue[:, 0]] == 0]
 
     def complete(self, n: int) -> None:
         """Free the places of n finished treatments."""

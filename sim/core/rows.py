@@ -38,3 +38,24 @@ def move_rows(src, dst, old, rows):
         o, r = old[i], rows[i]
         for j in range(width):
             dst[r, j] = src[o, j]
+
+
+@njit(cache=True, nogil=True)
+def move_rows_in_place(a, old, rows):
+    """Copy row old[i] of `a` to row rows[i] of the same array, for `old` and `rows` both increasing.
+
+    Rows that move towards the front are copied front to back, then rows that move towards the
+    back are copied back to front: with both sequences increasing, neither pass writes a row
+    that a copy still to come reads (sim.demography lays the state out afresh this way).
+    """
+    width = a.shape[1]
+    for i in range(old.shape[0]):
+        o, r = old[i], rows[i]
+        if r <= o:
+            for j in range(width):
+                a[r, j] = a[o, j]
+    for i in range(old.shape[0] - 1, -1, -1):
+        o, r = old[i], rows[i]
+        if r > o:
+            for j in range(width):
+                a[r, j] = a[o, j]
