@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.core.rows import move_rows, move_rows_in_place
+from sim.core.rows import move_rows, move_rows_in_place, rows_at_home
 from sim.core.rules import NEVER
 from sim.core.state import NO_WEEK, Cases, Households, People, Problems, State, no_problems
 from sim.domains import (
@@ -33,6 +33,7 @@ from sim.domains import (
     AGE_MINOR,
     AGE_OLD,
     C_CASEWORK,
+    C_NONE,
     N_AGE_BANDS,
     P_LATENT,
     P_NONE,
@@ -247,15 +248,16 @@ def ended(state: State, rows: np.ndarray, died: np.ndarray, n_nbh: int) -> dict[
 
 
 def vacate(state: State, rows: np.ndarray) -> None:
-    """Rows of residents who left: no problem, no case, no onset to come (absent until the next census drops them)."""
-    fresh_cases, fresh_problems = no_problems(1)
-    for group, fresh in ((state.cases, fresh_cases), (state.problems, fresh_problems)):
-        for a, b in zip(group, fresh, strict=True):
-            if a.shape[:1] == (state.n,):
-                a[rows] = b[0]
-    pe, blank = state.people, _fresh_people(1)
-    for name in ("n_active", "strain", "deficit", "inf_hours", "urgent", "crisis_domain", "patience", "follow_up"):
-        getattr(pe, name)[rows] = getattr(blank, name)[0]
+    """Rows of residents who left: no problem, no case, no onset to come, no strain to fade.
+
+    No stage visits such a row (the stages walk residents with a problem or a case, onsets come
+    on their week), and the next census drops it, so the rest of the row stays as it was.
+    """
+    state.problems.state[rows] = P_NONE
+    state.cases.state[rows] = C_NONE
+    pe = state.people
+    pe.n_active[rows] = 0
+    pe.strain[rows] = 0.0
     pe.next_onset[rows] = NEVER
 
 
@@ -575,9 +577,7 @@ def _layout(state: State, home: np.ndarray, forms: np.ndarray, births: np.ndarra
     start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     first_of = np.full(n_hh, -1, np.int64)
     first_of[kept_hh] = start[:kept_hh.size]
-    before = np.cumsum(home) - home  # residents at home in rows before each row
-    rank = before - before[hs.start[:-1]][pe.hh]  # of those, the ones in the row's household
-    new_row = np.where(home, first_of[pe.hh] + rank, -1)
+    new_row = rows_at_home(hs.start, home, first_of)
     new_row[formers] = start[kept_hh.size:kept_hh.size + formers.size]
     born_first = first_of[kept_hh] + staying[kept_hh]
     born_rows = np.repeat(born_first, births[kept_hh]) + _within(births[kept_hh])
@@ -603,15 +603,14 @@ def relayout(groups: dict[str, dict[str, np.ndarray]], c: Census, scenario: Scen
     lay, newcomers = c.layout, c.newcomers
     n_new, hs = int(lay.start[-1]), groups.pop("households")
     old = np.flatnonzero(lay.new_row >= 0)
-    rows = lay.new_row[old]
     hh = np.repeat(np.arange(lay.start.size - 1, dtype=np.int32), np.diff(lay.start))
     hh_nbh = np.concatenate([hs["nbh"][lay.kept_hh], lay.formed_nbh, newcomers.nbh]).astype(hs["nbh"].dtype)
     n_fresh = lay.formed_nbh.size + newcomers.nbh.size  # households new to their carers: formed here or moved in
     new_age = np.full(n_new, AGE_MINOR, np.int8)
-    new_age[rows] = c.age[old]
+    new_age[lay.new_row[old]] = c.age[old]
     new_age[lay.arrived[lay.born_rows.size:]] = newcomers.ages
     blank_cases, blank_problems = no_problems(1)
-    moves = _Moves.of(old, rows, int(lay.start[lay.kept_hh.size]), lay.arrived, lay.new_row.size)
+    moves = _Moves.of(lay.new_row, int(lay.start[lay.kept_hh.size]), lay.arrived, n_new)
     problems = Problems(**_moved(groups.pop("problems"), blank_problems, moves))
     cases = Cases(**_moved(groups.pop("cases"), blank_cases, moves))
     old_people = groups.pop("people")
@@ -650,27 +649,28 @@ def _fresh_people(n: int) -> People:
 class _Moves:
     """Where a census moves rows.
 
-    Those at home (old and new rows both increasing), those who left home (to rows of their own
-    further on), the new rows of those who arrive, the old number of rows.
+    Each old row's new row (-1: gone); below `first_away` the households kept, in the old rows'
+    order; from it, one row each for those who left home (old and new rows of those listed
+    apart); then newcomers. `arrived` are the new rows of newborns and newcomers, `n_new` all.
     """
 
-    old_home: np.ndarray
-    rows_home: np.ndarray
+    new_row: np.ndarray
+    first_away: int
     old_away: np.ndarray
     rows_away: np.ndarray
     arrived: np.ndarray
-    n_old: int
+    n_new: int
 
     @classmethod
-    def of(cls, old: np.ndarray, rows: np.ndarray, first_away: int, arrived: np.ndarray, n_old: int) -> _Moves:
-        """Split the moves at the first row of the households formed by those who left home."""
-        home = rows < first_away
-        return cls(old[home], rows[home], old[~home], rows[~home], arrived, n_old)
+    def of(cls, new_row: np.ndarray, first_away: int, arrived: np.ndarray, n_new: int) -> _Moves:
+        """List those who left home apart: their new rows do not follow the old rows' order."""
+        old_away = np.flatnonzero(new_row >= first_away)
+        return cls(new_row, first_away, old_away, new_row[old_away], arrived, n_new)
 
     @property
-    def n_new(self) -> int:
-        """Rows in the new layout."""
-        return self.rows_home.size + self.rows_away.size + self.arrived.size
+    def n_old(self) -> int:
+        """Rows in the old layout."""
+        return self.new_row.size
 
 
 HEADROOM = 0.02  # spare rows laid out with the state, so that a census that adds residents still moves in place
@@ -716,14 +716,12 @@ def _moved(fields: dict[str, np.ndarray], blank, moves: _Moves) -> dict:
         if whole is not None and whole.shape[0] >= max(n_old, n_new):
             away = a[moves.old_away]  # those who left home: out of the way before the others move
             move_rows_in_place(whole[:max(n_old, n_new)].reshape(max(n_old, n_new), -1),
-                               moves.old_home, moves.rows_home)
+                               moves.new_row, moves.first_away)
             b = whole[:n_new]
             b[moves.rows_away] = away
         else:
             b = _own_pages((int(n_new * (1 + HEADROOM)),) + a.shape[1:], a.dtype)[:n_new]
-            src, dst = a.reshape(n_old, -1), b.reshape(n_new, -1)
-            move_rows(src, dst, moves.old_home, moves.rows_home)
-            move_rows(src, dst, moves.old_away, moves.rows_away)
+            move_rows(a.reshape(n_old, -1), b.reshape(n_new, -1), moves.new_row)
         b[moves.arrived] = getattr(blank, name)[0]  # every other row was moved
         out[name] = b
         del a

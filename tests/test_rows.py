@@ -4,7 +4,7 @@ import numpy as np
 from numba import njit
 
 from sim.core.prefetch import prefetch
-from sim.core.rows import LOWEST_BIT, busy_rows, move_rows, move_rows_in_place
+from sim.core.rows import LOWEST_BIT, busy_rows, move_rows, move_rows_in_place, rows_at_home
 
 
 def test_busy_rows_lists_exactly_the_residents_with_a_problem_or_case():
@@ -48,10 +48,20 @@ def test_moving_rows_in_place_equals_moving_them_to_a_new_array():
     for _ in range(20):  # rows that leave, rows that shift towards either end, as a census moves them
         n = int(rng.integers(1, 300))
         old = np.flatnonzero(rng.random(n) < 0.8)
-        rows = np.sort(rng.choice(n + 40, old.size, replace=False))
+        new_row = np.full(n, -1, np.int64)
+        new_row[old] = np.sort(rng.choice(n + 40, old.size, replace=False))
+        end = int(rng.integers(0, n + 41))  # rows mapped to `end` and beyond are left to the caller
         a = np.zeros((n + 40, 3))
         a[:n] = rng.random((n, 3))
         expected = np.full_like(a, -1.0)
-        move_rows(a, expected, old, rows)
-        move_rows_in_place(a, old, rows)
-        assert np.array_equal(a[rows], expected[rows])
+        move_rows(a, expected, np.where(new_row < end, new_row, -1))
+        move_rows_in_place(a, new_row, end)
+        kept = new_row[(new_row >= 0) & (new_row < end)]
+        assert np.array_equal(a[kept], expected[kept])
+
+
+def test_rows_at_home_number_each_household_s_members_at_home_from_its_first_row():
+    start = np.array([0, 3, 4, 7])
+    home = np.array([True, False, True, False, True, True, True])
+    first = np.array([10, -1, 12])  # the second household has nobody at home
+    assert rows_at_home(start, home, first).tolist() == [10, -1, 11, -1, 12, 13, 14]

@@ -27,35 +27,52 @@ def busy_rows(n_active, c_state, out):
 
 
 @njit(cache=True, nogil=True)
-def move_rows(src, dst, old, rows):
-    """Copy row old[i] of `src` to row rows[i] of `dst` (2-D arrays: a 1-D one as one column), in one pass.
+def move_rows(src, dst, new_row):
+    """Copy each row i of `src` to row new_row[i] of `dst` (2-D arrays: a 1-D one as one column); -1: not copied.
 
-    A census lays the state out afresh this way (sim.demography): rows keep their order, so
-    both sides are read and written front to back, without the temporaries of fancy indexing.
+    A census lays the state out afresh this way (sim.demography): one pass, both sides read and
+    written mostly front to back, without the temporaries of fancy indexing.
     """
     width = src.shape[1]
-    for i in range(old.shape[0]):
-        o, r = old[i], rows[i]
-        for j in range(width):
-            dst[r, j] = src[o, j]
+    for i in range(new_row.shape[0]):
+        r = new_row[i]
+        if r >= 0:
+            for j in range(width):
+                dst[r, j] = src[i, j]
 
 
 @njit(cache=True, nogil=True)
-def move_rows_in_place(a, old, rows):
-    """Copy row old[i] of `a` to row rows[i] of the same array, for `old` and `rows` both increasing.
+def move_rows_in_place(a, new_row, end):
+    """Copy each row i of `a` to row new_row[i] of the same array, for the new rows below `end`, which increase with i.
 
     Rows that move towards the front are copied front to back, then rows that move towards the
-    back are copied back to front: with both sequences increasing, neither pass writes a row
-    that a copy still to come reads (sim.demography lays the state out afresh this way).
+    back are copied back to front: with the new rows in the old rows' order, neither pass writes
+    a row that a copy still to come reads. Rows mapped to -1 or to `end` and beyond are not copied.
     """
     width = a.shape[1]
-    for i in range(old.shape[0]):
-        o, r = old[i], rows[i]
-        if r <= o:
+    for i in range(new_row.shape[0]):
+        r = new_row[i]
+        if 0 <= r < end and r <= i:
             for j in range(width):
-                a[r, j] = a[o, j]
-    for i in range(old.shape[0] - 1, -1, -1):
-        o, r = old[i], rows[i]
-        if r > o:
+                a[r, j] = a[i, j]
+    for i in range(new_row.shape[0] - 1, -1, -1):
+        r = new_row[i]
+        if r < end and r > i:
             for j in range(width):
-                a[r, j] = a[o, j]
+                a[r, j] = a[i, j]
+
+
+@njit(cache=True, nogil=True)
+def rows_at_home(start, home, first):
+    """Each resident's row in a new layout: household h's members at `home`, in row order, from row first[h]; -1 else.
+
+    `start` holds each household's first row (and the end) in the old layout (sim.demography).
+    """
+    out = np.full(home.shape[0], -1, np.int64)
+    for h in range(start.shape[0] - 1):
+        r = first[h]
+        for i in range(start[h], start[h + 1]):
+            if home[i]:
+                out[i] = r
+                r += 1
+    return out
