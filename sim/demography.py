@@ -261,6 +261,22 @@ def vacate(state: State, rows: np.ndarray) -> None:
     pe.next_onset[rows] = NEVER
 
 
+def _clear(state: State, rows: np.ndarray) -> None:
+    """Rows that new residents take over (the burn-in's turnover): every field as a resident without problems has it.
+
+    Unlike `vacate`, the stages visit these rows again, so nothing of the former resident (an
+    urgent flag, a case's fields, carers' hours received) may stay.
+    """
+    fresh_cases, fresh_problems = no_problems(1)
+    for group, fresh in ((state.cases, fresh_cases), (state.problems, fresh_problems)):
+        for a, b in zip(group, fresh, strict=True):
+            if a.shape[:1] == (state.n,):
+                a[rows] = b[0]
+    pe, blank = state.people, _fresh_people(1)
+    for name in ("n_active", "strain", "deficit", "inf_hours", "urgent", "crisis_domain", "patience", "follow_up"):
+        getattr(pe, name)[rows] = getattr(blank, name)[0]
+
+
 def _like(nbh: np.ndarray, age: np.ndarray, pool: np.ndarray, their_nbh: np.ndarray, their_age: np.ndarray,
           rng: np.random.Generator) -> np.ndarray:
     """For each newcomer (neighbourhood, band) a resident of `pool` like them, at random; -1 if their band has nobody.
@@ -507,7 +523,7 @@ def renew(state: State, rows: np.ndarray, households: np.ndarray, scenario: Scen
     stays = np.ones(state.n, bool)
     stays[rows] = False
     donors = _like(pe.nbh, pe.age, stays, pe.nbh[rows], pe.age[rows], rng)
-    vacate(state, rows)  # their next onsets are drawn by the caller
+    _clear(state, rows)  # their next onsets are drawn by the caller
     pe.resilience[rows], pe.help_seek[rows] = traits(scenario.residents, rows.size, rng)
     hs = state.households
     hs.carers[households] = hs.carers_start[households] = rng.poisson(scenario.informal.carers_per_household,

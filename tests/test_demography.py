@@ -206,6 +206,20 @@ def test_the_burn_in_keeps_every_neighbourhoods_age_bands_while_residents_turn_o
     assert 0.05 < renewed < 0.5, renewed  # deaths, moves and ageing in two years, not everyone
 
 
+def test_residents_who_take_over_a_row_in_the_burn_in_keep_nothing_of_its_former_resident(village):
+    """The turnover's newcomers start afresh: no urgent flag, crisis or case of the resident they follow."""
+    model = WijkteamModel(village)
+    while model.week < 52:  # the week before the burn-in's census
+        model.step()
+    ids, people, cases = model.resident_id.copy(), model.state.people, model.state.cases
+    people.urgent[:], people.crisis_domain[:], cases.route[:] = 1, 2, 3  # as if everyone had been in crisis
+    model.step()
+    renewed = model.resident_id != ids
+    assert renewed.sum() > 50
+    assert (people.urgent[renewed] == 0).all() and (people.crisis_domain[renewed] == -1).all()
+    assert (cases.route[renewed] == -1).all()
+
+
 def test_the_ageing_village_grows_older(run):
     years = run.totals.assign(year=run.totals["week"] // 52).groupby("year")[["residents_75plus", "residents"]].mean()
     share = years["residents_75plus"] / years["residents"]
