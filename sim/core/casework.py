@@ -105,7 +105,7 @@ def crowding(s, staff, p):
                 mem_extra[c_member[i]] += extra
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _seen_before(i, first, c_state, c_member):
     """Whether an earlier member of the household has the same professional as resident i."""
     for j in range(first, i):
@@ -114,7 +114,7 @@ def _seen_before(i, first, c_state, c_member):
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _household_coordinator(first, last, team, c_state, c_member, mem_team):
     """The member of `team` already in casework with someone of this household, or -1."""
     for j in range(first, last):
@@ -123,7 +123,7 @@ def _household_coordinator(first, last, team, c_state, c_member, mem_team):
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _worst_latent(i, sev, pstate):
     """The domain of resident i's most severe unknown problem, or -1."""
     worst = -1
@@ -317,7 +317,7 @@ def _close(i, outcome, s, staff, out, n_closed):
     return n_closed + 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _serve_all(i, sev, pstate, n_active):
     """Queue-only mode: a finished service ends every problem of the resident."""
     for d in range(sev.shape[1]):
@@ -393,7 +393,7 @@ def loket_stage(t, order, s, p, durations_rng, out, counts):
     return n_ref, n_closed
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _single_latent(i, pstate):
     """The domain of resident i's only unknown problem, or -1 if there are none or several."""
     found = -1

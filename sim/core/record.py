@@ -115,7 +115,7 @@ def record_stage(t, rows, residents, s, p, over_norm_weeks, counts):
             counts.multi_professionals[k] += count
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _domains(first, last, pstate):
     """Number of life domains in which members of one household have a problem."""
     mask = 0
@@ -130,7 +130,7 @@ def _domains(first, last, pstate):
     return count
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _professionals(first, last, c_state, c_member, pstate, domain_provider):
     """Distinct team members and specialist providers working with one household."""
     members = 0
