@@ -9,7 +9,7 @@
   the small municipality (Kleindorp scaled to 20,000 residents), 52 weeks timed after a
   52-week burn-in, on the pure-Mesa reference and on the Numba core, same seed: both engines time
   the same simulated weeks, as a town's problems and cases still grow in that year and a week
-  costs more the more residents are busy. The engines take turns three times, each turn a fresh
+  costs more the more residents are busy. The engines take turns five times, each turn a fresh
   run of each (the core's 52 timed weeks back to back, as in a real run), and each engine's rate
   is that of its best turn, so a machine shared with other work slows the turns it happens to
   fall on, not the figures.
@@ -112,7 +112,7 @@ def timed_weeks(model, weeks: int) -> float:
     return time.perf_counter() - t0
 
 
-def speed_ratio(turns: int = 3) -> None:
+def speed_ratio(turns: int = 5) -> None:
     """The reference and the Numba core on the same small town, same seed, same weeks, taking turns; best turns."""
     from sim.model import WijkteamModel
     from sim.reference.model import ReferenceModel
