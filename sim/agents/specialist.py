@@ -49,11 +49,11 @@ class SpecialistProvider(mesa.Agent):
 
     def relocate(self, new_row: np.ndarray) -> None:
         """After a census (sim.demography): waiting residents at their rows now (those who left are off the list)."""
-        self.queue[:, 0] = new_row[self.queue[:, 0]]
+        self.queue[:, RESIDENT] = new_row[self.queue[:, RESIDENT]]
 
     def leave(self, gone: np.ndarray) -> None:
         """Residents who leave the population (`gone`: nonzero on their rows) come off the waiting list."""
-        self.queue = self.queue[gone[self.queue[:, 0]] == 0]
+        self.queue = self.queue[gone[self.queue[:, RESIDENT]] == 0]
 
     def complete(self, n: int) -> None:
         """Free the places of n finished treatments."""
@@ -66,7 +66,7 @@ class SpecialistProvider(mesa.Agent):
         admitted problems' state and draws their treatment lengths from the run's streams.
         """
         if not self.queue.shape[0]:
-            return self.queue[:, 0]
+            return self.queue[:, RESIDENT]
         free = self.queue.shape[0] if self.places is None else self.places - self.in_treatment
         self.queue, waits = dispatch.admit(core, t, self.queue, free, self.rate)
         self.in_treatment += waits.size
